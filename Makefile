@@ -1,0 +1,42 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+# Django 6 needs Python >= 3.12: take the first suitable interpreter on this machine.
+PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$p; break; fi; done)
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test install migrate demo serve worker browsers messages clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 not found (set PYTHON=/path/to/python3.12)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	$(BIN)/comptoir compilemessages -i .venv -i var -i node_modules >/dev/null
+
+migrate: messages
+	$(BIN)/comptoir migrate --noinput
+
+demo: migrate
+	$(BIN)/comptoir load_cities FR ES IT DE BE PT NL CN
+	$(BIN)/comptoir seed_demo --scale small
+
+run: demo
+	@echo "Comptoir on http://127.0.0.1:$(PORT)/ (the task worker runs beside it)"
+	$(BIN)/comptoir db_worker --queue-name default >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
+	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; \
+	$(BIN)/comptoir runserver 127.0.0.1:$(PORT)
+
+test: messages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,74 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.markets.models import TaxClass
+
+CATALOG_LANGUAGES = ("fr", "es", "en")
+
+
+class Category(models.Model):
+    """A node of the category tree; its tax class decides the VAT rate of its products."""
+
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    slug = models.SlugField(unique=True)
+    names = models.JSONField(_("names"), default=dict)  # {"fr": ..., "es": ..., "en": ...}
+    tax_class = models.CharField(_("tax class"), max_length=16, choices=TaxClass.choices, default=TaxClass.STANDARD)
+    commission_bp = models.PositiveIntegerField(_("commission (basis points)"), default=1200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name()
+
+    def name(self, language: str | None = None) -> str:
+        language = (language or get_language() or "en")[:2]
+        return self.names.get(language) or self.names.get("en") or self.slug
+
+
+class Product(models.Model):
+    """A catalogue product identified by its GTIN; sellers make offers on it."""
+
+    gtin = models.CharField(_("GTIN"), max_length=14, unique=True)  # normalised to 14 digits
+    brand = models.CharField(_("brand"), max_length=120, db_index=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [models.CheckConstraint(condition=Q(gtin__regex=r"^[0-9]{14}$"), name="product_gtin_14_digits")]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.gtin}"
+
+
+class ProductText(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=2, choices=[(c, c) for c in CATALOG_LANGUAGES])
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product", "language"], name="producttext_one_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language}]"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="products/")
+    position = models.PositiveSmallIntegerField(default=0)
+    alt = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]

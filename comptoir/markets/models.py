@@ -1,0 +1,81 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TaxClass(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    REDUCED = "reduced", _("Reduced")
+    SUPER_REDUCED = "super_reduced", _("Super-reduced")
+    ZERO = "zero", _("Zero")
+
+
+class Market(models.Model):
+    """A buyer market: one country, its currency and languages."""
+
+    code = models.CharField(_("country code"), max_length=2, unique=True)  # ISO 3166-1 alpha-2
+    name = models.CharField(_("name"), max_length=80)
+    currency = models.CharField(_("currency"), max_length=3)
+    languages = models.JSONField(_("languages"), default=list)  # e.g. ["fr", "en"]; first is default
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("market")
+        verbose_name_plural = _("markets")
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="market_code_iso2"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="market_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0] if self.languages else "en"
+
+
+class VatRate(models.Model):
+    """A VAT rate for a tax class in a market, valid from a date (the newest valid one applies)."""
+
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="vat_rates")
+    tax_class = models.CharField(_("tax class"), max_length=16, choices=TaxClass.choices)
+    rate_bp = models.PositiveIntegerField(_("rate (basis points)"))  # 2000 = 20.00 %
+    valid_from = models.DateField(_("valid from"))
+
+    class Meta:
+        ordering = ["market", "tax_class", "-valid_from"]
+        verbose_name = _("VAT rate")
+        verbose_name_plural = _("VAT rates")
+        constraints = [
+            models.UniqueConstraint(fields=["market", "tax_class", "valid_from"], name="vatrate_unique_per_day"),
+            models.CheckConstraint(condition=Q(rate_bp__lte=10000), name="vatrate_at_most_100pct"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market.code} {self.tax_class} {self.rate_bp / 100:.2f}% from {self.valid_from}"
+
+
+class City(models.Model):
+    """A real place from GeoNames (population ≥ 500). A buyer's location is a City."""
+
+    geonames_id = models.PositiveIntegerField(unique=True)
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    ascii_name = models.CharField(max_length=200, db_index=True)
+    search_name = models.CharField(max_length=200, db_index=True)  # lower-case, accents folded
+    admin1 = models.CharField(max_length=20, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    population = models.PositiveIntegerField(default=0)
+    postcode = models.CharField(_("postcode"), max_length=12, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["country", "-population", "name"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        indexes = [models.Index(fields=["country", "search_name"]), models.Index(fields=["country", "-population"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
