@@ -1,9 +1,11 @@
-from django.urls import path
+"""Pages. Each area has its own URL module (storefront, accounts/checkout, seller, operator)."""
+from django.urls import include, path
 
 from . import views
 
-app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.hello, name="hello"),
+    # Areas add one include line here, e.g.:
+    # path("", include("comptoir.web.storefront.urls")),
+    path("", views.home, name="home"),
 ]
