@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 messages: install
-	$(BIN)/comptoir compilemessages -i .venv -i var -i node_modules >/dev/null
+	if [ -d comptoir/locale ]; then cd comptoir && ../$(BIN)/comptoir compilemessages >/dev/null; fi
 
 migrate: messages
 	$(BIN)/comptoir migrate --noinput
