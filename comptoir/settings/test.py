@@ -7,3 +7,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file-based test database, so that child processes (concurrency tests) see it too. The name
+    # is fixed per test run (inherited by child processes through the environment) so that
+    # parallel runs on one machine do not share a file.
+    import os as _os
+
+    _os.environ.setdefault("COMPTOIR_TEST_SQLITE", str(VAR_DIR / f"test_{_os.getpid()}.sqlite3"))  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": _os.environ["COMPTOIR_TEST_SQLITE"]}  # noqa: F405
