@@ -87,3 +87,41 @@ class StockLevel(models.Model):
     @property
     def available(self) -> int:
         return self.on_hand - self.held
+
+
+class HoldKind(models.TextChoices):
+    ORDER = "order", _("Order line")
+    TRY = "try", _("Reserve to try")
+    POS = "pos", _("Point-of-sale basket")
+
+
+class HoldState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    RELEASED = "released", _("Released")
+    CONSUMED = "consumed", _("Consumed")
+
+
+class Hold(models.Model):
+    """Units of a stock level promised to one purpose (an order line, a try-in-store, a POS basket).
+
+    While ACTIVE its quantity is counted in StockLevel.held. Releasing gives the units back;
+    consuming removes them from on_hand (they left the building). Only inventory.services
+    changes holds, always under a row lock on the stock level.
+    """
+
+    stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="holds")
+    kind = models.CharField(max_length=8, choices=HoldKind.choices, default=HoldKind.ORDER)
+    reference = models.CharField(_("reference"), max_length=64, db_index=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    state = models.CharField(max_length=10, choices=HoldState.choices, default=HoldState.ACTIVE, db_index=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="hold_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference} ×{self.quantity} ({self.state})"

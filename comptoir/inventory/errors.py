@@ -1,0 +1,18 @@
+"""Inventory errors (stable codes; the API and the pages map them to one error shape)."""
+from comptoir.common.errors import DomainError
+
+
+class OutOfStock(DomainError):
+    """Not enough available units (on hand minus held) for a request."""
+
+    code = "out_of_stock"
+    status = 409
+
+    def __init__(self, message: str, *, offer_ids: tuple[int, ...] = ()):
+        super().__init__(message)
+        self.offer_ids = offer_ids
+
+
+class InvalidQuantity(DomainError):
+    code = "invalid_quantity"
+    status = 400
