@@ -32,8 +32,17 @@ class Market(models.Model):
         return f"{self.code} — {self.name}"
 
     @property
+    def ui_languages(self) -> list[str]:
+        """The market's languages that Comptoir's UI speaks (fr/es/en), in order; at least ["en"]."""
+        from django.conf import settings
+
+        ui = {code for code, _name in settings.LANGUAGES}
+        return [lang for lang in self.languages if lang in ui] or ["en"]
+
+    @property
     def default_language(self) -> str:
-        return self.languages[0] if self.languages else "en"
+        """The UI language a buyer of this market sees first (always one of fr/es/en)."""
+        return self.ui_languages[0]
 
 
 class VatRate(models.Model):

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import City, Market, VatRate
+
+
+class VatRateInline(admin.TabularInline):
+    model = VatRate
+    extra = 0
+    fields = ["tax_class", "rate_bp", "valid_from"]
+    ordering = ["tax_class", "-valid_from"]
+
+
+@admin.register(Market)
+class MarketAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "currency", "languages", "is_active"]
+    list_filter = ["is_active", "currency"]
+    search_fields = ["code", "name"]
+    inlines = [VatRateInline]
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "admin1", "postcode", "population", "geonames_id"]
+    list_filter = ["country"]
+    search_fields = ["search_name", "postcode", "=geonames_id"]
+    ordering = ["country", "-population"]
+    show_full_result_count = False
+    list_per_page = 50
