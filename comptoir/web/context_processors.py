@@ -1,2 +1,8 @@
+"""Template context shared by every page: the buyer's market and city (lazy, see middleware)."""
+
+
 def buyer_context(request):
-    return {"market_code": getattr(request, "market_code", None), "city_id": getattr(request, "city_id", None)}
+    return {
+        "buyer_market": getattr(request, "market", None),
+        "buyer_city": getattr(request, "buyer_city", None),
+    }

@@ -1,4 +1,81 @@
-"""Attaches the buyer's market and city (remembered in the session) to each request."""
+"""The buyer's context: which market they buy in and which city they are in.
+
+The choice is remembered in the session and, for anonymous return visits, in a long-lived
+cookie (``comptoir_buyer`` = ``"ES:2510911"``: market code and City primary key). When nothing
+was chosen, or what was remembered no longer exists, the default market
+(``settings.COMPTOIR_DEFAULT_MARKET``) and its most populous city apply.
+
+``request.market`` and ``request.buyer_city`` are lazy objects: a page that never looks at them
+runs no query for them.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+SESSION_MARKET = "buyer_market"
+SESSION_CITY = "buyer_city"
+COOKIE_NAME = "comptoir_buyer"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _remembered(request) -> tuple[str | None, int | None]:
+    """(market code, city id) from the session, else from the cookie; either may be None."""
+    code = city_id = None
+    session = getattr(request, "session", None)
+    if session is not None:  # no query when the request carries no session cookie
+        code = session.get(SESSION_MARKET)
+        city_id = session.get(SESSION_CITY)
+    if code is None:
+        raw = request.COOKIES.get(COOKIE_NAME, "")
+        head, _, tail = raw.partition(":")
+        if len(head) == 2 and head.isalpha():
+            code = head.upper()
+            city_id = int(tail) if tail.isdigit() and len(tail) < 12 else None
+    if city_id is not None and not isinstance(city_id, int):
+        city_id = None
+    return code, city_id
+
+
+def _load_market(code: str | None):
+    from comptoir.common.errors import NotFound
+    from comptoir.markets.selectors import market_get
+
+    for candidate in (code, settings.COMPTOIR_DEFAULT_MARKET):
+        if not candidate:
+            continue
+        try:
+            market = market_get(candidate)
+        except NotFound:
+            continue
+        if market.is_active:
+            return market
+    return None
+
+
+def _load_city(market, city_id: int | None):
+    from comptoir.common.errors import NotFound
+    from comptoir.markets import selectors
+
+    if market is None:
+        return None
+    if city_id is not None:
+        try:
+            return selectors.city_get(country=market.code, city_id=city_id)
+        except NotFound:
+            pass
+    return market_default_city(market)
+
+
+def market_default_city(market):
+    """The market's most populous city (the buyer's city until they choose one)."""
+    from comptoir.markets import selectors
+
+    if hasattr(selectors, "city_default"):
+        return selectors.city_default(country=market.code)
+    from comptoir.markets.models import City  # TODO: markets.selectors.city_default when it lands
+
+    return City.objects.filter(country=market.code).order_by("-population", "id").first()
 
 
 class BuyerContextMiddleware:
@@ -6,6 +83,32 @@ class BuyerContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.market_code = request.session.get("market", None)
-        request.city_id = request.session.get("city", None)
+        state: dict = {}
+
+        def remembered():
+            if "remembered" not in state:
+                state["remembered"] = _remembered(request)
+            return state["remembered"]
+
+        def market():
+            if "market" not in state:
+                state["market"] = _load_market(remembered()[0])
+            return state["market"]
+
+        request.market = SimpleLazyObject(market)
+        request.buyer_city = SimpleLazyObject(lambda: _load_city(market(), remembered()[1]))
         return self.get_response(request)
+
+
+def buyer_location_remember(request, response, *, market, city) -> None:
+    """Remember the buyer's market and city in the session and in the return-visit cookie."""
+    request.session[SESSION_MARKET] = market.code
+    request.session[SESSION_CITY] = city.pk
+    response.set_cookie(
+        COOKIE_NAME,
+        f"{market.code}:{city.pk}",
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )

@@ -7,5 +7,6 @@ urlpatterns = [
     path("healthz", views.hello, name="hello"),
     # Areas add one include line here, e.g.:
     # path("", include("comptoir.web.storefront.urls")),
-    path("", views.home, name="home"),
+    path("", include("comptoir.web.storefront.urls")),
+    path("", views.home, name="home"),  # reverse("home") kept for other areas; "/" resolves above
 ]

@@ -1,5 +1,6 @@
 from django.http import HttpResponse
-from django.shortcuts import render
+
+from comptoir.web.storefront import views as storefront_views
 
 
 def hello(request):
@@ -8,4 +9,5 @@ def hello(request):
 
 
 def home(request):
-    return render(request, "web/home.html")
+    """The storefront home (kept under the name "home" for other page areas)."""
+    return storefront_views.home(request)

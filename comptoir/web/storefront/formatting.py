@@ -1,0 +1,35 @@
+"""Presentation helpers: money, distances and locales for the buyer's language and market."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
+
+from comptoir.common.money import Money
+
+
+@lru_cache(maxsize=64)
+def babel_locale(language: str, market_code: str | None) -> str:
+    """'es' + 'ES' -> 'es_ES'; 'en' + 'FR' -> 'en_FR' (CLDR knows it); otherwise the language."""
+    language = (language or "en")[:2]
+    if market_code:
+        try:
+            Locale.parse(f"{language}_{market_code}")
+            return f"{language}_{market_code}"
+        except (UnknownLocaleError, ValueError):
+            pass
+    return language
+
+
+def money(amount: int | None, currency: str, locale: str) -> str:
+    if amount is None:
+        return ""
+    return Money(int(amount), currency).format(locale)
+
+
+def distance_km(km: float | None, locale: str) -> str:
+    if km is None:
+        return ""
+    pattern = "#,##0" if km >= 10 else "#,##0.0"
+    return f"{format_decimal(km, format=pattern, locale=locale)}\u00a0km"

@@ -1,0 +1,279 @@
+"""Storefront views: thin — they read the buyer context, call selectors and render.
+
+Search, listing, facets and the offer ranking live in catalog and inventory selectors;
+nothing here filters or ranks.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from comptoir.common.errors import NotFound
+from comptoir.web.middleware import buyer_location_remember
+
+from . import formatting, reads
+from .forms import LOCAL_KM_CHOICES, MAX_QUERY_CHARS, PAGE_SIZES, ListingFilterForm, LocationForm
+
+CITY_SUGGEST_LIMIT = 8
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def _locale(request) -> str:
+    market = request.market
+    return formatting.babel_locale(_language(), market.code if market else None)
+
+
+def _market_or_404(request):
+    market = request.market
+    if not market:
+        raise Http404(_("No market is open yet."))
+    return market
+
+
+# Home and buyer location -------------------------------------------------------------------
+
+
+@require_GET
+def home(request):
+    return _render_home(request, LocationForm(initial=_location_initial(request)))
+
+
+def _location_initial(request) -> dict:
+    market, city = request.market, request.buyer_city
+    return {"market": market.code if market else "", "city": city.pk if city else None}
+
+
+def _render_home(request, location_form, status=200):
+    from comptoir.markets.selectors import markets_active
+
+    language = _language()
+    context = {
+        "markets": list(markets_active()),
+        "location_form": location_form,
+        "category_tiles": reads.CategoryIndex(language).roots(),
+        "featured": _featured(request, language),
+    }
+    return render(request, "web/storefront/home.html", context, status=status)
+
+
+def _featured(request, language):
+    """A few products near the buyer: the first results of the unfiltered listing."""
+    try:  # TODO(h5): drop once catalog.selectors lands
+        from comptoir.catalog.selectors import ListingFilters, product_listing
+    except ImportError:
+        return []
+
+    if not request.market:
+        return []
+    listing = product_listing(market=request.market, language=language, buyer_city=request.buyer_city,
+                              filters=ListingFilters(), page=1, page_size=8)
+    return _cards(request, listing.results)
+
+
+@require_POST
+def location_set(request):
+    """Choose market and city. Switching to another market also switches the UI language to
+    the market's default language (the buyer can switch back with the language buttons)."""
+    form = LocationForm(request.POST)
+    if not form.is_valid():
+        return _render_home(request, form, status=400)
+    market, city = form.cleaned_data["market"], form.cleaned_data["city"]
+    previous_code = request.market.code if request.market else None  # before the session changes
+    target = form.cleaned_data.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    buyer_location_remember(request, response, market=market, city=city)
+    if previous_code != market.code:
+        language = market.default_language
+        if language in dict(settings.LANGUAGES):
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
+    return response
+
+
+@require_GET
+def city_suggest(request):
+    """htmx fragment: up to 8 cities of the market matching a name prefix or a postcode."""
+    from comptoir.markets.selectors import cities_search
+
+    code = (request.GET.get("market") or "").strip().upper()
+    query = " ".join((request.GET.get("city_query") or request.GET.get("q") or "").split())[:100]
+    market = _market_for_code(code)
+    if market is None:
+        return render(request, "web/storefront/_city_suggestions.html", {"error": _("Unknown market."), "cities": []}, status=400)
+    cities = cities_search(country=market.code, query=query, limit=CITY_SUGGEST_LIMIT) if query else []
+    return render(request, "web/storefront/_city_suggestions.html", {"cities": cities, "query": query, "market": market})
+
+
+def _market_for_code(code: str):
+    from comptoir.markets.selectors import market_get
+
+    if len(code) != 2:
+        return None
+    try:
+        market = market_get(code)
+    except NotFound:
+        return None
+    return market if market.is_active else None
+
+
+# Listings ------------------------------------------------------------------------------------
+
+
+@require_GET
+def category(request, slug):
+    language = _language()
+    index = reads.CategoryIndex(language)
+    node = index.by_slug.get(slug)
+    if node is None:
+        raise Http404(_("There is no category “%(slug)s”.") % {"slug": slug})
+    return _listing(request, category=node, query=None, template="web/storefront/category.html", extra={
+        "category": node,
+        "category_name": node.name(language),
+        "breadcrumbs": index.ancestors(node),
+        "subcategories": index.children(node),
+    })
+
+
+@require_GET
+def search(request):
+    query = " ".join((request.GET.get("q") or "").split())[:MAX_QUERY_CHARS]
+    return _listing(request, category=None, query=query or None, template="web/storefront/search.html", extra={})
+
+
+def _listing(request, *, category, query, template, extra):
+    from comptoir.catalog.selectors import ListingFilters, product_listing
+
+    market = _market_or_404(request)
+    form = ListingFilterForm(request.GET)
+    form.is_valid()
+    price_min, price_max = form.price_range()
+    filters = ListingFilters(
+        price_min=price_min,
+        price_max=price_max,
+        seller_countries=tuple(form.value("country", [])),
+        local_only_km=form.value("local_km"),
+        deliver_by=form.value("deliver_by"),
+    )
+    page_size = form.value("per_page", settings.COMPTOIR_PAGE_SIZE)
+    listing = product_listing(
+        market=market,
+        language=_language(),
+        category=category,
+        query=query,
+        buyer_city=request.buyer_city,
+        filters=filters,
+        page=form.value("page", 1),
+        page_size=page_size,
+    )
+    locale = _locale(request)
+    context = {
+        "search_query": query or "",
+        "listing": listing,
+        "cards": _cards(request, listing.results),
+        "filter_form": form,
+        "price_facets": [
+            {
+                "value": f"{b.min if b.min is not None else ''}-{b.max if b.max is not None else ''}",
+                "label": _price_bucket_label(b, market.currency, locale),
+                "count": b.count,
+            }
+            for b in listing.facets.price_buckets
+        ],
+        "country_facets": listing.facets.seller_countries,
+        "selected_price": form.value("price", ""),
+        "selected_countries": form.value("country", []),
+        "selected_local_km": form.value("local_km"),
+        "local_km_choices": LOCAL_KM_CHOICES,
+        "page_sizes": PAGE_SIZES,
+        "page_size": page_size,
+        "page_links": _page_links(listing.page, listing.num_pages),
+        "has_filters": any([price_min is not None, price_max is not None, filters.seller_countries, filters.local_only_km, filters.deliver_by]),
+        **extra,
+    }
+    return TemplateResponse(request, template, context)
+
+
+def _price_bucket_label(bucket, currency, locale) -> str:
+    low = formatting.money(bucket.min, currency, locale) if bucket.min is not None else None
+    high = formatting.money(bucket.max, currency, locale) if bucket.max is not None else None
+    if low and high:
+        return f"{low} – {high}"
+    if high:
+        return _("Under %(price)s") % {"price": high}
+    return _("%(price)s and more") % {"price": low}
+
+
+def _page_links(page: int, num_pages: int) -> list[int | None]:
+    """Page numbers to show: first, last and two around the current one; None is a gap."""
+    if num_pages <= 1:
+        return []
+    wanted = {1, num_pages, *range(max(1, page - 2), min(num_pages, page + 2) + 1)}
+    links: list[int | None] = []
+    for n in sorted(wanted):
+        if links and links[-1] is not None and n - links[-1] > 1:
+            links.append(None)
+        links.append(n)
+    return links
+
+
+def _cards(request, results) -> list[dict]:
+    locale = _locale(request)
+    return [
+        {
+            "id": item.product_id,
+            "url": reads.product_url(item.product_id, item.title),
+            "title": item.title,
+            "brand": item.brand,
+            "image_url": item.image_url,
+            "price": formatting.money(item.best_gross, item.currency, locale),
+            "offer_count": item.offer_count,
+            "distance": formatting.distance_km(item.nearest_km, locale),
+            "is_near": item.nearest_km is not None and item.nearest_km <= 50,
+        }
+        for item in results
+    ]
+
+
+# Product -------------------------------------------------------------------------------------
+
+
+@require_GET
+def product(request, product_id, slug=None):
+    market = _market_or_404(request)
+    language = _language()
+    detail = reads.product_detail(product_id=product_id, language=language)
+    if detail is None:
+        raise Http404(_("This product does not exist or is no longer sold."))
+    from comptoir.inventory.selectors import offers_for_product
+
+    city = request.buyer_city
+    locale = _locale(request)
+    offers = offers_for_product(product=detail.product, market=market, buyer_city=city)
+    rows = [
+        {
+            "offer": o,
+            "price": formatting.money(o.gross_price, o.currency, locale),
+            "distance": formatting.distance_km(o.distance_km, locale),
+        }
+        for o in offers
+    ]
+    context = {
+        "detail": detail,
+        "product": detail.product,
+        "offers": rows,
+        "best": rows[0] if rows else None,
+        "cheapest": min(rows, key=lambda r: r["offer"].gross_price) if rows else None,
+        "breadcrumbs": reads.CategoryIndex(language).ancestors(detail.product.category),
+        "canonical_url": reads.product_url(product_id, detail.title),
+    }
+    return TemplateResponse(request, "web/storefront/product.html", context)
