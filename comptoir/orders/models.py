@@ -1,1 +1,195 @@
+"""Carts and orders. An Order is what the buyer paid once; it is split into one SellerOrder per
+(seller, ship-from location), each with its own lifecycle. Amounts are integer minor units."""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
+from comptoir.catalog.models import Product
+from comptoir.inventory.models import Hold, Offer, StockLocation
+from comptoir.markets.models import Market
+from comptoir.sellers.models import Seller
+
+MAX_LINE_QUANTITY = 99
+
+
+class Cart(models.Model):
+    """A buyer's cart: one per signed-in user, or one per anonymous session."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="cart")
+    session_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=False) | Q(session_key__isnull=False), name="cart_has_owner"),
+        ]
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    # The net unit price the buyer last saw: a later change shows a notice.
+    seen_unit_net = models.PositiveBigIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "offer"], name="cartline_one_per_offer"),
+            models.CheckConstraint(condition=Q(quantity__gte=1) & Q(quantity__lte=MAX_LINE_QUANTITY), name="cartline_quantity_range"),
+        ]
+
+
+class LiableParty(models.TextChoices):
+    SELLER = "seller", _("Seller")
+    MARKETPLACE = "marketplace", _("Marketplace (deemed supplier)")
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    AUTHORIZED = "authorized", _("Authorized")
+    PARTIALLY_CAPTURED = "partially_captured", _("Partially captured")
+    CAPTURED = "captured", _("Captured")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+class Order(models.Model):
+    """One checkout: the buyer, the delivery address, the totals and the payment."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    language = models.CharField(max_length=8, default="en")
+    email = models.EmailField()
+    # Delivery address, validated for its country.
+    full_name = models.CharField(_("full name"), max_length=120)
+    address_line1 = models.CharField(_("address"), max_length=200)
+    address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=12)
+    city_name = models.CharField(_("city"), max_length=120)
+    country = models.CharField(_("country"), max_length=2)
+    phone = models.CharField(_("phone"), max_length=20)  # E.164
+    # Totals (sums of the lines and deliveries; never re-rounded).
+    goods_net = models.BigIntegerField(default=0)
+    delivery_net = models.BigIntegerField(default=0)
+    vat_total = models.BigIntegerField(default=0)
+    total_gross = models.BigIntegerField(default=0)
+    # Idempotency: the same key from the same buyer is the same order.
+    idempotency_key = models.CharField(max_length=80)
+    fingerprint = models.CharField(max_length=64)
+    payment_id = models.BigIntegerField(null=True, blank=True)  # payments.Payment pk
+    payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "idempotency_key"], name="order_idempotency_per_buyer"),
+            models.CheckConstraint(condition=Q(total_gross=F("goods_net") + F("delivery_net") + F("vat_total")), name="order_total_is_sum"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SellerOrderState(models.TextChoices):
+    PLACED = "placed", _("Placed")
+    ACCEPTED = "accepted", _("Accepted")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    RETURN_REQUESTED = "return_requested", _("Return requested")
+    RETURN_RECEIVED = "return_received", _("Return received")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class SellerOrder(models.Model):
+    """The part of an order one seller ships from one location."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="parts")
+    number = models.CharField(max_length=24, unique=True)
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="seller_orders")
+    location = models.ForeignKey(StockLocation, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=20, choices=SellerOrderState.choices, default=SellerOrderState.PLACED, db_index=True)
+    delivery_method = models.CharField(max_length=20)
+    delivery_label = models.CharField(max_length=80)
+    delivery_net = models.BigIntegerField(default=0)
+    delivery_vat_rate_bp = models.PositiveIntegerField(default=0)
+    delivery_vat = models.BigIntegerField(default=0)
+    promised_from = models.DateField()
+    promised_to = models.DateField()
+    liable_party = models.CharField(max_length=12, choices=LiableParty.choices, default=LiableParty.SELLER)
+    goods_net = models.BigIntegerField(default=0)
+    vat_total = models.BigIntegerField(default=0)
+    total_gross = models.BigIntegerField(default=0)
+    captured_amount = models.BigIntegerField(default=0)
+    refunded_amount = models.BigIntegerField(default=0)
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    cancelled_by = models.CharField(max_length=10, blank=True)
+    return_reason = models.CharField(max_length=200, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    return_requested_at = models.DateTimeField(null=True, blank=True)
+    return_received_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("seller order")
+        verbose_name_plural = _("seller orders")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_gross=F("goods_net") + F("delivery_net") + F("vat_total")), name="sellerorder_total_is_sum"
+            ),
+            models.CheckConstraint(condition=Q(refunded_amount__lte=F("captured_amount")), name="sellerorder_refund_within_capture"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.CASCADE, related_name="lines")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=250)
+    quantity = models.PositiveIntegerField()
+    unit_net = models.BigIntegerField()
+    vat_rate_bp = models.PositiveIntegerField()
+    line_net = models.BigIntegerField()
+    line_vat = models.BigIntegerField()
+    line_gross = models.BigIntegerField()
+    liable_party = models.CharField(max_length=12, choices=LiableParty.choices)
+    hold = models.OneToOneField(Hold, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_line")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_positive"),
+            models.CheckConstraint(condition=Q(line_net=F("unit_net") * F("quantity")), name="orderline_net_is_unit_times_qty"),
+            models.CheckConstraint(condition=Q(line_gross=F("line_net") + F("line_vat")), name="orderline_gross_is_sum"),
+        ]
+
+
+class PlacementAttempt(models.Model):
+    """A checkout that did not become an order (declined card, out of stock…): for support only."""
+
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    idempotency_key = models.CharField(max_length=80)
+    code = models.CharField(max_length=40)
+    message = models.CharField(max_length=250)
+    amount = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,63 @@
+"""Order errors with stable codes; the API maps them to {"code", "message", "field"} and pages to notices."""
+from comptoir.common.errors import DomainError, NotFound, PermissionDenied  # noqa: F401
+
+
+class InvalidAddress(DomainError):
+    code = "invalid_address"
+    status = 422
+
+
+class EmptyCart(DomainError):
+    code = "empty_cart"
+    status = 422
+
+
+class InvalidQuantity(DomainError):
+    code = "invalid_quantity"
+    status = 422
+
+
+class OfferUnavailable(DomainError):
+    """The offer was withdrawn, its product deactivated or its seller suspended."""
+
+    code = "offer_unavailable"
+    status = 409
+
+
+class PriceChanged(DomainError):
+    """The total the buyer confirmed is not the total now: review and confirm again."""
+
+    code = "price_changed"
+    status = 409
+
+
+class InvalidDeliveryChoice(DomainError):
+    code = "invalid_delivery_choice"
+    status = 422
+
+
+class MarketNotServed(DomainError):
+    code = "market_not_served"
+    status = 422
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same idempotency key was sent with a different order content."""
+
+    code = "idempotency_key_reused"
+    status = 409
+
+
+class PaymentDeclined(DomainError):
+    code = "payment_declined"
+    status = 402
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_state"
+    status = 409
+
+
+class ReturnWindowClosed(DomainError):
+    code = "return_window_closed"
+    status = 409

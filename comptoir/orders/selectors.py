@@ -1,0 +1,106 @@
+"""Order reads: carts priced for display, a buyer's orders, a seller's seller orders, VAT breakdowns."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from comptoir.markets.models import Market
+from comptoir.sellers.models import Seller
+
+from . import pricing
+from .errors import NotFound
+from .models import Cart, CartLine, Order, SellerOrder
+from .quote import LineRequest, Notice, Quote, quote_build
+
+
+@dataclass(frozen=True)
+class CartView:
+    cart: Cart | None
+    quote: Quote | None
+    notices: tuple[Notice, ...]
+    count: int
+
+
+def cart_view(*, cart: Cart | None, market: Market, destination=None, delivery_choices=None, language: str = "en") -> CartView:
+    """The cart priced now, with notices for lines that changed (price), cannot be bought
+    (withdrawn, out of stock). Call cart_acknowledge() after showing it."""
+    if cart is None:
+        return CartView(None, None, (), 0)
+    lines = list(CartLine.objects.filter(cart=cart).select_related("offer"))
+    if not lines:
+        return CartView(cart, None, (), 0)
+    quote = quote_build(
+        lines=[LineRequest(cl.offer_id, cl.quantity) for cl in lines], market=market, destination=destination,
+        delivery_choices=delivery_choices, language=language,
+    )
+    notices = list(quote.notices)
+    for cl in lines:
+        if cl.offer.net_price != cl.seen_unit_net and cl.offer.is_active:
+            notices.append(Notice("price_changed", _("The price of an item changed since you added it."), cl.offer_id))
+    return CartView(cart, quote, tuple(notices), sum(cl.quantity for cl in lines))
+
+
+def cart_acknowledge(cart: Cart) -> None:
+    """The buyer has seen the current prices: later changes will be flagged again."""
+    for cl in CartLine.objects.filter(cart=cart).select_related("offer"):
+        if cl.seen_unit_net != cl.offer.net_price:
+            CartLine.objects.filter(pk=cl.pk).update(seen_unit_net=cl.offer.net_price)
+
+
+def cart_count(cart: Cart | None) -> int:
+    if cart is None:
+        return 0
+    return sum(CartLine.objects.filter(cart=cart).values_list("quantity", flat=True))
+
+
+def part_vat_breakdown(part: SellerOrder) -> list[pricing.VatBucket]:
+    items = [pricing.LinePrice(l.unit_net, l.quantity, l.vat_rate_bp, l.line_net, l.line_vat) for l in part.lines.all()]
+    items.append(pricing.LinePrice(part.delivery_net, 1, part.delivery_vat_rate_bp, part.delivery_net, part.delivery_vat))
+    return pricing.vat_breakdown(items)
+
+
+def order_vat_breakdown(order: Order) -> list[pricing.VatBucket]:
+    items = []
+    for part in order.parts.prefetch_related("lines"):
+        items += [pricing.LinePrice(l.unit_net, l.quantity, l.vat_rate_bp, l.line_net, l.line_vat) for l in part.lines.all()]
+        items.append(pricing.LinePrice(part.delivery_net, 1, part.delivery_vat_rate_bp, part.delivery_net, part.delivery_vat))
+    return pricing.vat_breakdown(items)
+
+
+def orders_for_buyer(buyer) -> QuerySet[Order]:
+    return Order.objects.filter(buyer=buyer).prefetch_related("parts__seller", "parts__lines")
+
+
+def order_for_buyer(*, buyer, reference: str) -> Order:
+    """The buyer's own order; another buyer's order is NotFound (never revealed)."""
+    order = orders_for_buyer(buyer).filter(reference=reference).first()
+    if order is None:
+        raise NotFound(_("No such order."))
+    return order
+
+
+def sellers_of_user(user) -> list[Seller]:
+    if not user.is_authenticated:
+        return []
+    return list(Seller.objects.filter(members__user=user).order_by("pk"))
+
+
+def seller_orders_for_seller(seller: Seller) -> QuerySet[SellerOrder]:
+    return SellerOrder.objects.filter(seller=seller).select_related("order").prefetch_related("lines").order_by("-pk")
+
+
+def seller_order_for_seller(*, seller: Seller, number: str) -> SellerOrder:
+    part = seller_orders_for_seller(seller).filter(number=number).first()
+    if part is None:
+        raise NotFound(_("No such order."))
+    return part
+
+
+def seller_order_for_user(*, user, number: str) -> SellerOrder:
+    """A seller order of one of the user's sellers (seller members only)."""
+    part = SellerOrder.objects.filter(number=number, seller__members__user=user).select_related("order", "seller").first()
+    if part is None:
+        raise NotFound(_("No such order."))
+    return part

@@ -1,0 +1,224 @@
+"""order_place: one atomic, idempotent use case from checked lines to an authorized order.
+
+Flow (each step calls downwards only):
+1. validate the lines, the address and the idempotency key; same key + same content → the
+   existing order, same key + other content → IdempotencyKeyReused;
+2. price a fresh quote (orders.quote) and compare it with the total the buyer confirmed;
+3. in ONE transaction: insert the Order (the unique (buyer, key) constraint makes a concurrent
+   duplicate wait here, then fail and return the first order), take stock with
+   inventory.services.holds_take (row locks in pk order), re-read prices under the lock, write
+   the SellerOrders and lines, authorize the payment; any error rolls all of it back;
+4. a declined payment or missing stock leaves only a PlacementAttempt row, for support.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comptoir.common.errors import DomainError
+from comptoir.inventory.errors import OutOfStock
+from comptoir.inventory.models import Offer
+from comptoir.inventory.services import HoldRequest, holds_take
+from comptoir.markets.models import Market
+
+from ..address import Address, address_validate
+from ..errors import EmptyCart, IdempotencyKeyReused, MarketNotServed, OfferUnavailable, PaymentDeclined, PriceChanged
+from ..models import CartLine, Order, OrderLine, PaymentStatus, PlacementAttempt, SellerOrder
+from ..quote import LineRequest, Quote, destination_point, normalise_lines, quote_build
+
+
+@dataclass(frozen=True, slots=True)
+class CardDetails:
+    number: str
+    expiry: str  # "MM/YY"
+    cvc: str
+
+    def __repr__(self) -> str:  # never log a card number
+        return f"CardDetails(number=…{self.number[-4:]})"
+
+
+def _fingerprint(*, lines: Sequence[LineRequest], address: Address, delivery_choices: Mapping[str, str]) -> str:
+    payload = {
+        "lines": sorted((line.offer_id, line.quantity) for line in lines),
+        "address": asdict(address),
+        "delivery": sorted(delivery_choices.items()),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _existing(buyer, key: str, fingerprint: str) -> Order | None:
+    order = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
+    if order is not None and order.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            _("This checkout was already submitted with different contents. Reload the page and try again."),
+            field="idempotency_key",
+        )
+    return order
+
+
+def _new_reference() -> str:
+    return "C" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(9))
+
+
+def _authorize(order: Order, card: CardDetails):
+    """Ask payments to authorize the order total. Returns the payment or raises PaymentDeclined."""
+    from comptoir.payments import services as payments
+
+    try:
+        payment = payments.payment_authorize(
+            order_ref=order.reference,
+            amount=order.total_gross,
+            currency=order.currency,
+            card_number=card.number,
+            card_expiry=card.expiry,
+            card_cvc=card.cvc,
+            idempotency_key=f"order:{order.buyer_id}:{order.idempotency_key}",
+        )
+    except DomainError as exc:
+        raise PaymentDeclined(exc.message or _("Your payment was declined."), code=getattr(exc, "code", "payment_declined")) from exc
+    status = str(getattr(payment, "status", ""))
+    if status in {"declined", "failed", "cancelled", "canceled", "error"}:
+        reason = getattr(payment, "failure_code", "") or getattr(payment, "decline_code", "") or "payment_declined"
+        raise PaymentDeclined(_("Your payment was declined. No money was taken."), code=str(reason) if reason else "payment_declined")
+    return payment
+
+
+def _payment_status(payment) -> str:
+    status = str(getattr(payment, "status", ""))
+    if status in {"authorized", "requires_capture"}:
+        return PaymentStatus.AUTHORIZED
+    if status in {"captured", "succeeded"}:
+        return PaymentStatus.CAPTURED
+    return PaymentStatus.PENDING
+
+
+def _record_attempt(buyer, key: str, exc: DomainError, amount: int) -> None:
+    PlacementAttempt.objects.create(buyer=buyer, idempotency_key=key[:80], code=exc.code[:40], message=str(exc.message)[:250], amount=amount)
+
+
+def order_place(
+    *,
+    buyer,
+    lines: Sequence[LineRequest] | None = None,
+    cart=None,
+    address: Address,
+    delivery_choices: Mapping[str, str] | None = None,
+    card: CardDetails,
+    idempotency_key: str,
+    expected_total: int | None = None,
+    language: str = "en",
+) -> Order:
+    """Place an order for `lines` (or the lines of `cart`), paid by `card`. Idempotent by key.
+
+    Raises InvalidQuantity, InvalidAddress, MarketNotServed, OfferUnavailable, OutOfStock,
+    PriceChanged (expected_total differs from the fresh total), InvalidDeliveryChoice,
+    IdempotencyKeyReused, PaymentDeclined. On any error nothing is written but a PlacementAttempt.
+    """
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 80:
+        raise DomainError(_("A valid idempotency key (8 to 80 characters) is required."), code="invalid_idempotency_key", field="idempotency_key")
+    if lines is None:
+        lines = [LineRequest(cl.offer_id, cl.quantity) for cl in CartLine.objects.filter(cart=cart)] if cart is not None else []
+    if not lines:
+        raise EmptyCart(_("Your cart is empty."))
+    lines = normalise_lines(lines)
+    address = address_validate(address)
+    delivery_choices = dict(delivery_choices or {})
+    fingerprint = _fingerprint(lines=lines, address=address, delivery_choices=delivery_choices)
+    existing = _existing(buyer, key, fingerprint)
+    if existing is not None:
+        return existing
+
+    market = Market.objects.filter(code=address.country, is_active=True).first()
+    if market is None:
+        raise MarketNotServed(_("We do not deliver to this country yet."), field="country")
+    quote = quote_build(
+        lines=lines, market=market, language=language, delivery_choices=delivery_choices,
+        destination=destination_point(country=address.country, postcode=address.postcode, city=address.city),
+    )
+    try:
+        _check_quote(quote, expected_total)
+        order = _place(buyer=buyer, key=key, fingerprint=fingerprint, quote=quote, address=address, card=card,
+                       language=language, cart=cart)
+    except IntegrityError:
+        # A concurrent request with the same key committed first (unique (buyer, key)).
+        existing = _existing(buyer, key, fingerprint)
+        if existing is None:
+            raise
+        return existing
+    except DomainError as exc:
+        _record_attempt(buyer, key, exc, quote.totals.gross)
+        raise
+    return order
+
+
+def _check_quote(quote: Quote, expected_total: int | None) -> None:
+    for notice in quote.notices:
+        if notice.code == "out_of_stock":
+            raise OutOfStock(notice.message, offer_ids=(notice.offer_id,))
+        raise OfferUnavailable(notice.message, field="offer")
+    if expected_total is not None and expected_total != quote.totals.gross:
+        raise PriceChanged(_("Prices or delivery costs changed since you reviewed your order. Please check the new total."))
+
+
+def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: CardDetails, language: str, cart) -> Order:
+    with transaction.atomic():
+        order = Order.objects.create(
+            reference=_new_reference(), buyer=buyer, market=quote.market, currency=quote.currency, language=language[:8],
+            email=buyer.email or "", full_name=address.full_name, address_line1=address.line1, address_line2=address.line2,
+            postcode=address.postcode, city_name=address.city, country=address.country, phone=address.phone,
+            goods_net=quote.totals.goods_net, delivery_net=quote.totals.delivery_net, vat_total=quote.totals.vat,
+            total_gross=quote.totals.gross, idempotency_key=key, fingerprint=fingerprint,
+        )
+        requests = [HoldRequest(ql.offer_id, ql.quantity, location_id=g.location_id) for g in quote.groups for ql in g.lines]
+        holds = iter(holds_take(requests=requests, reference=order.reference))
+        # Under the stock lock: the offers must still be active at the quoted prices.
+        current = {o["pk"]: o for o in Offer.objects.filter(pk__in=[r.offer_id for r in requests]).values("pk", "net_price", "is_active")}
+        for group_index, g in enumerate(quote.groups, start=1):
+            for ql in g.lines:
+                now = current.get(ql.offer_id)
+                if now is None or not now["is_active"]:
+                    raise OfferUnavailable(_("An item was withdrawn by its seller while you were checking out."), field="offer")
+                if now["net_price"] != ql.price.unit_net:
+                    raise PriceChanged(_("A price changed while you were checking out. Please check the new total."))
+            part = SellerOrder.objects.create(
+                order=order, number=f"{order.reference}-{group_index}", seller_id=g.seller_id, location_id=g.location_id,
+                delivery_method=g.chosen.code, delivery_label=g.chosen.label, delivery_net=g.delivery.net,
+                delivery_vat_rate_bp=g.delivery.rate_bp, delivery_vat=g.delivery.vat, promised_from=g.chosen.earliest,
+                promised_to=g.chosen.latest, liable_party=g.liable_party, goods_net=g.goods_net,
+                vat_total=sum(ql.price.vat for ql in g.lines) + g.delivery.vat, total_gross=g.total_gross,
+            )
+            OrderLine.objects.bulk_create(
+                [
+                    OrderLine(
+                        seller_order=part, offer_id=ql.offer_id, product_id=ql.product_id, title=ql.title[:250],
+                        quantity=ql.quantity, unit_net=ql.price.unit_net, vat_rate_bp=ql.price.rate_bp,
+                        line_net=ql.price.net, line_vat=ql.price.vat, line_gross=ql.price.gross,
+                        liable_party=ql.liable_party, hold=next(holds),
+                    )
+                    for ql in g.lines
+                ]
+            )
+        payment = _authorize(order, card)
+        order.payment_id = getattr(payment, "pk", None)
+        order.payment_status = _payment_status(payment)
+        order.save(update_fields=["payment_id", "payment_status"])
+        if cart is not None:
+            CartLine.objects.filter(cart=cart, offer_id__in=[r.offer_id for r in requests]).delete()
+        order_id = order.pk
+        if order.payment_status != PaymentStatus.PENDING:  # asynchronous payments notify on confirmation
+            transaction.on_commit(lambda: _notify_placed(order_id))
+    return order
+
+
+def _notify_placed(order_id: int) -> None:
+    from ..tasks import notify_order_placed
+
+    notify_order_placed.enqueue(order_id)

@@ -1,0 +1,78 @@
+"""Notification emails, sent by background tasks (Django tasks API) in the recipient's language."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Order, SellerOrder
+from .selectors import order_vat_breakdown
+
+
+def _send(*, to: list[str], subject: str, template: str, context: dict, language: str) -> int:
+    to = [t for t in to if t]
+    if not to:
+        return 0
+    with translation.override(language):
+        body = render_to_string(template, context)
+        subject = str(subject)
+    return EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to).send()
+
+
+def _subject(language: str, text: str, **kw) -> str:
+    from django.utils.translation import gettext
+
+    with translation.override(language):
+        return gettext(text) % kw
+
+
+@task()
+def notify_order_placed(order_id: int) -> int:
+    """Order confirmation to the buyer (their language) and a new-order email to each seller."""
+    order = Order.objects.select_related("buyer").get(pk=order_id)
+    parts = list(order.parts.select_related("seller").prefetch_related("lines"))
+    sent = _send(
+        to=[order.email],
+        subject=_subject(order.language, "Your order %(ref)s is confirmed", ref=order.reference),
+        template="orders/email/confirmation.txt",
+        context={"order": order, "parts": parts, "breakdown": order_vat_breakdown(order)},
+        language=order.language,
+    )
+    for part in parts:
+        emails = [m.user.email for m in part.seller.members.select_related("user")]
+        sent += _send(
+            to=emails,
+            subject=_subject("en", "New order %(number)s", number=part.number),
+            template="orders/email/seller_new_order.txt",
+            context={"order": order, "part": part},
+            language="en",
+        )
+    return sent
+
+
+@task()
+def notify_shipped(seller_order_id: int) -> int:
+    part = SellerOrder.objects.select_related("order", "seller").get(pk=seller_order_id)
+    order = part.order
+    return _send(
+        to=[order.email],
+        subject=_subject(order.language, "Your order %(ref)s has shipped", ref=order.reference),
+        template="orders/email/shipped.txt",
+        context={"order": order, "part": part},
+        language=order.language,
+    )
+
+
+@task()
+def notify_refunded(seller_order_id: int) -> int:
+    part = SellerOrder.objects.select_related("order", "seller").get(pk=seller_order_id)
+    order = part.order
+    return _send(
+        to=[order.email],
+        subject=_subject(order.language, "Refund for your order %(ref)s", ref=order.reference),
+        template="orders/email/refunded.txt",
+        context={"order": order, "part": part},
+        language=order.language,
+    )
