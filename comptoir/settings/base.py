@@ -172,3 +172,11 @@ LOGGING = {
 # Storefront defaults
 COMPTOIR_DEFAULT_MARKET = "FR"
 COMPTOIR_PAGE_SIZE = 24
+
+# Payments (docs/payments.md): the active provider is a key of comptoir.payments.providers.PROVIDERS;
+# each provider's constructor arguments come from PAYMENT_PROVIDER_SETTINGS[name].
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "test")
+PAYMENT_PROVIDER_SETTINGS = {
+    "test": {"webhook_secret": os.environ.get("PAYMENT_TEST_WEBHOOK_SECRET", "whsec_test_dev_only_change_me")},
+}
+PAYMENT_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", "300"))
