@@ -1,0 +1,123 @@
+"""Product titles, descriptions and prices composed from the vocabularies (pure, no ORM)."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from .vocab import COLOURS, Leaf, Noun, Variant
+
+# Sizes are written in English in the vocabulary; these words are translated for fr / es.
+_SIZE_WORDS = {
+    "fr": (("One size", "Taille unique"), ("Set of", "Lot de"), ("Pack of", "Lot de"), ("piece", "pièce"),
+           ("h battery", "h d'autonomie"), ("years", "ans"), ("months", "mois"), ("pages", "pages")),
+    "es": (("One size", "Talla única"), ("Set of", "Juego de"), ("Pack of", "Paquete de"), ("piece", "pieza"),
+           ("h battery", "h de autonomía"), ("years", "años"), ("months", "meses"), ("pages", "páginas")),
+}
+# Leaves whose price grows with the size (capacity, pages, set size); sizes elsewhere are fits.
+_PRICE_GROWS_WITH_SIZE = {"cookware", "books", "beauty", "food-drinks", "diy-tools", "stationery", "headphones", "toys"}
+
+
+def size_label(size: str, language: str) -> str:
+    for en, local in _SIZE_WORDS.get(language, ()):
+        size = size.replace(en, local)
+    return size
+
+
+def _plural_fr(word: str) -> str:
+    return word if word.endswith(("s", "x")) or word == "orange" else word + "s"
+
+
+def _plural_es(word: str) -> str:
+    return word + "s" if word[-1] in "aeiou" else word + "es"
+
+
+def agree(adjective: str, language: str, gender: str) -> str:
+    """An adjective written "masc/fem" (or invariable) agreed with a noun of `gender`
+    ("m", "f", "mp", "fp")."""
+    if "/" not in adjective:
+        return adjective
+    masc, fem = adjective.split("/")
+    word = fem if gender.startswith("f") else masc
+    if gender.endswith("p"):
+        word = _plural_fr(word) if language == "fr" else _plural_es(word)
+    return word
+
+
+def colour_word(colour: str, language: str, gender: str) -> str:
+    en, fr, es, _rgb = COLOURS[colour]
+    if language == "en":
+        return en
+    pair = fr if language == "fr" else es
+    return agree(f"{pair[0]}/{pair[1]}", language, gender)
+
+
+@dataclass(frozen=True)
+class ProductDraft:
+    """Everything about one demo product, before it has a database id."""
+
+    leaf_index: int
+    noun_index: int
+    brand_index: int
+    brand: str
+    colour: str | None
+    variant: Variant
+    size: str
+    base_price: int
+    texts: dict[str, tuple[str, str]]  # language -> (title, description)
+    attributes: dict[str, str]
+
+
+def _texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colour: str | None,
+           pitches: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
+    texts = {}
+    for lang in ("fr", "es", "en"):
+        size_text = size_label(size, lang)
+        if lang == "en":
+            title = f"{brand} {variant.en} {noun.en}, {size_text}"
+            if colour:
+                title += f", {colour_word(colour, 'en', 'm')}"
+            facts = [f"Brand: {brand}.", f"Size: {size_text}."]
+            if colour:
+                facts.insert(1, f"Colour: {colour_word(colour, 'en', 'm')}.")
+            lead = f"{noun.en} – {variant.en}."
+        else:
+            noun_word = noun.fr if lang == "fr" else noun.es
+            gender = noun.fr_gender if lang == "fr" else noun.es_gender
+            variant_word = agree(variant.fr if lang == "fr" else variant.es, lang, gender)
+            title = f"{noun_word} {variant_word} {brand} – {size_text}"
+            if colour:
+                title += f", {colour_word(colour, lang, gender)}"
+            label = {"fr": ("Marque", "Couleur", "Taille", " :"), "es": ("Marca", "Color", "Talla", ":")}[lang]
+            facts = [f"{label[0]}{label[3]} {brand}.", f"{label[2]}{label[3]} {size_text}."]
+            if colour:
+                facts.insert(1, f"{label[1]}{label[3]} {colour_word(colour, lang, 'm')}.")
+            lead = f"{noun_word} {variant_word}."
+        description = " ".join([lead, *pitches[lang], *facts])
+        texts[lang] = (title[:250], description)
+    return texts
+
+
+def product_draft(rng: random.Random, leaf_index: int, leaf: Leaf) -> ProductDraft:
+    """Draw one product of `leaf`: noun, variant, size, colour, brand; compose its texts."""
+    noun_index = rng.randrange(len(leaf.nouns))
+    noun = leaf.nouns[noun_index]
+    variant = rng.choice(leaf.variants)
+    size_index = rng.randrange(len(leaf.sizes))
+    size = leaf.sizes[size_index]
+    colour = rng.choice(tuple(COLOURS)) if leaf.coloured else None
+    brand_index = rng.randrange(len(leaf.brands))
+    brand = leaf.brands[brand_index]
+    picks = rng.sample(range(len(leaf.pitch["en"])), 2)
+    pitches = {lang: [leaf.pitch[lang][i] for i in picks] for lang in ("fr", "es", "en")}
+    price = noun.base_price * variant.price_pct // 100
+    if leaf.slug in _PRICE_GROWS_WITH_SIZE:
+        price = price * (100 + 15 * size_index) // 100
+    price = max(190, (price // 100) * 100 + 90)  # a shop price: …,90
+    attributes = {"type": noun.key, "variant": variant.key, "size": size}
+    if colour:
+        attributes["colour"] = colour
+    return ProductDraft(
+        leaf_index=leaf_index, noun_index=noun_index, brand_index=brand_index, brand=brand, colour=colour,
+        variant=variant, size=size, base_price=price,
+        texts=_texts(leaf, noun, variant, brand, size, colour, pitches), attributes=attributes,
+    )

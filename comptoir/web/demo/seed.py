@@ -1,0 +1,410 @@
+"""`demo_seed()`: a believable marketplace in one call (markets, sellers, catalogue, offers, users).
+
+The demo spans every bounded context, so it lives in the top layer (web) and calls the
+domain apps' services: markets.services.markets_seed / cities_load, catalog.services
+gtin_normalise / search_reindex_all, the listing refresh, and (where they exist) the seller
+services. Products, texts, pictures, offers and stock levels are written with bulk_create in
+batches: at bench scale (100,000 products, 300,000+ offers) per-row services would take
+hours; the rows are valid by construction (GTINs pass stdnum, identities pass stdnum) and the
+derived tables (search index, listing summary) are rebuilt by their own services at the end.
+
+Everything is drawn from one `random.Random(seed)`: the same seed gives the same data.
+"""
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+from stdnum import ean
+
+from comptoir.catalog.models import Category, Product, ProductImage, ProductText
+from comptoir.catalog.services import gtin_normalise, search_reindex_all
+from comptoir.common.errors import DomainError
+from comptoir.inventory.listing import listing_refresh_all
+from comptoir.inventory.models import LocationKind, Offer, StockLevel, StockLocation
+from comptoir.markets.models import City, Market
+from comptoir.sellers.models import Seller, SellerMember, SellerStatus
+
+from .compose import ProductDraft, product_draft
+from .identity import identity_generate
+from .images import initials, picture_render
+from .vocab import COLOURS, DEMO_COMPANY_PREFIXES, LEAVES, PARENTS, SELLER_WORDS, brand_company_prefix
+
+SELLER_COUNTRIES = ("FR", "ES", "IT", "DE", "CN")
+SELLER_SHARE = {"FR": 35, "ES": 25, "IT": 15, "DE": 12.5, "CN": 12.5}  # percent of sellers
+SELLER_SLUG_PREFIX = "demo-"
+IMAGE_DIR = "products/demo"
+OFFERS_PER_PRODUCT = ((1, 6), (2, 22), (3, 30), (4, 24), (5, 18))  # (count, weight): mean 3.26
+BATCH = 2000
+
+ADMIN = ("admin", "admin@example.com", "comptoir-admin")
+BUYER = ("buyer@example.com", "buyer@example.com", "comptoir-buyer")
+SELLER_PASSWORD = "comptoir-seller"
+
+
+class DemoError(DomainError):
+    code = "demo_error"
+
+
+class DemoCitiesMissing(DemoError):
+    code = "demo_cities_missing"
+
+
+class DemoResetBlocked(DemoError):
+    code = "demo_reset_blocked"
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    products: int
+    sellers: int
+    shared_pictures: bool  # one picture per (category, product type, colour) instead of per product
+
+
+SCALES = {
+    "small": Scale("small", products=300, sellers=40, shared_pictures=False),
+    "bench": Scale("bench", products=100_000, sellers=1_000, shared_pictures=True),
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    role: str
+    username: str
+    password: str
+    seller: str = ""
+
+
+@dataclass
+class DemoReport:
+    scale: str
+    seed: int
+    created: bool  # False when demo data was already present and nothing was written
+    categories: int = 0
+    sellers: int = 0
+    sellers_pending: int = 0
+    locations: int = 0
+    products: int = 0
+    offers: int = 0
+    stock_levels: int = 0
+    picture_files: int = 0
+    search_documents: int = 0
+    listings: int = 0
+    seconds: float = 0.0
+    users: list[DemoUser] = field(default_factory=list)
+
+
+# --- presence and reset -------------------------------------------------------------------
+
+def _demo_products() -> Q:
+    q = Q(pk__in=[])
+    for prefix in DEMO_COMPANY_PREFIXES:
+        q |= Q(gtin__startswith="0" + prefix)
+    return q
+
+
+def demo_present() -> bool:
+    return Seller.objects.filter(slug__startswith=SELLER_SLUG_PREFIX).exists()
+
+
+@transaction.atomic
+def demo_reset() -> None:
+    """Delete the demo sellers (with their locations, offers, stock), products and demo
+    users; categories, markets and cities stay. Refuses (DemoResetBlocked) if orders
+    reference demo offers: delete those orders first."""
+    from django.db.models import ProtectedError
+
+    try:
+        Offer.objects.filter(Q(seller__slug__startswith=SELLER_SLUG_PREFIX) | Q(product__in=Product.objects.filter(_demo_products()))).delete()
+        Seller.objects.filter(slug__startswith=SELLER_SLUG_PREFIX).delete()
+        Product.objects.filter(_demo_products()).delete()
+    except ProtectedError as exc:
+        raise DemoResetBlocked(f"Demo data is referenced by other rows ({exc.args[0]}); delete them first") from None
+    get_user_model().objects.filter(username__endswith="@example.com", username__startswith="seller-").delete()
+
+
+# --- the parts ----------------------------------------------------------------------------
+
+def _ensure_places(load_cities: bool) -> dict[str, list[City]]:
+    """Markets and the seller countries' cities: seeded/loaded through the markets services."""
+    from comptoir.markets.services import cities_load, markets_seed
+
+    if not Market.objects.exists():
+        markets_seed()
+    missing = [c for c in SELLER_COUNTRIES if not City.objects.filter(country=c).exists()]
+    if missing:
+        if not load_cities:
+            raise DemoCitiesMissing(
+                f"No cities for {', '.join(missing)}: run `comptoir load_cities {' '.join(SELLER_COUNTRIES)}` first"
+            )
+        cities_load(countries=missing)
+    return {c: list(City.objects.filter(country=c).order_by("-population", "id")[:80]) for c in SELLER_COUNTRIES}
+
+
+def _categories() -> list[Category]:
+    """The demo tree (get-or-create by slug); returns the leaves in LEAVES order."""
+    # TODO(catalog): switch to catalog.services.category_create when it exists.
+    parents = {}
+    for position, (slug, names) in enumerate(PARENTS.items()):
+        parents[slug], _ = Category.objects.get_or_create(slug=slug, defaults={"names": names, "position": position * 10})
+    leaves = []
+    for position, leaf in enumerate(LEAVES):
+        category, _ = Category.objects.get_or_create(
+            slug=leaf.slug,
+            defaults={
+                "names": leaf.names, "tax_class": leaf.tax_class, "position": 100 + position,
+                "parent": parents.get(leaf.parent) if leaf.parent else None,
+            },
+        )
+        leaves.append(category)
+    return leaves
+
+
+_STREETS = {
+    "FR": ("rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "boulevard Pasteur", "rue du Commerce"),
+    "ES": ("Calle Mayor", "Avenida de la Constitución", "Calle Real", "Paseo de Gracia", "Calle del Sol"),
+    "IT": ("Via Roma", "Corso Italia", "Via Garibaldi", "Via Dante", "Piazza del Mercato"),
+    "DE": ("Hauptstraße", "Bahnhofstraße", "Schillerstraße", "Marktplatz", "Gartenstraße"),
+    "CN": ("Shennan Road", "Huaqiang North Road", "Futian Road", "Binhe Avenue", "Chouzhou Road"),
+}
+
+
+def _address(rng: random.Random, country: str) -> str:
+    street, number = rng.choice(_STREETS[country]), rng.randint(1, 180)
+    return f"{street} {number}" if country in {"DE", "IT", "ES"} else f"{number} {street}"
+
+
+def _seller_countries(n: int) -> list[str]:
+    counts = {c: int(n * SELLER_SHARE[c] / 100) for c in SELLER_COUNTRIES}
+    counts["FR"] += n - sum(counts.values())
+    return [c for c in SELLER_COUNTRIES for _ in range(counts[c])]
+
+
+def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) -> tuple[list[Seller], dict[int, list[StockLocation]]]:
+    """Sellers (every 10th pending review) with 1–2 warehouses each in cities of their country."""
+    # TODO(sellers): switch to sellers.services.seller_register + seller_approve when they land
+    # (they run the same stdnum checks that comptoir.web.demo.identity.identity_check runs).
+    sellers: list[Seller] = []
+    used_names: set[str] = set()
+    for i, country in enumerate(_seller_countries(scale.sellers)):
+        prefixes, surnames, form = SELLER_WORDS[country]
+        city = rng.choices(cities[country], weights=[max(c.population, 1) for c in cities[country]])[0]
+        name = f"{rng.choice(prefixes)} {rng.choice(surnames)}"
+        if country == "CN":
+            name = f"{city.name} {rng.choice(surnames)} {rng.choice(prefixes)}"
+        if name in used_names:
+            name = f"{name} {city.name}"
+        if name in used_names:
+            name = f"{name} {i}"
+        used_names.add(name)
+        identity = identity_generate(country, rng)
+        sellers.append(
+            Seller(
+                legal_name=f"{name} {form}", display_name=name, slug=f"{SELLER_SLUG_PREFIX}{i:04d}-{slugify(name)}"[:50],
+                country=country, address=_address(rng, country), postcode=city.postcode, city=city,
+                latitude=city.latitude, longitude=city.longitude, vat_number=identity.vat_number,
+                company_id=identity.company_id, iban=identity.iban,
+                status=SellerStatus.PENDING if i % 10 == 9 else SellerStatus.APPROVED,
+            )
+        )
+    sellers = Seller.objects.bulk_create(sellers, batch_size=BATCH)
+    locations: list[StockLocation] = []
+    for seller in sellers:
+        places = [seller.city]
+        if rng.random() < 0.35:
+            others = [c for c in cities[seller.country] if c.pk != seller.city.pk]
+            places.append(rng.choice(others))
+        for city in places:
+            locations.append(
+                StockLocation(kind=LocationKind.WAREHOUSE, seller=seller, name=f"{seller.display_name} — {city.name}"[:120],
+                              city=city, country=city.country, latitude=city.latitude, longitude=city.longitude)
+            )
+    locations = StockLocation.objects.bulk_create(locations, batch_size=BATCH)
+    by_seller: dict[int, list[StockLocation]] = {}
+    for location in locations:
+        by_seller.setdefault(location.seller_id, []).append(location)
+    return sellers, by_seller
+
+
+def _gtin(draft: ProductDraft, item: int) -> str:
+    body = brand_company_prefix(draft.leaf_index, draft.brand_index) + f"{item:05d}"
+    return gtin_normalise(body + ean.calc_check_digit(body))
+
+
+class _Pictures:
+    """Writes picture files once (skips a name already in storage: the bytes are deterministic)."""
+
+    def __init__(self, shared: bool):
+        self.shared = shared
+        self.written = 0
+        self.known: set[str] = set()
+
+    def name_for(self, draft: ProductDraft, gtin: str) -> str:
+        leaf = LEAVES[draft.leaf_index]
+        noun = leaf.nouns[draft.noun_index]
+        colour = draft.colour or "none"
+        if self.shared:
+            name = f"{IMAGE_DIR}/shared/{leaf.slug}-{noun.key}-{colour}.png"
+            label = ""
+        else:
+            name = f"{IMAGE_DIR}/{gtin}.png"
+            label = initials(draft.brand)
+        if name not in self.known:
+            self.known.add(name)
+            if not default_storage.exists(name):
+                fill = COLOURS[draft.colour][3] if draft.colour else _mix_leaf(leaf.colour)
+                data = picture_render(background=leaf.colour, shape=noun.shape, fill=fill, label=label)
+                saved = default_storage.save(name, ContentFile(data))
+                assert PurePosixPath(saved) == PurePosixPath(name), saved
+                self.written += 1
+        return name
+
+
+def _mix_leaf(colour: tuple[int, int, int]) -> tuple[int, int, int]:
+    return tuple(max(0, c - 60) for c in colour)  # type: ignore[return-value]
+
+
+def _catalogue(rng: random.Random, scale: Scale, leaves: list[Category], sellers: list[Seller],
+               locations: dict[int, list[StockLocation]], report: DemoReport, progress: bool) -> None:
+    from tqdm import tqdm
+
+    pictures = _Pictures(scale.shared_pictures)
+    item_counter: dict[tuple[int, int], int] = {}
+    counts, weights = zip(*OFFERS_PER_PRODUCT)
+    with tqdm(total=scale.products, unit="product", disable=not progress, desc="demo catalogue") as bar:
+        for start in range(0, scale.products, BATCH):
+            n = min(BATCH, scale.products - start)
+            drafts = [product_draft(rng, li, LEAVES[li]) for li in (rng.randrange(len(LEAVES)) for _ in range(n))]
+            gtins = []
+            for d in drafts:
+                key = (d.leaf_index, d.brand_index)
+                item_counter[key] = item_counter.get(key, 0) + 1
+                gtins.append(_gtin(d, item_counter[key]))
+            products = Product.objects.bulk_create(
+                [Product(gtin=g, brand=d.brand, category=leaves[d.leaf_index], attributes=d.attributes) for d, g in zip(drafts, gtins)],
+                batch_size=BATCH,
+            )
+            texts, images = [], []
+            for p, d, g in zip(products, drafts, gtins):
+                for lang, (title, description) in d.texts.items():
+                    texts.append(ProductText(product=p, language=lang, title=title, description=description))
+                images.append(ProductImage(product=p, image=pictures.name_for(d, g), position=0, alt=d.texts["en"][0]))
+            ProductText.objects.bulk_create(texts, batch_size=BATCH)
+            ProductImage.objects.bulk_create(images, batch_size=BATCH)
+            offers = []
+            for p, d in zip(products, drafts):
+                k = rng.choices(counts, weights)[0]
+                for seller in rng.sample(sellers, k):
+                    cn = seller.country == "CN"
+                    factor = rng.gauss(1.0, 0.07) * (0.8 if cn else 1.0)
+                    price = max(99, int(d.base_price * min(max(factor, 0.7), 1.25)) // 10 * 10 + 9)
+                    offers.append(
+                        Offer(seller=seller, product=p, net_price=price, currency="EUR",
+                              handling_days=rng.randint(2, 7) if cn else rng.choices(range(6), (15, 35, 25, 12, 8, 5))[0])
+                    )
+            offers = Offer.objects.bulk_create(offers, batch_size=BATCH)
+            levels = []
+            for offer in offers:
+                for location in locations[offer.seller_id]:
+                    on_hand = 0 if rng.random() < 0.15 else rng.randint(1, 50)
+                    levels.append(StockLevel(offer=offer, location=location, on_hand=on_hand, held=0))
+            StockLevel.objects.bulk_create(levels, batch_size=BATCH)
+            report.products += n
+            report.offers += len(offers)
+            report.stock_levels += len(levels)
+            bar.update(n)
+    report.picture_files = pictures.written
+
+
+def _users(sellers: list[Seller]) -> list[DemoUser]:
+    """admin (superuser), buyer@example.com, and an owner user for one seller per country
+    plus one pending seller. Get-or-create: passwords are (re)set to the documented ones."""
+    User = get_user_model()
+    users: list[DemoUser] = []
+
+    def ensure(username: str, email: str, password: str, **flags) -> object:
+        user, created = User.objects.get_or_create(username=username, defaults={"email": email, **flags})
+        if created or not user.check_password(password):
+            user.set_password(password)
+            user.save()
+        return user
+
+    ensure(*ADMIN, is_staff=True, is_superuser=True)
+    users.append(DemoUser("operator (superuser)", ADMIN[0], ADMIN[2]))
+    ensure(*BUYER)
+    users.append(DemoUser("buyer", BUYER[0], BUYER[2]))
+    picked: dict[str, Seller] = {}
+    for seller in sellers:
+        key = "pending" if seller.status == SellerStatus.PENDING else seller.country.lower()
+        picked.setdefault(key, seller)
+    for key, seller in picked.items():
+        username = f"seller-{key}@example.com"
+        user = ensure(username, username, SELLER_PASSWORD)
+        SellerMember.objects.get_or_create(user=user, seller=seller)
+        users.append(DemoUser(f"seller ({seller.country}, {seller.get_status_display()})", username, SELLER_PASSWORD, seller.display_name))
+    return users
+
+
+def _refresh_derived(report: DemoReport) -> None:
+    report.search_documents = search_reindex_all()
+    report.listings = listing_refresh_all()
+
+
+def _existing(scale: str, seed: int) -> DemoReport:
+    sellers = list(Seller.objects.filter(slug__startswith=SELLER_SLUG_PREFIX).order_by("id"))
+    demo = Product.objects.filter(_demo_products())
+    return DemoReport(
+        scale=scale, seed=seed, created=False, categories=Category.objects.count(), sellers=len(sellers),
+        sellers_pending=sum(s.status == SellerStatus.PENDING for s in sellers),
+        locations=StockLocation.objects.filter(seller__in=sellers).count(), products=demo.count(),
+        offers=Offer.objects.filter(seller__in=sellers).count(), users=_users(sellers),
+    )
+
+
+def demo_seed(*, scale: str = "small", seed: int = 42, reset: bool = False, load_cities: bool = True,
+              progress: bool = False, log: Callable[[str], None] | None = None) -> DemoReport:
+    """Create the demo marketplace at `scale` ("small" or "bench") from `seed`.
+
+    Idempotent: when demo sellers exist already, nothing is written (created=False) unless
+    `reset` deletes the previous demo first. Missing cities are loaded through
+    markets.services.cities_load (or DemoCitiesMissing is raised when load_cities=False).
+    All rows are written in one transaction: a failure leaves nothing half-written (picture
+    files already written stay; they are reused by the next run).
+    """
+    if scale not in SCALES:
+        raise DemoError(f"Unknown scale {scale!r} (choose {', '.join(SCALES)})", field="scale")
+    spec = SCALES[scale]
+    log = log or (lambda message: None)
+    started = time.perf_counter()
+    if reset and demo_present():
+        log("Deleting the previous demo data…")
+        demo_reset()
+    if demo_present():
+        return _existing(scale, seed)
+    cities = _ensure_places(load_cities)
+    rng = random.Random(seed)
+    report = DemoReport(scale=scale, seed=seed, created=True)
+    with transaction.atomic():
+        leaves = _categories()
+        report.categories = Category.objects.count()
+        sellers, locations = _sellers(rng, spec, cities)
+        report.sellers = len(sellers)
+        report.sellers_pending = sum(s.status == SellerStatus.PENDING for s in sellers)
+        report.locations = sum(len(v) for v in locations.values())
+        log(f"{report.sellers} sellers, {report.locations} warehouses; writing {spec.products} products…")
+        _catalogue(rng, spec, leaves, sellers, locations, report, progress)
+        report.users = _users(sellers)
+    log("Rebuilding the search index and the listing summary…")
+    _refresh_derived(report)
+    report.seconds = round(time.perf_counter() - started, 2)
+    return report
