@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("comptoir.api.urls")),
+    path("payments/webhooks/", include("comptoir.web.payments_webhook")),
     path("", include("comptoir.web.urls")),
 ]
 if settings.DEBUG:
