@@ -1,1 +1,105 @@
+"""Payment records, their audit trail, and the built-in test provider's own state.
 
+A Payment refers to its order by a plain string (``order_ref``), not a foreign key: orders
+imports payments, never the reverse. Card numbers are never stored: brand and last 4 only.
+"""
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentStatus(models.TextChoices):
+    INITIATED = "initiated", _("Initiated")  # row written, provider not answered yet
+    PENDING = "pending", _("Pending")  # provider confirms later by webhook
+    AUTHORIZED = "authorized", _("Authorized")
+    DECLINED = "declined", _("Declined")
+    FAILED = "failed", _("Failed")
+    CAPTURED = "captured", _("Captured")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+    REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Payment(models.Model):
+    order_ref = models.CharField(_("order reference"), max_length=100, db_index=True)
+    provider = models.CharField(_("provider"), max_length=32)
+    amount = models.PositiveBigIntegerField(_("authorized amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(_("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.INITIATED, db_index=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True, db_index=True)
+    captured_amount = models.PositiveBigIntegerField(_("captured (minor units)"), default=0)
+    refunded_amount = models.PositiveBigIntegerField(_("refunded (minor units)"), default=0)
+    card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
+    card_last4 = models.CharField(_("card last 4"), max_length=4, blank=True)
+    decline_code = models.CharField(_("decline code"), max_length=40, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(captured_amount__lte=F("amount")), name="payment_captured_le_amount"),
+            models.CheckConstraint(condition=Q(refunded_amount__lte=F("captured_amount")), name="payment_refunded_le_captured"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="payment_currency_iso"),
+        ]
+        indexes = [models.Index(fields=["provider", "provider_reference"])]
+
+    def __str__(self) -> str:
+        return f"payment #{self.pk} {self.order_ref} {self.amount} {self.currency} {self.status}"
+
+    @property
+    def ref(self) -> str:
+        """The reference used in the ledger: "payment:<id>"."""
+        return f"payment:{self.pk}"
+
+
+class PaymentEvent(models.Model):
+    """Audit trail: every call to the provider and every webhook, with what came back.
+
+    ``dedup_key`` (unique when set) makes repeated webhooks and keyed captures/refunds no-ops."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=40)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
+
+    def __str__(self) -> str:
+        return f"{self.kind} on payment #{self.payment_id}"
+
+
+class TestProviderCharge(models.Model):
+    """State kept by the built-in test provider, as a real provider keeps it on its side.
+
+    Lives in our database so that it works across processes (web server, worker, commands)."""
+
+    __test__ = False  # not a pytest test class
+
+    reference = models.CharField(max_length=40, unique=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20)  # authorized / pending / declined / failed / cancelled
+    captured = models.PositiveBigIntegerField(default=0)
+    refunded = models.PositiveBigIntegerField(default=0)
+    card_last4 = models.CharField(max_length=4)
+    decline_code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(captured__lte=F("amount")), name="testcharge_captured_le_amount"),
+            models.CheckConstraint(condition=Q(refunded__lte=F("captured")), name="testcharge_refunded_le_captured"),
+        ]
