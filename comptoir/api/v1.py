@@ -7,3 +7,11 @@ api = NinjaAPI(title="Comptoir API", version="1.0.0", urls_namespace="api-v1")
 @api.get("/health", tags=["meta"])
 def health(request):
     return {"status": "ok"}
+
+
+# Orders (issue 3): one error shape for domain errors, buyer tokens, orders and seller-order routers.
+from . import errors as _errors  # noqa: E402
+from . import orders as _orders  # noqa: E402
+
+_errors.install(api)
+_orders.install(api)

@@ -82,11 +82,19 @@ def _authorize(order: Order, card: CardDetails):
             idempotency_key=f"order:{order.buyer_id}:{order.idempotency_key}",
         )
     except DomainError as exc:
-        raise PaymentDeclined(exc.message or _("Your payment was declined."), code=getattr(exc, "code", "payment_declined")) from exc
+        # invalid_card, expired_card, provider_unavailable…: nothing was authorized.
+        raise PaymentDeclined(str(exc.message), code=exc.code if exc.code != "payment_error" else "payment_declined", field="card") from exc
     status = str(getattr(payment, "status", ""))
-    if status in {"declined", "failed", "cancelled", "canceled", "error"}:
-        reason = getattr(payment, "failure_code", "") or getattr(payment, "decline_code", "") or "payment_declined"
-        raise PaymentDeclined(_("Your payment was declined. No money was taken."), code=str(reason) if reason else "payment_declined")
+    if status in {"declined", "failed", "cancelled"}:
+        reason = getattr(payment, "decline_code", "") or ""
+        messages = {
+            "insufficient_funds": _("Your card was declined for insufficient funds. No money was taken."),
+            "expired_card": _("Your card has expired. No money was taken."),
+            "incorrect_cvc": _("The security code of your card is wrong. No money was taken."),
+        }
+        err = PaymentDeclined(messages.get(reason, _("Your payment was declined. No money was taken.")), field="card")
+        err.reason = reason
+        raise err
     return payment
 
 
