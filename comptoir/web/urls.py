@@ -8,5 +8,6 @@ urlpatterns = [
     # Areas add one include line here, e.g.:
     # path("", include("comptoir.web.storefront.urls")),
     path("", include("comptoir.web.storefront.urls")),
+    path("operator/", include("comptoir.web.operator.urls")),
     path("", views.home, name="home"),  # reverse("home") kept for other areas; "/" resolves above
 ]
