@@ -1,0 +1,283 @@
+import json
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from comptoir.ledger.models import Account, AccountKind
+from comptoir.ledger.selectors import account_balance
+from comptoir.ledger.tests.helpers import assert_ledger_balanced
+from comptoir.payments import errors
+from comptoir.payments.models import Payment, PaymentEvent, PaymentStatus, TestProviderCharge
+from comptoir.payments.providers import get_provider
+from comptoir.payments.selectors import payment_get, payments_for_order
+from comptoir.payments.services import (
+    on_payment_status_change,
+    payment_authorize,
+    payment_cancel,
+    payment_capture,
+    payment_handle_webhook,
+    payment_refund,
+    payments_test_provider_settle,
+    unregister_payment_status_callback,
+)
+from comptoir.payments.webhooks import sign
+
+pytestmark = pytest.mark.django_db
+
+SUCCESS = "4242 4242 4242 4242"
+
+
+def authorize(number=SUCCESS, key="order:1:pay", amount=5000, **kw):
+    params = dict(order_ref="order:1", amount=amount, currency="EUR", card_number=number, card_expiry="12/39", card_cvc="123", idempotency_key=key)
+    params.update(kw)
+    return payment_authorize(**params)
+
+
+def cash_balance():
+    account = Account.objects.filter(kind=AccountKind.CASH, owner_type="provider", owner_id="test", currency="EUR").first()
+    return account_balance(account) if account else 0
+
+
+def test_authorize_success_keeps_only_brand_and_last4():
+    payment = authorize()
+    assert payment.status == PaymentStatus.AUTHORIZED
+    assert (payment.card_brand, payment.card_last4) == ("visa", "4242")
+    assert payment.provider == "test"
+    assert payment.provider_reference.startswith("tp_ch_")
+    stored = json.dumps(list(Payment.objects.values()), default=str) + json.dumps(list(PaymentEvent.objects.values("payload")))
+    stored += json.dumps(list(TestProviderCharge.objects.values()), default=str)
+    assert "4242424242424242" not in stored
+    assert [e.kind for e in payment.events.all()] == ["created", "authorize"]
+
+
+def test_authorize_generic_decline():
+    payment = authorize("4000000000000002")
+    assert (payment.status, payment.decline_code) == (PaymentStatus.DECLINED, "card_declined")
+
+
+def test_authorize_insufficient_funds():
+    payment = authorize("4000000000009995")
+    assert (payment.status, payment.decline_code) == (PaymentStatus.DECLINED, "insufficient_funds")
+
+
+def test_authorize_refuses_a_card_failing_luhn_and_writes_nothing():
+    with pytest.raises(errors.InvalidCard) as exc:
+        authorize("4242424242424241")
+    assert (exc.value.code, exc.value.field) == ("invalid_card", "number")
+    assert Payment.objects.count() == 0
+    assert TestProviderCharge.objects.count() == 0
+
+
+def test_authorize_refuses_an_expired_card():
+    with pytest.raises(errors.CardExpired) as exc:
+        authorize(card_expiry="01/20")
+    assert exc.value.code == "expired_card"
+    assert Payment.objects.count() == 0
+
+
+def test_authorize_refuses_a_bad_cvc_and_a_bad_expiry():
+    with pytest.raises(errors.InvalidCard) as exc:
+        authorize(card_cvc="12")
+    assert exc.value.code == "invalid_cvc"
+    with pytest.raises(errors.InvalidCard) as exc:
+        authorize(card_expiry="13/30")
+    assert exc.value.code == "invalid_expiry"
+
+
+def test_authorize_is_idempotent_on_key():
+    first = authorize()
+    again = authorize()
+    assert again.pk == first.pk
+    assert Payment.objects.count() == 1
+    assert TestProviderCharge.objects.count() == 1
+
+
+def test_authorize_refuses_a_key_reused_for_another_amount():
+    authorize()
+    with pytest.raises(errors.IdempotencyKeyReused):
+        authorize(amount=5001)
+
+
+def test_authorize_refuses_an_unknown_provider():
+    with pytest.raises(errors.UnknownProvider):
+        authorize(provider="nope")
+
+
+def test_capture_full_posts_cash_to_the_ledger():
+    payment = payment_capture(payment=authorize(), amount=5000)
+    assert (payment.status, payment.captured_amount) == (PaymentStatus.CAPTURED, 5000)
+    assert TestProviderCharge.objects.get().captured == 5000
+    assert cash_balance() == 5000
+    assert_ledger_balanced()
+
+
+def test_partial_captures_then_over_capture_refused():
+    payment = authorize()
+    payment_capture(payment=payment, amount=3000)
+    payment_capture(payment=payment, amount=1500)
+    with pytest.raises(errors.CaptureExceedsAuthorized):
+        payment_capture(payment=payment, amount=501)
+    payment.refresh_from_db()
+    assert payment.captured_amount == 4500
+    assert cash_balance() == 4500
+    assert_ledger_balanced()
+
+
+def test_double_capture_with_the_same_key_captures_once():
+    payment = authorize()
+    payment_capture(payment=payment, amount=5000, idempotency_key="cap-1")
+    again = payment_capture(payment=payment, amount=5000, idempotency_key="cap-1")
+    assert again.captured_amount == 5000
+    assert cash_balance() == 5000
+    assert PaymentEvent.objects.filter(kind="capture").count() == 1
+
+
+def test_double_capture_without_a_key_is_refused():
+    payment = authorize()
+    payment_capture(payment=payment, amount=5000)
+    with pytest.raises(errors.CaptureExceedsAuthorized):
+        payment_capture(payment=payment, amount=5000)
+    assert cash_balance() == 5000
+
+
+def test_capture_of_a_declined_payment_is_refused():
+    payment = authorize("4000000000000002")
+    with pytest.raises(errors.InvalidPaymentState) as exc:
+        payment_capture(payment=payment, amount=100)
+    assert exc.value.code == "payment_not_capturable"
+
+
+def test_partial_refund():
+    payment = payment_capture(payment=authorize(), amount=5000)
+    payment = payment_refund(payment=payment, amount=1200, reason="one item returned")
+    assert (payment.status, payment.refunded_amount) == (PaymentStatus.PARTIALLY_REFUNDED, 1200)
+    assert TestProviderCharge.objects.get().refunded == 1200
+    assert cash_balance() == 3800
+    assert payment.events.get(kind="refund").payload["reason"] == "one item returned"
+    assert_ledger_balanced()
+
+
+def test_full_refund_then_any_further_refund_refused():
+    payment = payment_capture(payment=authorize(), amount=4000)
+    payment_refund(payment=payment, amount=1000, reason="a")
+    payment = payment_refund(payment=payment, amount=3000, reason="b")
+    assert (payment.status, payment.refunded_amount) == (PaymentStatus.REFUNDED, 4000)
+    with pytest.raises(errors.InvalidPaymentState):
+        payment_refund(payment=payment, amount=1, reason="c")
+    assert cash_balance() == 0
+    assert_ledger_balanced()
+
+
+def test_refund_beyond_captured_is_refused():
+    payment = payment_capture(payment=authorize(), amount=2000)
+    with pytest.raises(errors.RefundExceedsCaptured):
+        payment_refund(payment=payment, amount=2001, reason="too much")
+    payment.refresh_from_db()
+    assert payment.refunded_amount == 0
+
+
+def test_cancel_an_authorization():
+    payment = payment_cancel(payment=authorize())
+    assert payment.status == PaymentStatus.CANCELLED
+    assert TestProviderCharge.objects.get().status == "cancelled"
+    assert payment_cancel(payment=payment).status == PaymentStatus.CANCELLED  # again: unchanged
+
+
+def test_cancel_a_captured_payment_is_refused():
+    payment = payment_capture(payment=authorize(), amount=100)
+    with pytest.raises(errors.InvalidPaymentState) as exc:
+        payment_cancel(payment=payment)
+    assert exc.value.code == "payment_not_cancellable"
+
+
+def test_async_card_is_pending_until_the_webhook_confirms_it():
+    payment = authorize("4000000000003220")
+    assert payment.status == PaymentStatus.PENDING
+    with pytest.raises(errors.InvalidPaymentState):
+        payment_capture(payment=payment, amount=100)
+    settled = payments_test_provider_settle(reference=payment.provider_reference, outcome="authorized")
+    assert settled.pk == payment.pk
+    assert settled.status == PaymentStatus.AUTHORIZED
+    assert payment_capture(payment=settled, amount=5000).status == PaymentStatus.CAPTURED
+    assert_ledger_balanced()
+
+
+def test_async_card_declined_by_webhook():
+    payment = authorize("4000000000003220")
+    settled = payments_test_provider_settle(reference=payment.provider_reference, outcome="declined")
+    assert (settled.status, settled.decline_code) == (PaymentStatus.DECLINED, "card_declined")
+
+
+def test_a_repeated_webhook_is_applied_once():
+    payment = authorize("4000000000003220")
+    body, headers = get_provider("test").settle(reference=payment.provider_reference, outcome="authorized")
+    payment_handle_webhook(provider="test", body=body, headers=headers)
+    again = payment_handle_webhook(provider="test", body=body, headers=headers)
+    assert again.status == PaymentStatus.AUTHORIZED
+    assert PaymentEvent.objects.filter(kind="webhook:charge.authorized").count() == 1
+
+
+def test_status_callback_is_called_with_the_previous_status():
+    calls = []
+
+    def callback(payment, previous):
+        calls.append((payment.pk, previous, payment.status))
+
+    on_payment_status_change(callback)
+    try:
+        payment = authorize("4000000000003220")
+        payments_test_provider_settle(reference=payment.provider_reference, outcome="authorized")
+    finally:
+        unregister_payment_status_callback(callback)
+    assert calls == [(payment.pk, "pending", "authorized")]
+
+
+def test_webhook_with_a_bad_signature_is_refused():
+    payment = authorize("4000000000003220")
+    body, headers = get_provider("test").settle(reference=payment.provider_reference, outcome="authorized")
+    tampered = body.replace(b"authorized", b"declined")
+    with pytest.raises(errors.WebhookSignatureInvalid):
+        payment_handle_webhook(provider="test", body=tampered, headers=headers)
+    with pytest.raises(errors.WebhookSignatureInvalid):
+        payment_handle_webhook(provider="test", body=body, headers=sign(body, "wrong-secret"))
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+
+
+def test_webhook_with_an_old_timestamp_is_refused():
+    payment = authorize("4000000000003220")
+    gateway = get_provider("test")
+    charge = TestProviderCharge.objects.get()
+    body, headers = gateway.build_webhook(event_type="charge.authorized", charge=charge, timestamp=int(time.time()) - 301)
+    with pytest.raises(errors.WebhookTimestampOutOfTolerance):
+        payment_handle_webhook(provider="test", body=body, headers=headers)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+
+
+def test_settle_pending_command_confirms_every_pending_charge(capsys):
+    first = authorize("4000000000003220", key="k1")
+    second = authorize("4000000000003220", key="k2")
+    done = authorize(key="k3")
+    call_command("payments_settle_pending")
+    statuses = {p.pk: p.status for p in Payment.objects.all()}
+    assert statuses == {first.pk: "authorized", second.pk: "authorized", done.pk: "authorized"}
+    assert capsys.readouterr().out.count("is authorized") == 2
+
+
+def test_selectors_find_payments():
+    payment = authorize()
+    assert payment_get(payment_id=payment.pk).pk == payment.pk
+    assert payment_get(idempotency_key="order:1:pay").pk == payment.pk
+    assert payment_get(provider="test", provider_reference=payment.provider_reference).pk == payment.pk
+    assert [p.pk for p in payments_for_order("order:1")] == [payment.pk]
+    with pytest.raises(errors.PaymentNotFound):
+        payment_get(payment_id=payment.pk + 1)
+
+
+def test_database_refuses_a_capture_above_the_authorized_amount():
+    payment = authorize()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.filter(pk=payment.pk).update(captured_amount=5001)
