@@ -1,0 +1,371 @@
+"""Catalogue reads: the storefront product listing (category and search pages).
+
+product_listing() reads only the denormalised summary tables (ProductListing, OfferPoint),
+the search index and markets' VAT rates, in a constant number of SQL queries whatever the
+page size:
+
+1. category tree (only with a category: its descendants are included),
+2. VAT rates of the market,
+3. one grouped aggregate giving the total, the price-bucket facet and the seller-country
+   facet (each facet ignores its own filter, as shoppers expect),
+4. the page rows (title in the buyer language, falling back to English; first image),
+5. the ship-from points of the page's products (only with a buyer city: nearest distance).
+
+Filter semantics: every filter selects *products*; the figures shown per product (best
+gross price, offer count, nearest distance) are over all its listed offers.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.utils import timezone
+
+from comptoir.common.geo import EARTH_RADIUS_KM, bounding_box, haversine_matrix_km
+from comptoir.common.money import minor_digits
+from comptoir.markets.models import City, Market, VatRate
+
+from . import search
+from .errors import InvalidListingQuery
+from .models import Category, OfferPoint, ProductImage, ProductListing, ProductText
+
+MAX_PAGE_SIZE = 100
+PRICE_BUCKET_EDGES_MAJOR = (10, 20, 50, 100, 200, 500)
+SORTS = ("relevance", "price_asc", "price_desc", "newest")
+
+
+class TransitPolicy(Protocol):
+    """What the deliver-by filter needs from a delivery-promise policy (implemented by
+    comptoir.inventory.promise.PromisePolicy; catalog cannot import inventory)."""
+
+    bands_km: tuple[float, ...]
+    eu_countries: frozenset
+
+    def transit_days(self, relation: str, band: int) -> tuple[int, int]: ...
+
+    def business_days_between(self, start: date, end: date) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ListingFilters:
+    min_price: int | None = None  # gross incl. the market's VAT, minor units, inclusive
+    max_price: int | None = None  # inclusive
+    seller_countries: tuple[str, ...] = ()  # any of these
+    local_only_km: float | None = None  # an offer ships from within N km of the buyer's city
+    deliver_by: date | None = None  # an offer's promised latest date ≤ this date
+
+
+@dataclass(frozen=True, slots=True)
+class ListingItem:
+    product_id: int
+    title: str
+    brand: str
+    image_url: str | None
+    best_gross_price: int
+    currency: str
+    offer_count: int
+    nearest_km: float | None  # None without a buyer city
+
+
+@dataclass(frozen=True, slots=True)
+class PriceFacet:
+    min_price: int  # gross minor units, inclusive
+    max_price: int | None  # exclusive; None = open-ended
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CountryFacet:
+    country: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    items: tuple[ListingItem, ...]
+    total: int
+    page: int
+    page_size: int
+    num_pages: int
+    currency: str
+    price_facets: tuple[PriceFacet, ...] = field(default=())
+    country_facets: tuple[CountryFacet, ...] = field(default=())
+
+
+def vat_rates_bp(market: Market, today: date) -> dict[str, int]:
+    """tax class -> rate (bp) valid in `market` on `today` (newest valid_from ≤ today)."""
+    rates: dict[str, int] = {}
+    for tax_class, rate in (
+        VatRate.objects.filter(market=market, valid_from__lte=today)
+        .order_by("tax_class", "-valid_from")
+        .values_list("tax_class", "rate_bp")
+    ):
+        rates.setdefault(tax_class, rate)
+    return rates
+
+
+def category_descendants(category: Category) -> list[int]:
+    children = defaultdict(list)
+    for cid, parent in Category.objects.values_list("id", "parent_id"):
+        children[parent].append(cid)
+    out, stack = [], [category.pk]
+    while stack:
+        cid = stack.pop()
+        if cid in out:
+            continue
+        out.append(cid)
+        stack.extend(children.get(cid, ()))
+    return sorted(out)
+
+
+def chord2_within(km: float) -> float:
+    """Squared chord on the unit sphere for a great-circle distance of `km`."""
+    return (2 * math.sin(min(km, math.pi * EARTH_RADIUS_KM) / (2 * EARTH_RADIUS_KM))) ** 2
+
+
+def _validate(filters: ListingFilters, page: int, page_size: int, sort: str) -> None:
+    if page < 1:
+        raise InvalidListingQuery("Page must be 1 or more", field="page")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidListingQuery(f"Page size must be between 1 and {MAX_PAGE_SIZE}", field="page_size")
+    if sort not in SORTS:
+        raise InvalidListingQuery(f"Sort must be one of {', '.join(SORTS)}", field="sort")
+    for name in ("min_price", "max_price"):
+        value = getattr(filters, name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise InvalidListingQuery("Prices must be whole minor units ≥ 0", field=name)
+    if filters.min_price is not None and filters.max_price is not None and filters.min_price > filters.max_price:
+        raise InvalidListingQuery("Minimum price is above maximum price", field="min_price")
+    for code in filters.seller_countries:
+        if not (isinstance(code, str) and len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()):
+            raise InvalidListingQuery(f"Not a country code: {code!r}", field="seller_countries")
+    if filters.local_only_km is not None and not (0 < filters.local_only_km <= 20_000):
+        raise InvalidListingQuery("Distance must be between 0 and 20000 km", field="local_only_km")
+
+
+def product_listing(
+    *,
+    market: Market,
+    language: str,
+    category: Category | None = None,
+    query: str | None = None,
+    buyer_city: City | None = None,
+    filters: ListingFilters = ListingFilters(),
+    page: int = 1,
+    page_size: int = 24,
+    sort: str = "relevance",
+    today: date | None = None,
+    promise_policy: TransitPolicy | None = None,
+) -> ListingPage:
+    """One page of listed products for a market, a category and/or a search query.
+
+    sort: "relevance" (search rank; newest first without a query), "price_asc",
+    "price_desc", "newest". The deliver-by filter needs `promise_policy` (the storefront
+    passes comptoir.inventory.promise.DEFAULT_POLICY, see inventory.selectors.storefront_listing).
+    Products of a tax class without a VAT rate in the market are not listed.
+    """
+    _validate(filters, page, page_size, sort)
+    today = today or timezone.localdate()
+    currency = market.currency
+    pl, op = ProductListing._meta.db_table, OfferPoint._meta.db_table
+
+    # --- FROM / WHERE shared by the aggregate and the page --------------------------------
+    joins, join_params = [], []
+    match = search.match_sql(query, language) if query and query.strip() else None
+    if query and query.strip() and match is None:
+        return _empty(page, page_size, currency)
+    if match is not None:
+        msql, mparams = match
+        joins.append(f"JOIN ({msql}) m ON m.product_id = pl.product_id")
+        join_params += mparams
+
+    where, params = ["pl.currency = %s"], [currency]
+    if category is not None:
+        ids = category_descendants(category)
+        where.append(f"pl.category_id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
+
+    rates = vat_rates_bp(market, today)
+    if not rates:
+        return _empty(page, page_size, currency)
+    rate_case = "CASE pl.tax_class " + " ".join(f"WHEN %s THEN {int(r)}" for r in rates.values()) + " END"
+    rate_params = list(rates.keys())
+    gross = f"(pl.min_net_price + (pl.min_net_price * {rate_case} * 2 + 10000) / 20000)"
+    where.append(f"pl.tax_class IN ({', '.join(['%s'] * len(rates))})")
+    params += list(rates.keys())
+
+    if buyer_city is not None:
+        bx, by, bz = _unit(buyer_city.latitude, buyer_city.longitude)
+        chord2 = f"((op.x - {bx!r}) * (op.x - {bx!r}) + (op.y - {by!r}) * (op.y - {by!r}) + (op.z - {bz!r}) * (op.z - {bz!r}))"
+    if filters.local_only_km is not None:
+        if buyer_city is None:
+            raise InvalidListingQuery("Choose a city to see local offers only", field="local_only_km")
+        lat0, lat1, lon0, lon1 = bounding_box(buyer_city.latitude, buyer_city.longitude, filters.local_only_km)
+        where.append(
+            f"pl.product_id IN (SELECT op.product_id FROM {op} op WHERE op.currency = %s "
+            f"AND op.latitude BETWEEN %s AND %s AND op.longitude BETWEEN %s AND %s AND {chord2} <= %s)"
+        )
+        params += [currency, lat0, lat1, lon0, lon1, chord2_within(filters.local_only_km)]
+    if filters.deliver_by is not None:
+        if promise_policy is None:
+            raise InvalidListingQuery("The deliver-by filter needs a delivery promise policy", field="deliver_by")
+        from_days = promise_policy.business_days_between(today, filters.deliver_by)
+        days_sql, days_params = _transit_max_sql(promise_policy, market.code, chord2 if buyer_city else None)
+        where.append(
+            f"pl.product_id IN (SELECT op.product_id FROM {op} op WHERE op.currency = %s "
+            f"AND op.handling_days + {days_sql} <= %s)"
+        )
+        params += [currency, *days_params, from_days]
+
+    base_from = f"FROM {pl} pl {' '.join(joins)}"
+    base_params = join_params
+
+    price_where, price_params = [], []
+    if filters.min_price is not None:
+        price_where.append(f"{gross} >= %s")
+        price_params += [*rate_params, filters.min_price]
+    if filters.max_price is not None:
+        price_where.append(f"{gross} <= %s")
+        price_params += [*rate_params, filters.max_price]
+    countries = tuple(sorted(set(filters.seller_countries)))
+    country_where, country_params = [], []
+    if countries:
+        country_where.append("(" + " OR ".join(["(',' || pl.seller_countries || ',') LIKE %s"] * len(countries)) + ")")
+        country_params += [f"%,{c},%" for c in countries]
+
+    # --- aggregate: total and facets in one grouped query ------------------------------
+    digits = minor_digits(currency)
+    edges = [e * 10**digits for e in PRICE_BUCKET_EDGES_MAJOR]
+    bucket_sql = "CASE " + " ".join(f"WHEN s.g < {e} THEN {i}" for i, e in enumerate(edges)) + f" ELSE {len(edges)} END"
+    in_range = " AND ".join(["1=1", *price_where])
+    agg_sql = (
+        f"SELECT {bucket_sql} AS b, s.r, s.c, COUNT(*) FROM ("
+        f"SELECT {gross} AS g, CASE WHEN {in_range} THEN 1 ELSE 0 END AS r, pl.seller_countries AS c "
+        f"{base_from} WHERE {' AND '.join(where)}) s GROUP BY 1, 2, 3"
+    )
+    agg_params = [*rate_params, *price_params, *base_params, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(agg_sql, agg_params)
+        groups = cursor.fetchall()
+    total = 0
+    bucket_counts = [0] * (len(edges) + 1)
+    country_counts: dict[str, int] = defaultdict(int)
+    for bucket, in_r, combo, count in groups:
+        combo_set = set(combo.split(",")) if combo else set()
+        matches_country = not countries or bool(combo_set.intersection(countries))
+        if matches_country:
+            bucket_counts[bucket] += count
+        if in_r:
+            for c in combo_set:
+                country_counts[c] += count
+            if matches_country:
+                total += count
+    lows = [0, *edges]
+    price_facets = tuple(
+        PriceFacet(lows[i], edges[i] if i < len(edges) else None, n) for i, n in enumerate(bucket_counts) if n
+    )
+    country_facets = tuple(
+        CountryFacet(c, n) for c, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    num_pages = max(1, math.ceil(total / page_size))
+    if total == 0 or page > num_pages:
+        return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets)
+
+    # --- the page -----------------------------------------------------------------------
+    if sort == "relevance" and match is None:
+        sort = "newest"
+    order = {
+        "relevance": "m.rank, pl.product_id DESC",
+        "price_asc": "g, pl.product_id",
+        "price_desc": "g DESC, pl.product_id",
+        "newest": "pl.product_id DESC",
+    }[sort]
+    pt, pi = ProductText._meta.db_table, ProductImage._meta.db_table
+    page_sql = (
+        f"SELECT pl.product_id, p.brand, {gross} AS g, pl.offer_count, "
+        f"COALESCE((SELECT t.title FROM {pt} t WHERE t.product_id = pl.product_id AND t.language = %s), "
+        f"(SELECT t.title FROM {pt} t WHERE t.product_id = pl.product_id AND t.language = 'en'), "
+        f"(SELECT t.title FROM {pt} t WHERE t.product_id = pl.product_id ORDER BY t.language LIMIT 1), '') AS title, "
+        f"(SELECT i.image FROM {pi} i WHERE i.product_id = pl.product_id ORDER BY i.position, i.id LIMIT 1) AS image "
+        f"{base_from} JOIN catalog_product p ON p.id = pl.product_id "
+        f"WHERE {' AND '.join([*where, *price_where, *country_where])} "
+        f"ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    page_params = [
+        *rate_params, language, *base_params, *params, *price_params, *country_params,
+        page_size, (page - 1) * page_size,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(page_sql, page_params)
+        rows = cursor.fetchall()
+
+    nearest: dict[int, float] = {}
+    if buyer_city is not None and rows:
+        nearest = _nearest_km([r[0] for r in rows], currency, buyer_city)
+    items = tuple(
+        ListingItem(
+            product_id=pid, title=title, brand=brand, image_url=default_storage.url(image) if image else None,
+            best_gross_price=int(g), currency=currency, offer_count=offers, nearest_km=nearest.get(pid),
+        )
+        for pid, brand, g, offers, title, image in rows
+    )
+    return ListingPage(items, total, page, page_size, num_pages, currency, price_facets, country_facets)
+
+
+def _empty(page: int, page_size: int, currency: str) -> ListingPage:
+    return ListingPage((), 0, page, page_size, 1, currency)
+
+
+def _unit(lat: float, lon: float) -> tuple[float, float, float]:
+    a, b = math.radians(lat), math.radians(lon)
+    return math.cos(a) * math.cos(b), math.cos(a) * math.sin(b), math.sin(a)
+
+
+def _transit_max_sql(policy: TransitPolicy, dest: str, chord2: str | None) -> tuple[str, list]:
+    """SQL for the max transit days of an offer point by relation and distance band."""
+    eu = sorted(policy.eu_countries)
+
+    def by_relation(band: int) -> tuple[str, list]:
+        dom, euc, non = (policy.transit_days(rel, band)[1] for rel in ("domestic", "eu", "non_eu"))
+        dest_eu = dest in policy.eu_countries
+        sql = f"CASE WHEN op.ship_country = %s THEN {int(dom)} "
+        prm: list = [dest]
+        if dest_eu:
+            sql += f"WHEN op.ship_country IN ({', '.join(['%s'] * len(eu))}) THEN {int(euc)} "
+            prm += eu
+        return sql + f"ELSE {int(non)} END", prm
+
+    last = len(policy.bands_km)
+    if chord2 is None:
+        return by_relation(last)
+    parts, prm = ["CASE"], []
+    for band, upper in enumerate(policy.bands_km):
+        rel_sql, rel_prm = by_relation(band)
+        parts.append(f"WHEN {chord2} < %s THEN {rel_sql}")
+        prm += [chord2_within(upper), *rel_prm]
+    rel_sql, rel_prm = by_relation(last)
+    parts.append(f"ELSE {rel_sql} END")
+    return "(" + " ".join(parts) + ")", prm + rel_prm
+
+
+def _nearest_km(product_ids: list[int], currency: str, city: City) -> dict[int, float]:
+    points = list(
+        OfferPoint.objects.filter(product_id__in=product_ids, currency=currency).values_list(
+            "product_id", "latitude", "longitude"
+        )
+    )
+    if not points:
+        return {}
+    pids = [p[0] for p in points]
+    dist = haversine_matrix_km([city.latitude], [city.longitude], [p[1] for p in points], [p[2] for p in points])[0]
+    out: dict[int, float] = {}
+    for pid, d in zip(pids, dist, strict=True):
+        d = round(float(d), 1)
+        if pid not in out or d < out[pid]:
+            out[pid] = d
+    return out

@@ -1,0 +1,180 @@
+"""Catalogue writes: GTINs, products, the search index and the listing summary tables."""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from stdnum import ean
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+
+from .errors import DuplicateGtin, InvalidGtin, InvalidProduct
+from .models import CATALOG_LANGUAGES, Category, OfferPoint, Product, ProductImage, ProductListing, ProductText
+from .search import get_backend
+
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
+def gtin_normalise(value: str) -> str:
+    """EAN-8, UPC-A (12), EAN-13 or GTIN-14 -> 14 digits, zero padded, check digit verified.
+
+    Spaces and hyphens are ignored. Raises InvalidGtin (code ``invalid_gtin``) with
+    "GTIN must be 8, 12, 13 or 14 digits" or "GTIN check digit is wrong".
+    """
+    digits = "".join(str(value or "").split()).replace("-", "")
+    if not digits.isascii() or not digits.isdigit() or len(digits) not in GTIN_LENGTHS:
+        raise InvalidGtin("GTIN must be 8, 12, 13 or 14 digits", field="gtin")
+    try:
+        ean.validate(digits)
+    except InvalidChecksum:
+        raise InvalidGtin("GTIN check digit is wrong", field="gtin") from None
+    except (InvalidLength, InvalidFormat, ValidationError):
+        raise InvalidGtin("GTIN must be 8, 12, 13 or 14 digits", field="gtin") from None
+    return digits.zfill(14)
+
+
+@transaction.atomic
+def product_create(
+    *,
+    gtin: str,
+    brand: str,
+    category: Category,
+    attributes: Mapping | None = None,
+    texts: Mapping[str, tuple[str, str]],
+    image: File | None = None,
+) -> Product:
+    """Create a product with its texts (language -> (title, description)) and an optional
+    image, and index it for search. Nothing is written when any input is invalid."""
+    normalised = gtin_normalise(gtin)
+    brand = (brand or "").strip()
+    if not brand:
+        raise InvalidProduct("Brand is required", field="brand")
+    if len(brand) > 120:
+        raise InvalidProduct("Brand is at most 120 characters", field="brand")
+    if attributes is not None and not isinstance(attributes, Mapping):
+        raise InvalidProduct("Attributes must be a mapping", field="attributes")
+    if not texts:
+        raise InvalidProduct("At least one title is required", field="texts")
+    clean_texts: list[tuple[str, str, str]] = []
+    for language, pair in texts.items():
+        if language not in CATALOG_LANGUAGES:
+            raise InvalidProduct(f"Unsupported language {language!r}", field="texts")
+        title, description = pair
+        title = (title or "").strip()
+        if not title:
+            raise InvalidProduct(f"Title ({language}) is required", field="texts")
+        if len(title) > 250:
+            raise InvalidProduct(f"Title ({language}) is at most 250 characters", field="texts")
+        clean_texts.append((language, title, (description or "").strip()))
+    if Product.objects.filter(gtin=normalised).exists():
+        raise DuplicateGtin(f"A product with GTIN {normalised} already exists", field="gtin")
+    try:
+        with transaction.atomic():
+            product = Product.objects.create(
+                gtin=normalised, brand=brand, category=category, attributes=dict(attributes or {})
+            )
+    except IntegrityError:  # lost a race with another creator of the same GTIN
+        raise DuplicateGtin(f"A product with GTIN {normalised} already exists", field="gtin") from None
+    ProductText.objects.bulk_create(
+        [ProductText(product=product, language=lang, title=title, description=desc) for lang, title, desc in clean_texts]
+    )
+    if image is not None:
+        ProductImage.objects.create(product=product, image=image, position=0, alt=clean_texts[0][1][:250])
+    search_index_product(product)
+    return product
+
+
+# --- search index -----------------------------------------------------------------------
+
+def search_index_product(product: Product) -> None:
+    """(Re)build the search documents of one product (call after its texts change)."""
+    get_backend().index_products([product.pk])
+
+
+def search_index_products(product_ids: Iterable[int]) -> None:
+    get_backend().index_products(product_ids)
+
+
+def search_reindex_all() -> int:
+    """Rebuild the whole search index in bulk; returns the number of documents written
+    (PostgreSQL: rows inserted; SQLite: FTS rows)."""
+    return get_backend().reindex_all()
+
+
+# --- listing summary --------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class OfferPointData:
+    """A listable (offer, ship-from location): the input of listing_replace()."""
+
+    product_id: int
+    currency: str
+    offer_id: int
+    location_id: int
+    seller_id: int
+    seller_country: str
+    ship_country: str
+    latitude: float
+    longitude: float
+    net_price: int
+    handling_days: int
+    available: int
+
+
+def unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]:
+    lat, lon = math.radians(latitude), math.radians(longitude)
+    return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
+
+
+@transaction.atomic
+def listing_replace(*, product_ids: Sequence[int], points: Iterable[OfferPointData]) -> int:
+    """Replace the listing rows (ProductListing, OfferPoint) of `product_ids` with `points`.
+
+    Points of inactive or unknown products, or with available ≤ 0, are ignored; a product
+    without points is no longer listed. Returns the number of ProductListing rows written.
+    Fed by comptoir.inventory.listing.listing_refresh(), which reads the inventory.
+    """
+    ids = sorted(set(product_ids))
+    if not ids:
+        return 0
+    products: dict[int, tuple[int, str]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        OfferPoint.objects.filter(product_id__in=chunk).delete()
+        ProductListing.objects.filter(product_id__in=chunk).delete()
+        for pid, cid, tax in Product.objects.filter(id__in=chunk, is_active=True).values_list(
+            "id", "category_id", "category__tax_class"
+        ):
+            products[pid] = (cid, tax)
+    rows: list[OfferPoint] = []
+    groups: dict[tuple[int, str], list[OfferPointData]] = {}
+    for p in points:
+        if p.product_id not in products or p.available <= 0:
+            continue
+        x, y, z = unit_vector(p.latitude, p.longitude)
+        rows.append(
+            OfferPoint(
+                product_id=p.product_id, currency=p.currency, offer_id=p.offer_id, location_id=p.location_id,
+                seller_id=p.seller_id, seller_country=p.seller_country, ship_country=p.ship_country,
+                latitude=p.latitude, longitude=p.longitude, x=x, y=y, z=z, net_price=p.net_price,
+                handling_days=p.handling_days, available=p.available,
+            )
+        )
+        groups.setdefault((p.product_id, p.currency), []).append(p)
+    OfferPoint.objects.bulk_create(rows, batch_size=2000)
+    listings = []
+    for (pid, currency), pts in groups.items():
+        cid, tax = products[pid]
+        listings.append(
+            ProductListing(
+                product_id=pid, currency=currency, category_id=cid, tax_class=tax,
+                min_net_price=min(p.net_price for p in pts),
+                offer_count=len({p.offer_id for p in pts}),
+                seller_countries=",".join(sorted({p.seller_country for p in pts})),
+                best_handling_days=min(p.handling_days for p in pts),
+            )
+        )
+    ProductListing.objects.bulk_create(listings, batch_size=2000)
+    return len(listings)

@@ -1,0 +1,109 @@
+import pytest
+
+from comptoir.catalog.search import search_product_ids
+from comptoir.catalog.services import search_index_product, search_reindex_all
+from comptoir.catalog.text import MAX_QUERY_TOKENS, analyse, fold, query_tokens
+
+from .factories import make_category, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    toys = make_category("toys", names={"fr": "Jouets", "es": "Juguetes", "en": "Toys"})
+    shoes = make_category("shoes", names={"fr": "Chaussures", "es": "Zapatos", "en": "Shoes"})
+    return {
+        "sneakers": make_product(category=shoes, brand="Runa", texts={
+            "es": ("Zapatillas de correr rojas", "Suela de goma"),
+            "en": ("Red running sneakers", "Rubber sole"),
+        }),
+        "elephant": make_product(category=toys, brand="Jouéclub", texts={
+            "fr": ("Éléphant en peluche", "Doux et câlin"),
+            "en": ("Plush elephant", "Soft and cuddly"),
+        }),
+        "boots": make_product(category=shoes, brand="Hiker", texts={
+            "en": ("Leather hiking boots", "Waterproof boots for walking"),
+        }),
+    }
+
+
+def test_fold_and_analyse():
+    assert fold("Éléphant ŒUVRE Straße") == "elephant oeuvre strasse"
+    assert analyse("Zapatillas rojas", "es") == analyse("zapatilla roja", "es") == ["zapatill", "roj"]
+
+
+def test_spanish_inflection_matches(catalogue):
+    assert search_product_ids("zapatilla", "es") == [catalogue["sneakers"].pk]
+    assert search_product_ids("ZAPATILLAS", "es") == [catalogue["sneakers"].pk]
+
+
+def test_french_accents_are_folded_both_ways(catalogue):
+    assert search_product_ids("elephant", "fr") == [catalogue["elephant"].pk]
+    assert search_product_ids("éléphants", "fr") == [catalogue["elephant"].pk]
+    assert search_product_ids("peluches", "fr") == [catalogue["elephant"].pk]
+
+
+def test_english_stemming_and_all_words_required(catalogue):
+    assert search_product_ids("hike boot", "en") == [catalogue["boots"].pk]
+    assert search_product_ids("running", "en") == [catalogue["sneakers"].pk]
+    assert search_product_ids("leather elephant", "en") == []
+
+
+def test_buyer_language_falls_back_to_english_documents(catalogue):
+    # The boots have only an English text: a Spanish buyer still finds them by it.
+    assert search_product_ids("boots", "es") == [catalogue["boots"].pk]
+
+
+def test_category_and_brand_are_searchable(catalogue):
+    assert set(search_product_ids("shoes", "en")) == {catalogue["sneakers"].pk, catalogue["boots"].pk}
+    # the boots have no Spanish text, so the Spanish category name is not in their documents
+    assert search_product_ids("zapatos", "es") == [catalogue["sneakers"].pk]
+    assert search_product_ids("joueclub", "fr") == [catalogue["elephant"].pk]
+
+
+def test_title_ranks_above_description(catalogue):
+    shoes = catalogue["sneakers"].category
+    title_hit = make_product(category=shoes, texts={"en": ("Walking stick", "")})
+    # "walking" is only in the boots' description
+    assert search_product_ids("walking", "en") == [title_hit.pk, catalogue["boots"].pk]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['"', '""', "*", "-x", "NEAR", "OR", "AND", "NOT", "a OR b", "NEAR(a b)", "'; DROP TABLE catalog_product; --",
+     "a" * 2000, "", "   ", "title:foo", "^zap", "{title}: x", "zap*", "(((", "\x00", "😀 🎉", "%_%"],
+)
+def test_hostile_queries_never_raise(catalogue, hostile):
+    for language in ("fr", "es", "en"):
+        assert isinstance(search_product_ids(hostile, language), list)
+
+
+def test_operator_words_are_literals_not_operators(catalogue):
+    # "boots OR elephant" would match two products if OR were an operator; as literal words
+    # (all required) it matches none.
+    assert search_product_ids("boots OR elephant", "en") == []
+    assert search_product_ids("-boots", "en") == [catalogue["boots"].pk]
+
+
+def test_query_tokens_are_capped():
+    tokens = query_tokens(" ".join(f"word{i}" for i in range(50)), "en")
+    assert len(tokens) == MAX_QUERY_TOKENS
+    assert query_tokens("a" * 2000, "en") == ["a" * 40]
+
+
+def test_reindex_all_rebuilds_after_text_change(catalogue):
+    boots = catalogue["boots"]
+    boots.texts.filter(language="en").update(title="Leather wellington")
+    assert search_product_ids("wellington", "en") == []
+    search_reindex_all()
+    assert search_product_ids("wellington", "en") == [boots.pk]
+    assert search_product_ids("zapatilla", "es") == [catalogue["sneakers"].pk]
+
+
+def test_inactive_products_are_dropped_from_the_index(catalogue):
+    boots = catalogue["boots"]
+    boots.is_active = False
+    boots.save()
+    search_index_product(boots)
+    assert search_product_ids("boots", "en") == []

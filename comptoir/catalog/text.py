@@ -1,0 +1,90 @@
+"""Text normalisation shared by the search index and the search query: accent folding,
+tokenising, stop words and Snowball stemming per catalogue language.
+
+The index and the query go through exactly the same steps, so "Éléphants" in a title and
+"elephant" typed by a buyer both become the token ``eleph``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+STEMMER_LANGUAGES = {"fr": "french", "es": "spanish", "en": "english"}
+
+# Small, deliberate stop-word lists: words that would otherwise make a query require them.
+STOP_WORDS = {
+    "fr": frozenset("le la les l de des du d un une et ou en a au aux pour par avec sur sans".split()),
+    "es": frozenset("el la los las de del un una unos unas y o en a al para por con sin sobre".split()),
+    "en": frozenset("the a an of and or for with in on to by without".split()),
+}
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TOKENS = 8
+MAX_TOKEN_CHARS = 40
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_SPECIAL = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "đ": "d", "ł": "l", "Ł": "l"})
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: 'Éléphant Œuvre' -> 'elephant oeuvre'."""
+    text = text.translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
+
+
+@lru_cache(maxsize=8)
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(STEMMER_LANGUAGES.get(language, "english"))
+
+
+_STEM_CACHE: dict[str, dict[str, str]] = {lang: {} for lang in STEMMER_LANGUAGES}
+
+
+def stem(token: str, language: str) -> str:
+    cache = _STEM_CACHE.setdefault(language, {})
+    stemmed = cache.get(token)
+    if stemmed is None:
+        stemmed = _stemmer(language).stemWord(token)
+        if len(cache) < 200_000:
+            cache[token] = stemmed
+    return stemmed
+
+
+def analyse(text: str, language: str) -> list[str]:
+    """Tokens of a document: folded, stop words removed, stemmed in `language`."""
+    stops = STOP_WORDS.get(language, frozenset())
+    return [stem(t, language) for t in _TOKEN_RE.findall(fold(text)) if t not in stops]
+
+
+def query_tokens(query: str | None, language: str) -> list[str]:
+    """Tokens of a buyer query, capped in length and number; never raises.
+
+    Only [a-z0-9] survive folding, so quotes, '*', '-', parentheses and SQL fragments are
+    gone; operator words (NEAR, OR, AND, NOT) become plain lower-case tokens that the
+    backends quote as literals.
+    """
+    if not query:
+        return []
+    stops = STOP_WORDS.get(language, frozenset())
+    out: list[str] = []
+    for token in _TOKEN_RE.findall(fold(query[:MAX_QUERY_CHARS])):
+        if token in stops:
+            continue
+        token = stem(token[:MAX_TOKEN_CHARS], language)
+        if token and token not in out:
+            out.append(token)
+        if len(out) >= MAX_QUERY_TOKENS:
+            break
+    return out
+
+
+def plain_query(query: str | None) -> str:
+    """The buyer query reduced to folded words separated by spaces (for PostgreSQL)."""
+    if not query:
+        return ""
+    words = _TOKEN_RE.findall(fold(query[:MAX_QUERY_CHARS]))
+    return " ".join(w[:MAX_TOKEN_CHARS] for w in words[: MAX_QUERY_TOKENS * 2])

@@ -1,0 +1,69 @@
+"""Keeps the catalogue's listing summary (catalog.ProductListing / OfferPoint) in step with
+the inventory. The storefront listing reads only the summary, so whoever changes what is
+listable must call a refresh in the same transaction, after the change:
+
+* offer created / edited / (de)activated, stock level changed, hold taken or released:
+  ``listing_refresh([offer.product_id])`` (inventory services; the orders engineer's
+  holds_take/holds_release included);
+* seller approved or suspended: ``listing_refresh_seller(seller_id)`` (from the operator
+  page / API handler — sellers cannot import inventory);
+* product (de)activated or moved to another category: ``listing_refresh([product.id])``;
+* bulk loads (``seed_demo``, imports): ``listing_refresh_all()`` once at the end.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+
+from comptoir.catalog.models import Product
+from comptoir.catalog.services import OfferPointData, listing_replace
+from comptoir.sellers.models import SellerStatus
+
+from .models import Offer, StockLevel
+
+BATCH = 5000
+
+
+def listable_points(product_ids: Iterable[int]) -> list[OfferPointData]:
+    """Listable (offer, location) pairs of the products: active offer, approved seller,
+    on_hand - held > 0 (one query)."""
+    ids = list(product_ids)
+    rows = (
+        StockLevel.objects.filter(
+            offer__product_id__in=ids,
+            offer__is_active=True,
+            offer__seller__status=SellerStatus.APPROVED,
+            on_hand__gt=F("held"),
+        )
+        .annotate(avail=F("on_hand") - F("held"))
+        .values_list(
+            "offer__product_id", "offer__currency", "offer_id", "location_id", "offer__seller_id",
+            "offer__seller__country", "location__country", "location__latitude", "location__longitude",
+            "offer__net_price", "offer__handling_days", "avail",
+        )
+    )
+    return [OfferPointData(*row) for row in rows]
+
+
+@transaction.atomic
+def listing_refresh(product_ids: Iterable[int]) -> int:
+    """Recompute the listing rows of these products; returns listed product-currency rows."""
+    ids = sorted(set(product_ids))
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        written += listing_replace(product_ids=chunk, points=listable_points(chunk))
+    return written
+
+
+def listing_refresh_seller(seller_id: int) -> int:
+    """After a seller's status changes: refresh every product it has an offer on."""
+    return listing_refresh(Offer.objects.filter(seller_id=seller_id).values_list("product_id", flat=True).distinct())
+
+
+@transaction.atomic
+def listing_refresh_all() -> int:
+    """Recompute the whole summary (bulk loads, repairs), in batches of products."""
+    return listing_refresh(Product.objects.values_list("id", flat=True))

@@ -1,0 +1,51 @@
+"""Offer ranking: which seller's offer a buyer sees first on a product page. Pure code.
+
+Rule (README "Offer ranking"): the earliest promised *latest* delivery date first, then the
+shorter distance from the buyer's city to the ship-from location (unknown distance last),
+then the lower gross price, then the lower seller id, then the lower offer id (a total,
+stable order).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .promise import DeliveryPromise
+
+LOCAL_RADIUS_KM = 50.0  # is_local: ships from the buyer's country and within this distance
+
+
+@dataclass(frozen=True, slots=True)
+class RankedOffer:
+    offer_id: int
+    seller_id: int
+    seller_name: str
+    seller_country: str
+    condition: str
+    net_price: int  # minor units, excl. VAT
+    gross_price: int  # incl. the buyer market's VAT for the product's tax class
+    vat_rate_bp: int
+    currency: str
+    location_id: int
+    location_name: str
+    city_name: str
+    ship_country: str
+    distance_km: float | None  # None without a buyer city; rounded to 0.1 km
+    promise: DeliveryPromise
+    available: int  # units available over all the offer's locations
+    is_local: bool
+    in_store: bool = False  # stores come later; a store location will set it
+
+
+def ranking_key(offer: RankedOffer) -> tuple:
+    distance = math.inf if offer.distance_km is None else offer.distance_km
+    return (offer.promise.latest, distance, offer.gross_price, offer.seller_id, offer.offer_id)
+
+
+def rank_offers(offers: Iterable[RankedOffer]) -> list[RankedOffer]:
+    return sorted(offers, key=ranking_key)
+
+
+def is_local(ship_country: str, buyer_country: str | None, distance_km: float | None) -> bool:
+    return distance_km is not None and ship_country == buyer_country and distance_km <= LOCAL_RADIUS_KM

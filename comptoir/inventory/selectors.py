@@ -1,0 +1,111 @@
+"""Inventory reads for the storefront: ranked offers of a product, the product listing."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from comptoir.catalog.models import Category, Product
+from comptoir.catalog.selectors import ListingPage, product_listing
+from comptoir.common.errors import DomainError
+from comptoir.common.geo import haversine_km
+from comptoir.common.money import gross_from_net
+from comptoir.markets.models import City, Market, VatRate
+from comptoir.sellers.models import SellerStatus
+
+from .models import StockLevel
+from .promise import DEFAULT_POLICY, PromisePolicy
+from .ranking import RankedOffer, is_local, rank_offers
+
+
+class MissingVatRate(DomainError):
+    code = "vat_rate_missing"
+
+
+def vat_rate_bp_for_product(*, product: Product, market: Market, today: date) -> int:
+    """VAT rate (bp) of the product's category tax class in `market` on `today` (newest
+    valid_from ≤ today); one query. Raises MissingVatRate when the market has none."""
+    tax_class = Category.objects.filter(pk=product.category_id).values("tax_class")[:1]
+    rate = (
+        VatRate.objects.filter(market=market, tax_class=Subquery(tax_class), valid_from__lte=today)
+        .order_by("-valid_from")
+        .values_list("rate_bp", flat=True)
+        .first()
+    )
+    if rate is None:
+        raise MissingVatRate(f"No VAT rate for this product's tax class in market {market.code}")
+    return rate
+
+
+def offers_for_product(
+    *,
+    product: Product,
+    market: Market,
+    buyer_city: City | None,
+    today: date | None = None,
+    policy: PromisePolicy = DEFAULT_POLICY,
+) -> list[RankedOffer]:
+    """Every buyable offer on `product` for a buyer in `market` (optionally located in
+    `buyer_city`), ranked (comptoir.inventory.ranking). Two queries whatever the number of
+    offers: the VAT rate, then the stock levels with offer, seller, location and city.
+
+    Buyable: active offer in the market's currency, APPROVED seller, on_hand - held > 0 at
+    some location. Ship-from = the nearest such location (the lowest location id without a
+    buyer city); `available` sums all locations.
+    """
+    today = today or timezone.localdate()
+    rate = vat_rate_bp_for_product(product=product, market=market, today=today)
+    rows = (
+        StockLevel.objects.filter(
+            offer__product=product,
+            offer__is_active=True,
+            offer__currency=market.currency,
+            offer__seller__status=SellerStatus.APPROVED,
+            on_hand__gt=F("held"),
+        )
+        .annotate(avail=F("on_hand") - F("held"))
+        .order_by("offer_id", "location_id")
+        .values_list(
+            "offer_id", "offer__seller_id", "offer__seller__display_name", "offer__seller__country",
+            "offer__condition", "offer__net_price", "offer__currency", "offer__handling_days",
+            "location_id", "location__name", "location__city__name", "location__country",
+            "location__latitude", "location__longitude", "avail",
+        )
+    )
+    dest = buyer_city.country if buyer_city is not None else market.code
+    best: dict[int, tuple] = {}
+    totals: dict[int, int] = {}
+    for row in rows:
+        offer_id, lat, lon, avail = row[0], row[12], row[13], row[14]
+        distance = (
+            round(haversine_km(buyer_city.latitude, buyer_city.longitude, lat, lon), 1)
+            if buyer_city is not None
+            else None
+        )
+        totals[offer_id] = totals.get(offer_id, 0) + avail
+        current = best.get(offer_id)
+        if current is None or (distance is not None and distance < current[1]):
+            best[offer_id] = (row, distance)
+    ranked = []
+    for offer_id, (row, distance) in best.items():
+        (_, seller_id, seller_name, seller_country, condition, net, currency, handling,
+         location_id, location_name, city_name, ship_country, _lat, _lon, _avail) = row
+        ranked.append(
+            RankedOffer(
+                offer_id=offer_id, seller_id=seller_id, seller_name=seller_name, seller_country=seller_country,
+                condition=condition, net_price=net, gross_price=gross_from_net(net, rate), vat_rate_bp=rate,
+                currency=currency, location_id=location_id, location_name=location_name, city_name=city_name,
+                ship_country=ship_country, distance_km=distance,
+                promise=policy.promise(ship_country, dest, distance, handling, today),
+                available=totals[offer_id], is_local=is_local(ship_country, dest if buyer_city else None, distance),
+            )
+        )
+    return rank_offers(ranked)
+
+
+def storefront_listing(**kwargs) -> ListingPage:
+    """catalog.selectors.product_listing() with the default delivery-promise policy, so the
+    deliver-by filter works; the storefront and the API call this one."""
+    kwargs.setdefault("promise_policy", DEFAULT_POLICY)
+    return product_listing(**kwargs)
