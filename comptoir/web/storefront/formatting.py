@@ -33,3 +33,12 @@ def distance_km(km: float | None, locale: str) -> str:
         return ""
     pattern = "#,##0" if km >= 10 else "#,##0.0"
     return f"{format_decimal(km, format=pattern, locale=locale)}\u00a0km"
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str, locale: str) -> str:
+    """'ES' in 'fr_FR' -> 'Espagne' (CLDR via babel); the code itself if unknown."""
+    try:
+        return Locale.parse(locale).territories.get(code.upper(), code)
+    except (UnknownLocaleError, ValueError):
+        return code

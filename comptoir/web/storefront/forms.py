@@ -11,6 +11,12 @@ from comptoir.common.errors import NotFound
 LOCAL_KM_CHOICES = (10, 30, 50, 100)
 PAGE_SIZES = (12, 24, 48)
 MAX_QUERY_CHARS = 200
+SORT_CHOICES = [
+    ("relevance", _("Best match")),
+    ("price_asc", _("Price: low to high")),
+    ("price_desc", _("Price: high to low")),
+    ("newest", _("Newest")),
+]
 
 
 class LocationForm(forms.Form):
@@ -76,6 +82,7 @@ class ListingFilterForm(forms.Form):
     )
     deliver_by = forms.DateField(label=_("Delivered by"), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
     per_page = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=[(str(n), str(n)) for n in PAGE_SIZES])
 
     def __init__(self, data, *args, **kwargs):

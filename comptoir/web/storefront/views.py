@@ -18,7 +18,7 @@ from comptoir.common.errors import NotFound
 from comptoir.web.middleware import buyer_location_remember
 
 from . import formatting, reads
-from .forms import LOCAL_KM_CHOICES, MAX_QUERY_CHARS, PAGE_SIZES, ListingFilterForm, LocationForm
+from .forms import LOCAL_KM_CHOICES, MAX_QUERY_CHARS, PAGE_SIZES, SORT_CHOICES, ListingFilterForm, LocationForm
 
 CITY_SUGGEST_LIMIT = 8
 
@@ -30,6 +30,11 @@ def _language() -> str:
 def _locale(request) -> str:
     market = request.market
     return formatting.babel_locale(_language(), market.code if market else None)
+
+
+def _buyer_city(request):
+    """The buyer's City, or None (a lazy object wrapping None is not `is None`)."""
+    return request.buyer_city or None
 
 
 def _market_or_404(request):
@@ -67,16 +72,10 @@ def _render_home(request, location_form, status=200):
 
 def _featured(request, language):
     """A few products near the buyer: the first results of the unfiltered listing."""
-    try:  # TODO(h5): drop once catalog.selectors lands
-        from comptoir.catalog.selectors import ListingFilters, product_listing
-    except ImportError:
-        return []
-
     if not request.market:
         return []
-    listing = product_listing(market=request.market, language=language, buyer_city=request.buyer_city,
-                              filters=ListingFilters(), page=1, page_size=8)
-    return _cards(request, listing.results)
+    listing = _product_listing(market=request.market, language=language, buyer_city=_buyer_city(request), page=1, page_size=8)
+    return _cards(request, listing.items)
 
 
 @require_POST
@@ -151,61 +150,79 @@ def search(request):
 
 
 def _listing(request, *, category, query, template, extra):
-    from comptoir.catalog.selectors import ListingFilters, product_listing
+    from comptoir.catalog.errors import InvalidListingQuery
+    from comptoir.catalog.selectors import ListingFilters
 
     market = _market_or_404(request)
     form = ListingFilterForm(request.GET)
     form.is_valid()
-    price_min, price_max = form.price_range()
+    min_price, max_price = form.price_range()
     filters = ListingFilters(
-        price_min=price_min,
-        price_max=price_max,
+        min_price=min_price,
+        max_price=max_price,
         seller_countries=tuple(form.value("country", [])),
         local_only_km=form.value("local_km"),
         deliver_by=form.value("deliver_by"),
     )
     page_size = form.value("per_page", settings.COMPTOIR_PAGE_SIZE)
-    listing = product_listing(
-        market=market,
-        language=_language(),
-        category=category,
-        query=query,
-        buyer_city=request.buyer_city,
-        filters=filters,
-        page=form.value("page", 1),
-        page_size=page_size,
-    )
+    status, error = 200, None
+    try:
+        listing = _product_listing(
+            market=market, language=_language(), category=category, query=query, buyer_city=_buyer_city(request),
+            filters=filters, page=form.value("page", 1), page_size=page_size, sort=form.value("sort", "relevance"),
+        )
+    except InvalidListingQuery as exc:  # e.g. a minimum price above the maximum
+        status, error = 400, exc.message
+        listing = _product_listing(
+            market=market, language=_language(), category=category, query=query, buyer_city=_buyer_city(request),
+            filters=ListingFilters(), page=1, page_size=page_size, sort="relevance",
+        )
     locale = _locale(request)
     context = {
         "search_query": query or "",
         "listing": listing,
-        "cards": _cards(request, listing.results),
+        "cards": _cards(request, listing.items),
         "filter_form": form,
+        "filter_error": error,
         "price_facets": [
             {
-                "value": f"{b.min if b.min is not None else ''}-{b.max if b.max is not None else ''}",
-                "label": _price_bucket_label(b, market.currency, locale),
-                "count": b.count,
+                "value": f"{f.min_price}-{f.max_price - 1 if f.max_price is not None else ''}",
+                "label": _price_facet_label(f, listing.currency, locale),
+                "count": f.count,
             }
-            for b in listing.facets.price_buckets
+            for f in listing.price_facets
         ],
-        "country_facets": listing.facets.seller_countries,
+        "country_facets": [
+            {"code": f.country, "name": formatting.country_name(f.country, locale), "count": f.count}
+            for f in listing.country_facets
+        ],
         "selected_price": form.value("price", ""),
         "selected_countries": form.value("country", []),
         "selected_local_km": form.value("local_km"),
+        "selected_sort": form.value("sort", "relevance"),
+        "sort_choices": SORT_CHOICES,
         "local_km_choices": LOCAL_KM_CHOICES,
         "page_sizes": PAGE_SIZES,
         "page_size": page_size,
+        "default_page_size": settings.COMPTOIR_PAGE_SIZE,
         "page_links": _page_links(listing.page, listing.num_pages),
-        "has_filters": any([price_min is not None, price_max is not None, filters.seller_countries, filters.local_only_km, filters.deliver_by]),
+        "has_filters": any([min_price is not None, max_price is not None, filters.seller_countries,
+                            filters.local_only_km, filters.deliver_by]),
         **extra,
     }
-    return TemplateResponse(request, template, context)
+    return TemplateResponse(request, template, context, status=status)
 
 
-def _price_bucket_label(bucket, currency, locale) -> str:
-    low = formatting.money(bucket.min, currency, locale) if bucket.min is not None else None
-    high = formatting.money(bucket.max, currency, locale) if bucket.max is not None else None
+def _product_listing(**kwargs):
+    """The listing with the delivery-promise policy that the deliver-by filter needs."""
+    from comptoir.inventory.selectors import storefront_listing
+
+    return storefront_listing(**kwargs)
+
+
+def _price_facet_label(facet, currency, locale) -> str:
+    low = formatting.money(facet.min_price, currency, locale) if facet.min_price else None
+    high = formatting.money(facet.max_price, currency, locale) if facet.max_price is not None else None
     if low and high:
         return f"{low} – {high}"
     if high:
@@ -235,7 +252,7 @@ def _cards(request, results) -> list[dict]:
             "title": item.title,
             "brand": item.brand,
             "image_url": item.image_url,
-            "price": formatting.money(item.best_gross, item.currency, locale),
+            "price": formatting.money(item.best_gross_price, item.currency, locale),
             "offer_count": item.offer_count,
             "distance": formatting.distance_km(item.nearest_km, locale),
             "is_near": item.nearest_km is not None and item.nearest_km <= 50,
@@ -254,14 +271,19 @@ def product(request, product_id, slug=None):
     detail = reads.product_detail(product_id=product_id, language=language)
     if detail is None:
         raise Http404(_("This product does not exist or is no longer sold."))
-    from comptoir.inventory.selectors import offers_for_product
+    from comptoir.inventory.models import Condition
+    from comptoir.inventory.selectors import MissingVatRate, offers_for_product
 
     city = request.buyer_city
     locale = _locale(request)
-    offers = offers_for_product(product=detail.product, market=market, buyer_city=city)
+    try:
+        offers = offers_for_product(product=detail.product, market=market, buyer_city=_buyer_city(request))
+    except MissingVatRate:  # the product's tax class has no VAT rate in this market: not sold here
+        offers = []
     rows = [
         {
             "offer": o,
+            "condition": Condition(o.condition).label if o.condition in Condition.values else o.condition,
             "price": formatting.money(o.gross_price, o.currency, locale),
             "distance": formatting.distance_km(o.distance_km, locale),
         }
