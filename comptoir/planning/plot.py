@@ -91,7 +91,7 @@ def render_map(
     ax.set_ylabel("km north of centre")
     ax.set_title(title)
     if len(pop) or existing or picks:
-        ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+        ax.legend(loc="best", fontsize=8, framealpha=0.9)
     ax.grid(True, lw=0.3, alpha=0.5)
     fig.tight_layout()
     buf = io.BytesIO()
