@@ -1,0 +1,71 @@
+"""Real processes race for the last units of one offer (SQLite file DB and PostgreSQL).
+
+Each child process opens its own database connection to the test database and places an order
+for one unit through orders.services.order_place, i.e. holds_take under row locks.
+"""
+import multiprocessing as mp
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from comptoir.inventory.models import StockLevel
+from comptoir.orders.models import Order
+from comptoir.orders.tests import factories as f
+
+PROCESSES = 24
+UNITS = 5
+
+
+def _buy(barrier, buyer_id: int, offer_id: int, results) -> None:
+    from django.contrib.auth import get_user_model
+
+    from comptoir.common.errors import DomainError
+    from comptoir.orders.quote import LineRequest
+    from comptoir.orders.services import order_place
+    from comptoir.orders.tests.helpers import LYON, OK_CARD
+
+    connections.close_all()  # never reuse the parent's socket
+    buyer = get_user_model().objects.get(pk=buyer_id)
+    barrier.wait(timeout=60)
+    try:
+        order_place(buyer=buyer, lines=[LineRequest(offer_id, 1)], address=LYON, card=OK_CARD, idempotency_key=uuid.uuid4().hex)
+        results.put("ok")
+    except DomainError as exc:
+        results.put(exc.code)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as a failure
+        results.put(f"crash:{type(exc).__name__}:{exc}")
+    finally:
+        connections.close_all()
+
+
+# available_apps = every app makes the teardown flush use TRUNCATE … CASCADE on PostgreSQL, which
+# also empties raw tables that reference ours (catalog_search_pg → catalog_product).
+ALL_APPS = list(settings.INSTALLED_APPS)
+
+
+@pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)
+def test_processes_racing_for_the_last_units_sell_exactly_the_stock():
+    f.market("FR")
+    s = f.seller(city_name="Lyon")
+    offer = f.offer(s, stock=UNITS, net_price=1500)
+    buyers = [f.user(f"racer{i}@example.com").pk for i in range(PROCESSES)]
+    connections.close_all()
+
+    ctx = mp.get_context("fork")
+    barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
+    procs = [ctx.Process(target=_buy, args=(barrier, b, offer.pk, results)) for b in buyers]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+
+    assert sorted(set(outcomes)) == ["ok", "out_of_stock"], outcomes
+    assert outcomes.count("ok") == UNITS
+    assert outcomes.count("out_of_stock") == PROCESSES - UNITS
+    level = StockLevel.objects.get(offer=offer)
+    assert (level.on_hand, level.held, level.available) == (UNITS, UNITS, 0)
+    assert Order.objects.count() == UNITS
