@@ -83,13 +83,13 @@ def identity_it(rng: random.Random) -> SellerIdentity:
     return SellerIdentity("IT", "IT" + partita_iva, partita_iva, _iban("IT", it_cin(abi, cab, account) + abi + cab + account))
 
 
-_DE_COURTS = ("München", "Hamburg", "Köln", "Stuttgart", "Leipzig", "Dresden", "Hannover", "Bremen", "Düsseldorf")
+_DE_COURTS = ("München", "Hamburg", "Köln", "Stuttgart", "Leipzig", "Dresden", "Hannover", "Bremen", "Düren")
 
 
 def identity_de(rng: random.Random) -> SellerIdentity:
     body = _digits(rng, 8, first_nonzero=True)
     vat_number = "DE" + body + mod_11_10.calc_check_digit(body)
-    register = f"{rng.choice(_DE_COURTS)} HRB {rng.randint(10000, 199999)}"
+    register = f"{rng.choice(_DE_COURTS)} HRB {rng.randint(10000, 99999)}"
     bank_code, account = _digits(rng, 8, first_nonzero=True), _digits(rng, 10)
     return SellerIdentity("DE", vat_number, register, _iban("DE", bank_code + account))
 
@@ -139,4 +139,6 @@ def identity_check(identity: SellerIdentity) -> list[str]:
             problems.append("uscc")
     if not iban.is_valid(identity.iban):
         problems.append("iban")
+    if len(identity.company_id) > 20 or len(identity.vat_number) > 20:
+        problems.append("length")  # Seller.company_id / vat_number hold 20 characters
     return problems

@@ -2,8 +2,8 @@
 
 The demo spans every bounded context, so it lives in the top layer (web) and calls the
 domain apps' services: markets.services.markets_seed / cities_load, catalog.services
-gtin_normalise / search_reindex_all, the listing refresh, and (where they exist) the seller
-services. Products, texts, pictures, offers and stock levels are written with bulk_create in
+gtin_normalise / search_reindex_all, inventory.listing.listing_refresh_all, and
+sellers.services seller_register / seller_approve. Products, texts, pictures, offers and stock levels are written with bulk_create in
 batches: at bench scale (100,000 products, 300,000+ offers) per-row services would take
 hours; the rows are valid by construction (GTINs pass stdnum, identities pass stdnum) and the
 derived tables (search index, listing summary) are rebuilt by their own services at the end.
@@ -33,6 +33,7 @@ from comptoir.inventory.listing import listing_refresh_all
 from comptoir.inventory.models import LocationKind, Offer, StockLevel, StockLocation
 from comptoir.markets.models import City, Market
 from comptoir.sellers.models import Seller, SellerMember, SellerStatus
+from comptoir.sellers.services import seller_approve, seller_register
 
 from .compose import ProductDraft, product_draft
 from .identity import identity_generate
@@ -41,7 +42,7 @@ from .vocab import COLOURS, DEMO_COMPANY_PREFIXES, LEAVES, PARENTS, SELLER_WORDS
 
 SELLER_COUNTRIES = ("FR", "ES", "IT", "DE", "CN")
 SELLER_SHARE = {"FR": 35, "ES": 25, "IT": 15, "DE": 12.5, "CN": 12.5}  # percent of sellers
-SELLER_SLUG_PREFIX = "demo-"
+DEMO_LEGAL_SUFFIX = " (demo)"  # marks demo sellers: the legal name says so
 IMAGE_DIR = "products/demo"
 OFFERS_PER_PRODUCT = ((1, 6), (2, 22), (3, 30), (4, 24), (5, 18))  # (count, weight): mean 3.26
 BATCH = 2000
@@ -114,7 +115,8 @@ def _demo_products() -> Q:
 
 
 def demo_present() -> bool:
-    return Seller.objects.filter(slug__startswith=SELLER_SLUG_PREFIX).exists()
+    """Demo sellers or demo products (GTINs under the demo brands' company prefixes) exist."""
+    return Seller.objects.filter(legal_name__endswith=DEMO_LEGAL_SUFFIX).exists() or Product.objects.filter(_demo_products()).exists()
 
 
 @transaction.atomic
@@ -125,8 +127,8 @@ def demo_reset() -> None:
     from django.db.models import ProtectedError
 
     try:
-        Offer.objects.filter(Q(seller__slug__startswith=SELLER_SLUG_PREFIX) | Q(product__in=Product.objects.filter(_demo_products()))).delete()
-        Seller.objects.filter(slug__startswith=SELLER_SLUG_PREFIX).delete()
+        Offer.objects.filter(Q(seller__legal_name__endswith=DEMO_LEGAL_SUFFIX) | Q(product__in=Product.objects.filter(_demo_products()))).delete()
+        Seller.objects.filter(legal_name__endswith=DEMO_LEGAL_SUFFIX).delete()
         Product.objects.filter(_demo_products()).delete()
     except ProtectedError as exc:
         raise DemoResetBlocked(f"Demo data is referenced by other rows ({exc.args[0]}); delete them first") from None
@@ -191,9 +193,8 @@ def _seller_countries(n: int) -> list[str]:
 
 
 def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) -> tuple[list[Seller], dict[int, list[StockLocation]]]:
-    """Sellers (every 10th pending review) with 1–2 warehouses each in cities of their country."""
-    # TODO(sellers): switch to sellers.services.seller_register + seller_approve when they land
-    # (they run the same stdnum checks that comptoir.web.demo.identity.identity_check runs).
+    """Sellers (every 10th pending review) with 1–2 warehouses each in cities of their country,
+    registered through sellers.services (which re-checks every identity number with stdnum)."""
     sellers: list[Seller] = []
     used_names: set[str] = set()
     for i, country in enumerate(_seller_countries(scale.sellers)):
@@ -208,16 +209,14 @@ def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) ->
             name = f"{name} {i}"
         used_names.add(name)
         identity = identity_generate(country, rng)
-        sellers.append(
-            Seller(
-                legal_name=f"{name} {form}", display_name=name, slug=f"{SELLER_SLUG_PREFIX}{i:04d}-{slugify(name)}"[:50],
-                country=country, address=_address(rng, country), postcode=city.postcode, city=city,
-                latitude=city.latitude, longitude=city.longitude, vat_number=identity.vat_number,
-                company_id=identity.company_id, iban=identity.iban,
-                status=SellerStatus.PENDING if i % 10 == 9 else SellerStatus.APPROVED,
-            )
+        seller = seller_register(
+            legal_name=f"{name} {form}{DEMO_LEGAL_SUFFIX}", display_name=name, country=country,
+            address=_address(rng, country), postcode=city.postcode, city=city, vat_number=identity.vat_number,
+            company_id=identity.company_id, iban=identity.iban,
         )
-    sellers = Seller.objects.bulk_create(sellers, batch_size=BATCH)
+        if i % 10 != 9:  # every 10th seller stays pending review
+            seller_approve(seller=seller)
+        sellers.append(seller)
     locations: list[StockLocation] = []
     for seller in sellers:
         places = [seller.city]
@@ -361,7 +360,7 @@ def _refresh_derived(report: DemoReport) -> None:
 
 
 def _existing(scale: str, seed: int) -> DemoReport:
-    sellers = list(Seller.objects.filter(slug__startswith=SELLER_SLUG_PREFIX).order_by("id"))
+    sellers = list(Seller.objects.filter(legal_name__endswith=DEMO_LEGAL_SUFFIX).order_by("id"))
     demo = Product.objects.filter(_demo_products())
     return DemoReport(
         scale=scale, seed=seed, created=False, categories=Category.objects.count(), sellers=len(sellers),

@@ -1,0 +1,184 @@
+"""Storefront benchmark: server time of the category, search and product pages on a
+bench-scale catalogue, and requests/s of the category page against /healthz (same server,
+same run). Prints one JSON document. See bench/README.md.
+
+    .venv/bin/python bench/storefront.py [--database-url URL] [--requests N] [--scale bench|small]
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+TARGETS = {"category_p95_ms": 50, "search_p95_ms": 50, "product_p95_ms": 30, "rps_ratio": 0.4}
+MIN_PRODUCTS = {"bench": 100_000, "small": 300}
+
+
+def run(args: list[str], env: dict) -> None:
+    subprocess.run(args, env=env, cwd=ROOT, check=True)
+
+
+def prepare(env: dict, scale: str) -> None:
+    """Migrate, then seed the demo at `scale` unless enough products are there already."""
+    run([str(BIN / "comptoir"), "migrate", "--noinput", "-v0"], env)
+    run([str(BIN / "comptoir"), "collectstatic", "--noinput", "-v0"], env)
+    run([str(BIN / "comptoir"), "seed_demo", "--scale", scale, "-v0"], env)  # no-op when present
+
+
+def sample_urls(env: dict, n: int, seed: int = 1) -> tuple[dict, dict]:
+    """Distinct category / search / product URLs, read from the database itself."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from comptoir.catalog.models import Category, Product, ProductText
+    from comptoir.inventory.models import Offer
+
+    rng = random.Random(seed)
+    slugs = list(Category.objects.values_list("slug", flat=True))
+    # Categories are few (15): vary them with page numbers and sort orders.
+    category = [f"/c/{rng.choice(slugs)}/" + rng.choice(["", "?page=2", "?page=3", "?sort=price", "?sort=-price"]) for _ in range(n)]
+    titles = list(ProductText.objects.order_by("?").values_list("language", "title")[: n * 2])
+    words = [(lang, w) for lang, t in titles for w in re.findall(r"[^\W\d_]{4,}", t)]
+    search = [f"/search?q={quote(' '.join(w for _l, w in rng.sample(words, rng.randint(1, 2))))}" for _ in range(n)]
+    ids = list(Product.objects.order_by("?").values_list("id", flat=True)[:n])
+    product = [f"/p/{pid}/" for pid in ids]
+    counts = {"products": Product.objects.count(), "offers": Offer.objects.count()}
+    return {"category": category, "search": search, "product": product}, counts
+
+
+def wait_ready(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer /healthz")
+
+
+def timed_get(conn: http.client.HTTPConnection, url: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    conn.request("GET", url, headers={"Accept-Language": "fr"})
+    response = conn.getresponse()
+    response.read()
+    return (time.perf_counter() - start) * 1000, response.status
+
+
+def measure(port: int, urls: list[str]) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for url in urls[:10]:  # warm both workers' caches (templates, connections)
+        timed_get(conn, url)
+    times, statuses = [], {}
+    for url in urls:
+        ms, status = timed_get(conn, url)
+        times.append(ms)
+        statuses[status] = statuses.get(status, 0) + 1
+    q = statistics.quantiles(times, n=100, method="inclusive")
+    return {"p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1), "requests": len(times), "statuses": statuses}
+
+
+def wrk_rps(port: int, urls: list[str], seconds: int, connections: int) -> float:
+    script = ROOT / "var" / "bench-wrk.lua"
+    script.parent.mkdir(exist_ok=True)
+    paths = ", ".join(json.dumps(u) for u in urls)
+    script.write_text(
+        f"local paths = {{{paths}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
+    )
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    if "Non-2xx" in out:
+        print(out, file=sys.stderr)
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def python_rps(port: int, urls: list[str], seconds: int, connections: int) -> float:
+    """Fallback when wrk is missing: `connections` threads with keep-alive connections."""
+    deadline = time.monotonic() + seconds
+
+    def worker(offset: int) -> int:
+        conn, done, i = http.client.HTTPConnection("127.0.0.1", port, timeout=30), 0, offset
+        while time.monotonic() < deadline:
+            timed_get(conn, urls[i % len(urls)])
+            done, i = done + 1, i + 1
+        return done
+
+    with ThreadPoolExecutor(connections) as pool:
+        total = sum(pool.map(worker, range(connections)))
+    return total / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"))
+    parser.add_argument("--requests", type=int, default=300, help="sequential requests per page type")
+    parser.add_argument("--scale", choices=sorted(MIN_PRODUCTS), default="bench")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each load run")
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "comptoir.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0", "CONN_MAX_AGE": "600", "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
+    })
+    prepare(env, args.scale)
+    urls, counts = sample_urls(env, args.requests)
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "comptoir.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{args.port}",
+         "--log-level", "warning"],
+        env=env, cwd=ROOT,
+    )
+    try:
+        wait_ready(args.port)
+        pages = {kind: measure(args.port, kind_urls) for kind, kind_urls in urls.items()}
+        loader = "wrk" if shutil.which("wrk") else "python-threads (wrk not installed)"
+        rps_fn = wrk_rps if shutil.which("wrk") else python_rps
+        category_rps = rps_fn(args.port, urls["category"], args.seconds, args.connections)
+        hello_rps = rps_fn(args.port, ["/healthz"], args.seconds, args.connections)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    ratio = category_rps / hello_rps if hello_rps else 0.0
+    vendor = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
+    result = {
+        "database": vendor, "scale": args.scale, **counts, "pages": pages,
+        "rps": {"category": round(category_rps, 1), "hello": round(hello_rps, 1), "ratio": round(ratio, 3), "load_tool": loader,
+                "connections": args.connections, "seconds": args.seconds},
+        "targets": TARGETS,
+        "met": {
+            "category_p95_ms": pages["category"]["p95_ms"] <= TARGETS["category_p95_ms"],
+            "search_p95_ms": pages["search"]["p95_ms"] <= TARGETS["search_p95_ms"],
+            "product_p95_ms": pages["product"]["p95_ms"] <= TARGETS["product_p95_ms"],
+            "rps_ratio": ratio >= TARGETS["rps_ratio"],
+        },
+        "machine": {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2)},
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""`comptoir seed_demo`: the small demo's documented counts, validity of every generated
+identifier, idempotence, and the clear failure when cities are missing."""
+import io
+import random
+from collections import Counter
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.db.models import Count
+from PIL import Image
+from stdnum import ean, iban
+from stdnum.cn import uscc
+from stdnum.de import vat as de_vat
+from stdnum.es import cif, vat as es_vat
+from stdnum.fr import siret, tva
+from stdnum.it import iva
+
+from comptoir.catalog.models import Category, OfferPoint, Product, ProductImage, ProductText
+from comptoir.inventory.models import Offer, StockLevel, StockLocation
+from comptoir.markets.models import City
+from comptoir.markets.services import cities_load
+from comptoir.sellers.models import Seller, SellerMember, SellerStatus
+from comptoir.web.demo.identity import SellerIdentity, fr_rib_key, identity_check, identity_generate, it_cin
+from comptoir.web.demo.seed import DemoCitiesMissing, demo_seed
+
+COUNTRIES = ["FR", "ES", "IT", "DE", "CN"]
+# Counts of the small demo with seed 42 on the cities loaded below (≥ 15,000 people).
+EXPECTED = {"categories": 15, "leaves": 12, "sellers": 40, "pending": 4, "products": 300, "offers": 987}
+
+
+@pytest.fixture
+def places(db):
+    cities_load(countries=COUNTRIES, min_population=15000)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def small(places, media):
+    return demo_seed(scale="small", seed=42)
+
+
+# --- identities (no database) -----------------------------------------------------------
+
+def test_generated_identities_pass_stdnum_for_2000_sellers():
+    rng = random.Random(7)
+    rejected = [(i, identity_check(i)) for c in COUNTRIES * 400 if identity_check(i := identity_generate(c, rng))]
+    assert rejected == []
+
+
+def test_fr_rib_key_and_it_cin_match_published_examples():
+    assert fr_rib_key("30006", "00001", "12345678901") == "89"  # FR76 3000 6000 0112 3456 7890 189
+    assert it_cin("05428", "11101", "000000123456") == "X"  # IT60 X054 2811 1010 0000 0123 456
+
+
+def test_identity_check_reports_a_wrong_siret_and_iban():
+    good = identity_generate("FR", random.Random(1))
+    bad = SellerIdentity("FR", good.vat_number, good.company_id[:-1] + str((int(good.company_id[-1]) + 1) % 10), good.iban[:-1] + "0" if good.iban[-1] != "0" else good.iban[:-1] + "1")
+    assert identity_check(bad) == ["siret", "iban"]
+
+
+# --- the small demo ------------------------------------------------------------------------
+
+def test_small_demo_creates_the_documented_counts(small):
+    assert small.created is True
+    assert Category.objects.count() == EXPECTED["categories"]
+    assert Category.objects.filter(products__isnull=False).distinct().count() == EXPECTED["leaves"]
+    assert Seller.objects.count() == EXPECTED["sellers"]
+    assert Seller.objects.filter(status=SellerStatus.PENDING).count() == EXPECTED["pending"]
+    assert Product.objects.count() == EXPECTED["products"]
+    assert Offer.objects.count() == EXPECTED["offers"]
+    assert (small.categories, small.sellers, small.sellers_pending, small.products, small.offers) == (
+        EXPECTED["categories"], EXPECTED["sellers"], EXPECTED["pending"], EXPECTED["products"], EXPECTED["offers"])
+    assert Counter(Seller.objects.values_list("country", flat=True)) == {"FR": 14, "ES": 10, "IT": 6, "DE": 5, "CN": 5}
+    assert Category.objects.get(slug="food-drinks").tax_class == "reduced"
+
+
+def test_every_product_has_fr_es_en_texts_and_a_400px_png_picture(small, media):
+    assert ProductText.objects.count() == 3 * EXPECTED["products"]
+    languages = Counter(ProductText.objects.values_list("language", flat=True))
+    assert languages == {"fr": 300, "es": 300, "en": 300}
+    assert not ProductText.objects.filter(title="").exists() and not ProductText.objects.filter(description="").exists()
+    assert ProductImage.objects.count() == EXPECTED["products"]
+    assert Product.objects.annotate(n=Count("images")).filter(n=1).count() == EXPECTED["products"]
+    assert small.picture_files == EXPECTED["products"]  # small scale: one picture per product
+    for image in ProductImage.objects.all()[:20]:
+        with Image.open(media / image.image.name) as picture:
+            assert (picture.format, picture.size) == ("PNG", (400, 400))
+
+
+def test_every_gtin_is_a_valid_14_digit_gtin(small):
+    gtins = list(Product.objects.values_list("gtin", flat=True))
+    assert len(gtins) == len(set(gtins)) == EXPECTED["products"]
+    assert [g for g in gtins if len(g) != 14 or not ean.is_valid(g)] == []
+
+
+def test_every_sellers_identity_numbers_pass_stdnum(small):
+    for seller in Seller.objects.all():
+        assert iban.is_valid(seller.iban), seller.iban
+        if seller.country == "FR":
+            assert siret.is_valid(seller.company_id) and tva.is_valid(seller.vat_number)
+        elif seller.country == "ES":
+            assert cif.is_valid(seller.company_id) and es_vat.is_valid(seller.vat_number)
+        elif seller.country == "IT":
+            assert iva.is_valid(seller.company_id) and seller.vat_number == "IT" + seller.company_id
+        elif seller.country == "DE":
+            assert de_vat.is_valid(seller.vat_number)
+        else:
+            assert seller.country == "CN" and uscc.is_valid(seller.company_id) and seller.vat_number == ""
+
+
+def test_offers_compete_and_stock_sits_in_one_or_two_warehouses_of_the_sellers_country(small):
+    per_product = Counter(Offer.objects.values_list("product_id", flat=True))
+    with_two_or_more = sum(1 for n in per_product.values() if n >= 2)
+    assert with_two_or_more == 284 and with_two_or_more / EXPECTED["products"] >= 0.9
+    assert max(per_product.values()) == 5
+    assert not Offer.objects.filter(seller__country="CN").exclude(handling_days__range=(2, 7)).exists()
+    assert not Offer.objects.exclude(seller__country="CN").exclude(handling_days__range=(0, 5)).exists()
+    assert sorted(set(Counter(StockLocation.objects.values_list("seller_id", flat=True)).values())) == [1, 2]
+    assert not StockLocation.objects.exclude(country=models_F("seller__country")).exists()
+    assert not StockLevel.objects.exclude(on_hand__range=(0, 50)).exists()
+    assert StockLevel.objects.filter(on_hand=0).exists()
+
+
+def models_F(name):
+    from django.db.models import F
+
+    return F(name)
+
+
+def test_offers_of_pending_sellers_are_not_listed(small):
+    pending = set(Seller.objects.filter(status=SellerStatus.PENDING).values_list("id", flat=True))
+    assert Offer.objects.filter(seller_id__in=pending).exists()
+    assert OfferPoint.objects.exists()
+    assert not OfferPoint.objects.filter(seller_id__in=pending).exists()
+
+
+def test_demo_users_log_in_with_the_documented_passwords(small):
+    admin = authenticate(username="admin", password="comptoir-admin")
+    assert admin is not None and admin.is_staff and admin.is_superuser
+    assert authenticate(username="buyer@example.com", password="comptoir-buyer") is not None
+    seller_user = authenticate(username="seller-fr@example.com", password="comptoir-seller")
+    assert SellerMember.objects.get(user=seller_user).seller.country == "FR"
+    pending_user = get_user_model().objects.get(username="seller-pending@example.com")
+    assert SellerMember.objects.get(user=pending_user).seller.status == SellerStatus.PENDING
+    assert [u.username for u in small.users][:2] == ["admin", "buyer@example.com"]
+
+
+def test_running_it_again_writes_nothing_and_reset_recreates_the_same_demo(small):
+    again = demo_seed(scale="small", seed=42)
+    assert again.created is False
+    assert (Product.objects.count(), Offer.objects.count(), Seller.objects.count()) == (300, 987, 40)
+    assert get_user_model().objects.filter(username="admin").count() == 1
+    gtins = set(Product.objects.values_list("gtin", flat=True))
+    recreated = demo_seed(scale="small", seed=42, reset=True)
+    assert recreated.created is True and recreated.picture_files == 0  # same pictures, already on disk
+    assert (Product.objects.count(), Offer.objects.count(), Seller.objects.count()) == (300, 987, 40)
+    assert set(Product.objects.values_list("gtin", flat=True)) == gtins
+
+
+def test_command_prints_counts_and_users_then_is_idempotent(places, media):
+    out = io.StringIO()
+    call_command("seed_demo", "--scale", "small", "--seed", "42", stdout=out, verbosity=1)
+    text = out.getvalue()
+    assert "300 products, 987 offers" in text
+    assert "admin" in text and "comptoir-admin" in text and "buyer@example.com" in text
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo data already present (40 sellers, 300 products, 987 offers): nothing written" in out.getvalue()
+    assert Product.objects.count() == 300
+
+
+def test_missing_cities_fail_with_a_clear_message_and_write_nothing(db, media):
+    with pytest.raises(DemoCitiesMissing, match=r"No cities for FR, ES, IT, DE, CN: run `comptoir load_cities FR ES IT DE CN` first"):
+        demo_seed(scale="small", load_cities=False)
+    assert (City.objects.count(), Seller.objects.count(), Product.objects.count()) == (0, 0, 0)
