@@ -1,0 +1,126 @@
+import pytest
+from django.test import Client
+
+from comptoir.api.auth import token_create
+from comptoir.orders.models import Order
+from comptoir.orders.tests import factories as f
+from comptoir.orders.tests.helpers import shop
+from comptoir.payments.models import Payment
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = {"full_name": "Ana Ruiz", "line1": "1 rue de la République", "postcode": "69001", "city": "Lyon", "country": "FR", "phone": "+33472103030"}
+CARD = {"number": "4242424242424242", "expiry": "12/34", "cvc": "123"}
+
+
+def auth(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
+
+
+def body(*lines, card=CARD, **extra):
+    return {"lines": [{"offer_id": o.pk, "quantity": q} for o, q in lines], "address": ADDRESS, "card": card, **extra}
+
+
+def post_order(client, user, payload, key="api-key-0001"):
+    return client.post("/api/v1/orders", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key, **auth(user))
+
+
+def test_anonymous_order_is_401():
+    buyer, _s1, _s2, a, _b = shop()
+    r = Client().post("/api/v1/orders", body((a, 1)), content_type="application/json", HTTP_IDEMPOTENCY_KEY="api-key-0001")
+    assert r.status_code == 401
+    assert Order.objects.count() == 0
+
+
+def test_token_from_email_and_password():
+    f.user("ana@example.com", password="s3cret-pass-123")
+    r = Client().post("/api/v1/auth/token", {"email": "ana@example.com", "password": "s3cret-pass-123"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["token"].startswith("cpt_")
+    bad = Client().post("/api/v1/auth/token", {"email": "ana@example.com", "password": "wrong"}, content_type="application/json")
+    assert (bad.status_code, bad.json()["code"]) == (401, "invalid_credentials")
+
+
+def test_place_order_then_replay_with_same_key_returns_same_order():
+    buyer, _s1, _s2, a, b = shop()
+    c = Client()
+    r1 = post_order(c, buyer, body((a, 2), (b, 1)))
+    assert r1.status_code == 201, r1.content
+    data = r1.json()
+    assert len(data["parts"]) == 2
+    assert data["total_gross"] == data["goods_net"] + data["delivery_net"] + data["vat_total"]
+    assert sum(v["vat"] for v in data["vat_breakdown"]) == data["vat_total"]
+    r2 = post_order(c, buyer, body((a, 2), (b, 1)))
+    assert r2.status_code == 201 and r2.json()["reference"] == data["reference"]
+    assert Order.objects.count() == 1 and Payment.objects.count() == 1
+    r3 = post_order(c, buyer, body((a, 1)))
+    assert (r3.status_code, r3.json()["code"]) == (409, "idempotency_key_reused")
+
+
+def test_missing_idempotency_key_is_422():
+    buyer, _s1, _s2, a, _b = shop()
+    r = Client().post("/api/v1/orders", body((a, 1)), content_type="application/json", **auth(buyer))
+    assert r.status_code == 422
+    assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "change,status,code",
+    [
+        ({"address": {**ADDRESS, "postcode": "6900"}}, 422, "invalid_postcode"),
+        ({"address": {**ADDRESS, "phone": "12"}}, 422, "invalid_phone"),
+        ({"card": {**CARD, "number": "4000000000000002"}}, 402, "payment_declined"),
+        ({"expected_total": 1}, 409, "price_changed"),
+    ],
+)
+def test_bad_input_is_a_specific_error_and_takes_nothing(change, status, code):
+    buyer, _s1, _s2, a, _b = shop()
+    r = post_order(Client(), buyer, body((a, 1)) | change)
+    assert (r.status_code, r.json()["code"]) == (status, code)
+    assert Order.objects.count() == 0 and f.level(a).held == 0
+
+
+@pytest.mark.parametrize("quantity", [0, 10**9])
+def test_quantity_out_of_range_is_422(quantity):
+    buyer, _s1, _s2, a, _b = shop()
+    r = post_order(Client(), buyer, body((a, quantity)))
+    assert r.status_code == 422
+    assert Order.objects.count() == 0 and f.level(a).held == 0
+
+
+def test_a_buyer_cannot_read_another_buyers_order():
+    buyer, _s1, _s2, a, _b = shop()
+    ref = post_order(Client(), buyer, body((a, 1))).json()["reference"]
+    assert Client().get(f"/api/v1/orders/{ref}", **auth(buyer)).status_code == 200
+    other = f.user("mallory@example.com")
+    r = Client().get(f"/api/v1/orders/{ref}", **auth(other))
+    assert (r.status_code, r.json()["code"]) == (404, "not_found")
+    assert Client().get("/api/v1/orders", **auth(other)).json() == []
+
+
+def test_a_seller_reads_its_own_seller_order_and_not_another_sellers():
+    buyer, s1, s2, a, b = shop()
+    owner1, owner2 = f.user("o1@example.com"), f.user("o2@example.com")
+    s1.members.create(user=owner1)
+    s2.members.create(user=owner2)
+    data = post_order(Client(), buyer, body((a, 1), (b, 1))).json()
+    number1 = next(p["number"] for p in data["parts"] if p["seller_id"] == s1.pk)
+    mine = Client().get(f"/api/v1/seller-orders/{number1}", **auth(owner1))
+    assert mine.status_code == 200 and mine.json()["ship_to_postcode"] == "69001"
+    theirs = Client().get(f"/api/v1/seller-orders/{number1}", **auth(owner2))
+    assert theirs.status_code == 404
+    refused = Client().post(f"/api/v1/seller-orders/{number1}/accept", **auth(owner2))
+    assert refused.status_code == 404
+    assert [p["number"] for p in Client().get("/api/v1/seller-orders", **auth(owner2)).json()] != [number1]
+    accepted = Client().post(f"/api/v1/seller-orders/{number1}/accept", **auth(owner1))
+    assert (accepted.status_code, accepted.json()["state"]) == (200, "accepted")
+
+
+def test_seller_api_key_sees_only_its_seller_orders():
+    from comptoir.sellers.services import apikey_create
+
+    buyer, s1, s2, a, b = shop()
+    post_order(Client(), buyer, body((a, 1), (b, 1)))
+    _key, secret = apikey_create(seller=s2, name="erp")
+    r = Client().get("/api/v1/seller-orders", HTTP_X_API_KEY=secret)
+    assert r.status_code == 200
+    assert [p["seller_id"] for p in r.json()] == [s2.pk]
