@@ -8,6 +8,8 @@ urlpatterns = [
     # Areas add one include line here, e.g.:
     # path("", include("comptoir.web.storefront.urls")),
     path("", include("comptoir.web.storefront.urls")),
+    path("accounts/", include("comptoir.web.accounts.urls")),
+    path("", include("comptoir.web.checkout.urls")),
     path("operator/", include("comptoir.web.operator.urls")),
     path("", views.home, name="home"),  # reverse("home") kept for other areas; "/" resolves above
 ]
