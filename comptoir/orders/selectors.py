@@ -81,6 +81,11 @@ def order_for_buyer(*, buyer, reference: str) -> Order:
     return order
 
 
+def order_for_idempotency_key(*, buyer, key: str) -> Order | None:
+    """The order a checkout form (its hidden key) already placed, if any: a resubmitted form shows it."""
+    return Order.objects.filter(buyer=buyer, idempotency_key=(key or "")[:80]).first()
+
+
 def sellers_of_user(user) -> list[Seller]:
     if not user.is_authenticated:
         return []

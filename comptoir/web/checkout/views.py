@@ -100,6 +100,10 @@ def _address(data) -> Address:
 @login_required
 def checkout(request):
     c = _cart(request)
+    if request.method == "POST":
+        done = selectors.order_for_idempotency_key(buyer=request.user, key=request.POST.get("idempotency_key", ""))
+        if done is not None:  # a second click on Pay, or a resubmitted page: the same order
+            return redirect("checkout:order", reference=done.reference)
     if c is None or not c.lines.exists():
         messages.info(request, _("Your cart is empty."))
         return redirect("checkout:cart")
