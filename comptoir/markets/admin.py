@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import City, Market, VatRate
+from .names import search_fold
 
 
 class VatRateInline(admin.TabularInline):
@@ -26,3 +27,8 @@ class CityAdmin(admin.ModelAdmin):
     ordering = ["country", "-population"]
     show_full_result_count = False
     list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names are searched on the folded key, so "Séville" or "SAINT-ÉTIENNE" match too.
+        folded = search_fold(search_term) if not search_term.strip().isdigit() else search_term
+        return super().get_search_results(request, queryset, folded)

@@ -24,7 +24,7 @@ def test_market_changelist_and_change_page_with_vat_inline(admin_client_seeded):
 
 
 def test_city_admin_search(admin_client_seeded):
-    response = admin_client_seeded.get("/admin/markets/city/", {"q": "Esch"})
+    response = admin_client_seeded.get("/admin/markets/city/", {"q": "ESCH-SUR-ALZETTE"})
     assert response.status_code == 200
     assert "Esch-sur-Alzette" in response.text
     assert City.objects.filter(name="Esch-sur-Alzette").exists()
