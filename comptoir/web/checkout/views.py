@@ -109,7 +109,11 @@ def checkout(request):
         return redirect("checkout:cart")
     data = request.POST if request.method == "POST" else None
     initial = {"idempotency_key": uuid.uuid4().hex, "country": _market(request).code, "full_name": request.user.get_full_name()}
-    form = CheckoutForm(data, initial=initial)
+    if data is not None and data.get("action") != "pay":
+        # "Update totals" (or a changed delivery/country): redisplay, no validation errors yet.
+        form = CheckoutForm(initial={**initial, **{k: v for k, v in data.items() if k not in {"csrfmiddlewaretoken", "action"}}})
+    else:
+        form = CheckoutForm(data, initial=initial)
     country = (data or {}).get("country") or initial["country"]
     market = _market(request, country)
     choices = {k[len("delivery_"):]: v for k, v in (data or {}).items() if k.startswith("delivery_")}
