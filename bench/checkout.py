@@ -1,0 +1,187 @@
+"""Checkout benchmark: orders placed per second and placement latency (p50/p95) through
+comptoir.orders.services.order_place, with 1, 8 and 20 concurrent buyers (separate processes,
+each with its own database connection), contended (every buyer buys the same offer) and
+uncontended (each buyer its own offer), on SQLite and PostgreSQL. The baseline, measured in the
+same run by the same processes, is a trivial `SELECT 1` round trip; ratios are reported.
+
+    .venv/bin/python bench/checkout.py [--postgres postgres://postgres@127.0.0.1:5432/comptoir_bench_checkout]
+                                       [--no-sqlite] [--orders 25] [--concurrency 1,8,20]
+
+Each run creates a fresh database (a temporary SQLite file; the PostgreSQL database named in the
+URL is dropped and re-created), migrates it and seeds a market, sellers, offers and buyers.
+Prints one JSON document.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    if not values:
+        return 0.0
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def _setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings.base")
+    os.environ["DEBUG"] = "0"
+    os.environ["LOG_LEVEL"] = "ERROR"
+    import django
+
+    django.setup()
+
+
+def _recreate_postgres(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _seed(buyers: int, orders_per_buyer: int) -> dict:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from comptoir.orders.tests import factories as f
+
+    f.market("FR")
+    seller = f.seller("Bench Seller", city_name="Lyon")
+    total = buyers * orders_per_buyer * 3  # generous: warm-up and every round fit
+    contended = f.offer(seller, net_price=1990, stock=10 * total, title="Contended")
+    own = [f.offer(seller, net_price=1000 + i, stock=10 * total, title=f"Own {i}").pk for i in range(buyers)]
+    users = [f.user(f"bench{i}-{uuid.uuid4().hex[:6]}@example.com").pk for i in range(buyers)]
+    return {"contended": contended.pk, "own": own, "users": users}
+
+
+def _worker(barrier, queue, user_id: int, offer_id: int, n: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection, connections
+
+    from comptoir.orders.quote import LineRequest
+    from comptoir.orders.services import order_place
+    from comptoir.orders.tests.helpers import LYON, OK_CARD
+
+    connections.close_all()
+    buyer = get_user_model().objects.get(pk=user_id)
+    baseline = []
+    for _ in range(n):
+        t = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+            cur.fetchone()
+        baseline.append(time.perf_counter() - t)
+    # one warm-up order (imports, prepared connection) outside the measurement
+    order_place(buyer=buyer, lines=[LineRequest(offer_id, 1)], address=LYON, card=OK_CARD, idempotency_key=uuid.uuid4().hex)
+    barrier.wait(timeout=120)
+    latencies, errors = [], 0
+    start = time.perf_counter()
+    for _ in range(n):
+        t = time.perf_counter()
+        try:
+            order_place(buyer=buyer, lines=[LineRequest(offer_id, 1)], address=LYON, card=OK_CARD, idempotency_key=uuid.uuid4().hex)
+            latencies.append(time.perf_counter() - t)
+        except Exception:  # noqa: BLE001 - counted and reported
+            errors += 1
+    queue.put({"latencies": latencies, "baseline": baseline, "errors": errors, "start": start, "end": time.perf_counter()})
+    connections.close_all()
+
+
+def _round(seed: dict, concurrency: int, contended: bool, n: int) -> dict:
+    from django.db import connections
+
+    connections.close_all()
+    ctx = mp.get_context("fork")
+    barrier, queue = ctx.Barrier(concurrency), ctx.Queue()
+    procs = []
+    for i in range(concurrency):
+        offer = seed["contended"] if contended else seed["own"][i]
+        procs.append(ctx.Process(target=_worker, args=(barrier, queue, seed["users"][i], offer, n)))
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join()
+    lat = [x for r in results for x in r["latencies"]]
+    base = [x for r in results for x in r["baseline"]]
+    wall = max(r["end"] for r in results) - min(r["start"] for r in results)
+    p95, base_p95 = _pct(lat, 95) * 1000, _pct(base, 95) * 1000
+    return {
+        "concurrency": concurrency,
+        "mode": "contended" if contended else "uncontended",
+        "orders": len(lat),
+        "errors": sum(r["errors"] for r in results),
+        "orders_per_second": round(len(lat) / wall, 1) if wall else None,
+        "p50_ms": round(_pct(lat, 50) * 1000, 2),
+        "p95_ms": round(p95, 2),
+        "mean_ms": round(statistics.fmean(lat) * 1000, 2) if lat else None,
+        "baseline_select1_p95_ms": round(base_p95, 3),
+        "p95_over_baseline": round(p95 / base_p95, 1) if base_p95 else None,
+    }
+
+
+def run_backend(label: str, url: str, orders: int, levels: list[int]) -> dict:
+    _setup_django(url)
+    seed = _seed(max(levels), orders)
+    rounds = [_round(seed, c, contended, orders) for c in levels for contended in (False, True)]
+    from comptoir.inventory.models import StockLevel
+
+    never_negative = all(lv.on_hand - lv.held >= 0 for lv in StockLevel.objects.all())
+    return {"database": label, "rounds": rounds, "stock_never_negative": never_negative}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/comptoir_bench_checkout"))
+    ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--orders", type=int, default=25, help="orders per buyer per round")
+    ap.add_argument("--concurrency", default="1,8,20")
+    args = ap.parse_args()
+    levels = [int(x) for x in args.concurrency.split(",")]
+    out = {"benchmark": "checkout", "orders_per_buyer": args.orders, "target": "p95 ≤ 150 ms at 20 buyers on PostgreSQL", "results": []}
+    # Each backend in its own child process: Django is set up once per process.
+    jobs = []
+    if not args.no_sqlite:
+        tmp = tempfile.mkdtemp(prefix="bench-checkout-")
+        jobs.append(("sqlite", f"sqlite:///{tmp}/bench.sqlite3"))
+    if not args.no_postgres:
+        _recreate_postgres(args.postgres)
+        jobs.append(("postgresql", args.postgres))
+    ctx = mp.get_context("spawn")
+    for label, url in jobs:
+        q = ctx.Queue()
+        p = ctx.Process(target=_child, args=(q, label, url, args.orders, levels))
+        p.start()
+        out["results"].append(q.get(timeout=3600))
+        p.join()
+    for r in out["results"]:
+        if r["database"] == "postgresql":
+            at20 = [x["p95_ms"] for x in r["rounds"] if x["concurrency"] == max(levels)]
+            out["postgres_p95_at_max_ms"] = max(at20) if at20 else None
+            out["target_met"] = bool(at20) and max(at20) <= 150
+    print(json.dumps(out, indent=2))
+
+
+def _child(q, label, url, orders, levels):
+    q.put(run_backend(label, url, orders, levels))
+
+
+if __name__ == "__main__":
+    main()
