@@ -62,9 +62,19 @@ def sample_urls(env: dict, n: int, seed: int = 1) -> tuple[dict, dict]:
     return {"category": category, "search": search, "product": product}, counts
 
 
-def wait_ready(port: int, timeout: float = 60) -> None:
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(port: int, server: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {server.returncode} (port {port} in use?)")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -134,7 +144,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"))
     parser.add_argument("--requests", type=int, default=300, help="sequential requests per page type")
     parser.add_argument("--scale", choices=sorted(MIN_PRODUCTS), default="bench")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each load run")
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
@@ -145,15 +155,16 @@ def main() -> None:
         "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0", "CONN_MAX_AGE": "600", "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
     })
+    args.port = args.port or free_port()
     prepare(env, args.scale)
     urls, counts = sample_urls(env, args.requests)
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "comptoir.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{args.port}",
-         "--log-level", "warning"],
+         "--timeout", "120", "--log-level", "warning"],
         env=env, cwd=ROOT,
     )
     try:
-        wait_ready(args.port)
+        wait_ready(args.port, server)
         pages = {kind: measure(args.port, kind_urls) for kind, kind_urls in urls.items()}
         loader = "wrk" if shutil.which("wrk") else "python-threads (wrk not installed)"
         rps_fn = wrk_rps if shutil.which("wrk") else python_rps
