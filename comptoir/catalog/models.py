@@ -96,7 +96,11 @@ class ProductListing(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["product", "currency"], name="productlisting_one_per_currency")]
         indexes = [
-            models.Index(fields=["currency", "category", "min_net_price"], name="listing_cur_cat_price"),
+            # covering index for category pages: the aggregate and the page ids never touch the table
+            models.Index(
+                fields=["currency", "category", "tax_class", "min_net_price", "seller_countries", "product", "offer_count"],
+                name="listing_cur_cat_cover",
+            ),
             models.Index(fields=["currency", "min_net_price"], name="listing_cur_price"),
         ]
 

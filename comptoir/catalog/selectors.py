@@ -217,7 +217,7 @@ def product_listing(
         from_days = promise_policy.business_days_between(today, filters.deliver_by)
         days_sql, days_params = _transit_max_sql(promise_policy, market.code, chord2 if buyer_city else None)
         where.append(
-            f"pl.product_id IN (SELECT op.product_id FROM {op} op WHERE op.currency = %s "
+            f"EXISTS (SELECT 1 FROM {op} op WHERE op.product_id = pl.product_id AND op.currency = %s "
             f"AND op.handling_days + {days_sql} <= %s)"
         )
         params += [currency, *days_params, from_days]
@@ -279,25 +279,27 @@ def product_listing(
     # --- the page -----------------------------------------------------------------------
     if sort == "relevance" and match is None:
         sort = "newest"
-    order = {
-        "relevance": "m.rank, pl.product_id DESC",
-        "price_asc": "g, pl.product_id",
-        "price_desc": "g DESC, pl.product_id",
-        "newest": "pl.product_id DESC",
+    inner_order, outer_order = {
+        "relevance": ("m.rank, pl.product_id DESC", "q.rk, q.product_id DESC"),
+        "price_asc": ("g, pl.product_id", "q.g, q.product_id"),
+        "price_desc": ("g DESC, pl.product_id", "q.g DESC, q.product_id"),
+        "newest": ("pl.product_id DESC", "q.product_id DESC"),
     }[sort]
     pt, pi = ProductText._meta.db_table, ProductImage._meta.db_table
+    # The page's ids are chosen first on cheap columns; titles and images only for those.
     page_sql = (
-        f"SELECT pl.product_id, p.brand, {gross} AS g, pl.offer_count, "
-        f"COALESCE((SELECT t.title FROM {pt} t WHERE t.product_id = pl.product_id AND t.language = %s), "
-        f"(SELECT t.title FROM {pt} t WHERE t.product_id = pl.product_id AND t.language = 'en'), "
-        f"(SELECT t.title FROM {pt} t WHERE t.product_id = pl.product_id ORDER BY t.language LIMIT 1), '') AS title, "
-        f"(SELECT i.image FROM {pi} i WHERE i.product_id = pl.product_id ORDER BY i.position, i.id LIMIT 1) AS image "
-        f"{base_from} JOIN catalog_product p ON p.id = pl.product_id "
-        f"WHERE {' AND '.join([*where, *price_where, *country_where])} "
-        f"ORDER BY {order} LIMIT %s OFFSET %s"
+        f"SELECT q.product_id, p.brand, q.g, q.offer_count, "
+        f"COALESCE((SELECT t.title FROM {pt} t WHERE t.product_id = q.product_id AND t.language = %s), "
+        f"(SELECT t.title FROM {pt} t WHERE t.product_id = q.product_id AND t.language = 'en'), "
+        f"(SELECT t.title FROM {pt} t WHERE t.product_id = q.product_id ORDER BY t.language LIMIT 1), '') AS title, "
+        f"(SELECT i.image FROM {pi} i WHERE i.product_id = q.product_id ORDER BY i.position, i.id LIMIT 1) AS image "
+        f"FROM (SELECT pl.product_id, {gross} AS g, pl.offer_count, {'m.rank' if match is not None else '0'} AS rk "
+        f"{base_from} WHERE {' AND '.join([*where, *price_where, *country_where])} "
+        f"ORDER BY {inner_order} LIMIT %s OFFSET %s) q "
+        f"JOIN catalog_product p ON p.id = q.product_id ORDER BY {outer_order}"
     )
     page_params = [
-        *rate_params, language, *base_params, *params, *price_params, *country_params,
+        language, *rate_params, *base_params, *params, *price_params, *country_params,
         page_size, (page - 1) * page_size,
     ]
     with connection.cursor() as cursor:

@@ -56,8 +56,21 @@ def stem(token: str, language: str) -> str:
 
 def analyse(text: str, language: str) -> list[str]:
     """Tokens of a document: folded, stop words removed, stemmed in `language`."""
+    return list(_analyse_cached(text, language))
+
+
+@lru_cache(maxsize=20_000)
+def _analyse_cached(text: str, language: str) -> tuple[str, ...]:
+    # repeated strings (brands, category labels, boilerplate descriptions) are analysed once
     stops = STOP_WORDS.get(language, frozenset())
-    return [stem(t, language) for t in _TOKEN_RE.findall(fold(text)) if t not in stops]
+    cache = _STEM_CACHE.setdefault(language, {})
+    out = []
+    for token in _TOKEN_RE.findall(fold(text)):
+        if token in stops:
+            continue
+        stemmed = cache.get(token)
+        out.append(stemmed if stemmed is not None else stem(token, language))
+    return tuple(out)
 
 
 def query_tokens(query: str | None, language: str) -> list[str]:

@@ -26,13 +26,15 @@ from .models import Offer, StockLevel
 BATCH = 5000
 
 
-def listable_points(product_ids: Iterable[int]) -> list[OfferPointData]:
-    """Listable (offer, location) pairs of the products: active offer, approved seller,
-    on_hand - held > 0 (one query)."""
-    ids = list(product_ids)
+def listable_points(product_ids: Iterable[int] | None = None, *, id_range: tuple[int, int] | None = None) -> list[OfferPointData]:
+    """Listable (offer, location) pairs of the products (given ids, or product ids within
+    id_range inclusive): active offer, approved seller, on_hand - held > 0 (one query)."""
+    product_filter = (
+        {"offer__product__id__range": id_range} if id_range is not None else {"offer__product_id__in": list(product_ids or ())}
+    )
     rows = (
         StockLevel.objects.filter(
-            offer__product_id__in=ids,
+            **product_filter,
             offer__is_active=True,
             offer__seller__status=SellerStatus.APPROVED,
             on_hand__gt=F("held"),
@@ -66,4 +68,9 @@ def listing_refresh_seller(seller_id: int) -> int:
 @transaction.atomic
 def listing_refresh_all() -> int:
     """Recompute the whole summary (bulk loads, repairs), in batches of products."""
-    return listing_refresh(Product.objects.values_list("id", flat=True))
+    ids = list(Product.objects.order_by("id").values_list("id", flat=True))
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        written += listing_replace(product_ids=chunk, points=listable_points(id_range=(chunk[0], chunk[-1])))
+    return written

@@ -21,7 +21,11 @@ class SearchDocument:
     product_id: int
     language: str
     title: str
-    body: str  # brand, category names, description
+    body_parts: tuple[str, ...]  # brand, category names, description
+
+    @property
+    def body(self) -> str:
+        return " ".join(self.body_parts)
 
 
 class SearchBackend(Protocol):
@@ -61,7 +65,7 @@ def iter_documents(product_ids: Iterable[int] | None, *, chunk_size: int = 5000)
     )
     for product_id, language, title, description, brand, category_id in rows.iterator(chunk_size=chunk_size):
         cat = labels.get(category_id, {}).get(language, "")
-        yield SearchDocument(product_id, language, title, f"{brand} {cat} {description}")
+        yield SearchDocument(product_id, language, title, (brand, cat, description))
 
 
 def active_product_ids(product_ids: Iterable[int]) -> list[int]:

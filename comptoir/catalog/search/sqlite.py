@@ -60,8 +60,9 @@ class SqliteBackend:
             while batch := list(islice(documents, 5000)):
                 by_lang: dict[str, list] = {}
                 for doc in batch:
+                    body = " ".join(" ".join(analyse(part, doc.language)) for part in doc.body_parts)
                     by_lang.setdefault(doc.language, []).append(
-                        (doc.product_id, " ".join(analyse(doc.title, doc.language)), " ".join(analyse(doc.body, doc.language)))
+                        (doc.product_id, " ".join(analyse(doc.title, doc.language)), body)
                     )
                 for lang, rows in by_lang.items():
                     cursor.executemany(f"INSERT INTO {table(lang)} (rowid, title, body) VALUES (%s, %s, %s)", rows)
