@@ -36,6 +36,8 @@ __all__ = ["PlanningInputError", "Solution", "max_coverage", "p_median"]
 _PROOF_RTOL = 1e-7
 # Elements per block when sweeping the (demand x sites) matrix, to bound temporary memory.
 _BLOCK = 2_000_000
+# Above this many matrix cells, a time-limited p-median gets a Lagrangian bound instead of the LP.
+_LAGRANGIAN_ABOVE = 3_000_000
 
 
 class PlanningInputError(ValueError):
@@ -368,6 +370,53 @@ class _RadiusModel:
         return (np.where(inc, y[self.order], 0.0)).sum(axis=1)
 
 
+def _pm_lagrangian(C, w, p, fixed, ub, d_inc, deadline, iters=300):
+    """Lagrangian lower bound (assignment rows relaxed), subgradient optimisation.
+
+    L(lam) = sum_i lam_i + min_{|S| = p, fixed in S} sum_{j in S} rho_j,
+    rho_j = sum_i min(0, w_i c_ij - lam_i): valid for every lam; used for instances whose
+    radius LP would not fit in the time limit.  float32 sweeps, rounded down safely.
+    """
+    n, m = C.shape
+    C32 = C.astype(np.float32)
+    lam = (w * d_inc).astype(np.float64)
+    forced = np.zeros(m, dtype=bool)
+    forced[list(fixed)] = True
+    best = -math.inf
+    step = 2.0
+    stall = 0
+    for _ in range(iters):
+        if _left(deadline) <= 0:
+            break
+        rho = np.zeros(m)
+        cnt_open = np.zeros(n)
+        for a, b in _blocks(n, m):
+            t = w[a:b, None].astype(np.float32) * C32[a:b] - lam[a:b, None].astype(np.float32)
+            np.minimum(t, 0, out=t)
+            rho += t.sum(axis=0, dtype=np.float64)
+        order = np.argsort(np.where(forced, -np.inf, rho), kind="stable")
+        chosen = order[:p]
+        val = lam.sum() + rho[chosen].sum()
+        # float32 rounding: subtract a safe slack (relative error of the sweep)
+        val -= 1e-5 * (np.abs(lam).sum() + np.abs(rho).sum())
+        if val > best + 1e-9 * abs(best if np.isfinite(best) else 1):
+            best, stall = val, 0
+        else:
+            stall += 1
+            if stall >= 5:
+                step, stall = step / 2, 0
+        for a, b in _blocks(n, m):
+            cnt_open[a:b] = (
+                (w[a:b, None] * C[a:b][:, chosen]) < lam[a:b, None]
+            ).sum(axis=1)
+        g = 1.0 - cnt_open
+        norm = float(g @ g)
+        if norm == 0 or step < 1e-4 or best >= ub:
+            break
+        lam += step * (ub - val) / norm * g
+    return best
+
+
 def _pm_exact(C, w, p, fixed, incumbent, deadline, integral):
     """Return (best_sites, best_value, lower_bound) using HiGHS.
 
@@ -398,7 +447,13 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral):
 
     if done() or _left(deadline) <= 0:
         return best, ub, lbound
-    fixed_set = set(fixed)
+    d_inc = C[:, best].min(axis=1)
+    if n * m > _LAGRANGIAN_ABOVE:
+        # the radius LP of a big instance does not fit a time limit: Lagrangian bound first
+        sub = deadline if not math.isfinite(deadline) else time.perf_counter() + 0.8 * _left(deadline)
+        lbound = max(lbound, min(ub, _pm_lagrangian(C, w, p, fixed, ub, d_inc, sub)))
+        if done() or math.isfinite(deadline):
+            return best, ub, lbound
     active = np.arange(m)  # columns still in the model
     forced = np.zeros(m, dtype=bool)
     forced[list(fixed)] = True
