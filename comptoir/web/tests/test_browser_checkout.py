@@ -1,12 +1,15 @@
 """Browser journey: two sellers' items in one cart, a declined card, then a double-clicked Pay."""
 import pytest
+from django.conf import settings
 
 from comptoir.orders.models import Order, SellerOrder
 from comptoir.orders.tests import factories as f
 from comptoir.orders.tests.helpers import shop
 from comptoir.payments.models import Payment
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# available_apps = every app: the teardown flush then uses TRUNCATE … CASCADE on PostgreSQL (raw
+# tables such as catalog_search_pg reference catalog_product).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=list(settings.INSTALLED_APPS))]
 
 
 def _fill(page, card):
