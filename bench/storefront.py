@@ -30,7 +30,7 @@ MIN_PRODUCTS = {"bench": 100_000, "small": 300}
 
 
 def run(args: list[str], env: dict) -> None:
-    subprocess.run(args, env=env, cwd=ROOT, check=True)
+    subprocess.run(args, env=env, cwd=ROOT, check=True, stdout=sys.stderr)  # stdout is for the JSON
 
 
 def prepare(env: dict, scale: str) -> None:
@@ -38,6 +38,8 @@ def prepare(env: dict, scale: str) -> None:
     run([str(BIN / "comptoir"), "migrate", "--noinput", "-v0"], env)
     run([str(BIN / "comptoir"), "collectstatic", "--noinput", "-v0"], env)
     run([str(BIN / "comptoir"), "seed_demo", "--scale", scale, "-v0"], env)  # no-op when present
+    run([str(BIN / "comptoir"), "dbshell", "--", "-c", "ANALYZE"] if env["DATABASE_URL"].startswith("postgres")
+        else [str(BIN / "comptoir"), "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)
 
 
 def sample_urls(env: dict, n: int, seed: int = 1) -> tuple[dict, dict]:
@@ -94,7 +96,7 @@ def timed_get(conn: http.client.HTTPConnection, url: str) -> tuple[float, int]:
 
 
 def measure(port: int, urls: list[str]) -> dict:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for url in urls[:10]:  # warm both workers' caches (templates, connections)
         timed_get(conn, url)
     times, statuses = [], {}

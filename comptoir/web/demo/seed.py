@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 from stdnum import ean
@@ -357,6 +357,8 @@ def _users(sellers: list[Seller]) -> list[DemoUser]:
 def _refresh_derived(report: DemoReport) -> None:
     report.search_documents = search_reindex_all()
     report.listings = listing_refresh_all()
+    with connection.cursor() as cursor:  # fresh statistics after a bulk load: the planner needs them
+        cursor.execute("ANALYZE")
 
 
 def _existing(scale: str, seed: int) -> DemoReport:
