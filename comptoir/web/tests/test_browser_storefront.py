@@ -67,7 +67,7 @@ def test_buyer_picks_sevilla_searches_in_spanish_and_compares_ranked_offers(live
     page.wait_for_url(re.compile(r"/search\?q=zapatilla"))
     cards = page.locator(".card")
     assert cards.count() == 3
-    assert page.locator("#result-count").inner_text() == "3 products"
+    assert page.locator("#result-count").inner_text() == "3 productos"
     assert "Zapatillas de trail" in cards.first.inner_text()
     assert "13\xa0km" in cards.first.inner_text()  # the Dos Hermanas seller
     screenshot(page, "storefront-search")
@@ -92,5 +92,6 @@ def test_buyer_picks_sevilla_searches_in_spanish_and_compares_ranked_offers(live
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("h1").inner_text() == "Chaussures de trail rouges"
     assert "Chaussures de running" in page.locator(".breadcrumbs").inner_text()
-    # TODO(h5): assert a French UI string (e.g. "Offres pour Sevilla") once the fr .po file lands.
+    assert page.locator("#offers h2, h2", has_text="Offres pour Sevilla").count() == 1
+    assert page.locator(".lang-switch button[value=fr]").count() == 1
     screenshot(page, "storefront-product-fr")

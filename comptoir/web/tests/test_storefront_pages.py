@@ -89,7 +89,7 @@ def test_facets_show_seller_countries_and_price_buckets_with_counts(client, shop
         {"code": "ES", "name": "España", "count": 1},
     ]
     assert [(f["label"], f["count"]) for f in response.context["price_facets"]] == [
-        ("Under 10,00\xa0€", 1), ("50,00\xa0€ – 100,00\xa0€", 1),
+        ("Menos de 10,00\xa0€", 1), ("50,00\xa0€ – 100,00\xa0€", 1),
     ]
 
 
@@ -109,11 +109,11 @@ def test_price_filter_keeps_products_in_the_range(client, shop):
 def test_empty_state_offers_a_way_back(client, shop):
     response = client.get("/search", {"q": "paraguas"})
     assert response.status_code == 200
-    assert "No products match" in response.text
+    assert "Ningún producto coincide" in response.text
     assert 'href="/#categories"' in response.text
     filtered = client.get("/c/shoes/", {"local_km": "10"})
-    assert "No products match" in filtered.text
-    assert "Clear filters" in filtered.text
+    assert "Ningún producto coincide" in filtered.text
+    assert "Borrar filtros" in filtered.text
 
 
 def test_minimum_price_above_maximum_is_a_400_with_the_reason(client, shop):
@@ -149,13 +149,13 @@ def test_pagination_links_keep_the_filters(client, shop):
     assert 'href="?country=FR&amp;per_page=12&amp;page=2"' in response.text
     second = client.get("/c/shoes/", {"country": "FR", "per_page": "12", "page": "2"})
     assert len(second.context["cards"]) == 2
-    assert "14 products" in second.text
+    assert "14 productos" in second.text
 
 
 def test_a_page_past_the_end_shows_the_way_back_to_page_one(client, shop):
     response = client.get("/c/shoes/", {"page": "50"})
     assert response.status_code == 200
-    assert "This page is past the last result." in response.text
+    assert "Esta página está más allá del último resultado." in response.text
 
 
 HOSTILE = ['"', "'", '"zapatillas', "*", "zap*", "-zapatillas", "NEAR", "zapatillas NEAR rojas", "OR", "a OR b",
@@ -207,7 +207,7 @@ def test_product_page_ranks_offers_local_first_with_distance_promise_and_gross_p
     text = response.text
     assert text.count('class="badge badge-local"') == 1
     assert "Pendiente" not in text
-    assert "Ranked local-first" in text
+    assert "Orden local primero" in text
     assert "Zapatillas rojas de correr" in text and "Ligeras y cómodas." in text
     assert text.index("Calzados Triana") < text.index("Madrid Running") < text.index("Atelier Lyon")
 
@@ -244,4 +244,4 @@ def test_inactive_product_is_a_404(client, shop):
     shop["blue"].save()
     response = client.get(f"/p/{shop['blue'].pk}/")
     assert response.status_code == 404
-    assert "This product does not exist or is no longer sold." in response.text
+    assert "Este producto no existe o ya no se vende." in response.text
