@@ -54,3 +54,13 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def _clear_django_cache():
+    """Each test starts with an empty Django cache (listing pages, markets, cities are cached;
+    database ids repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

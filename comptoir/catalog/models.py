@@ -133,3 +133,33 @@ class OfferPoint(models.Model):
             models.Index(fields=["product", "currency"], name="offerpoint_product"),
             models.Index(fields=["currency", "latitude", "longitude"], name="offerpoint_cur_latlon"),
         ]
+
+
+class ListingVersion(models.Model):
+    """A version token per category for the listing cache (comptoir.catalog.listing_cache).
+
+    catalog.services.listing_replace() and the search-index writes give the categories they
+    touch a new random value in the same transaction, so a cached listing page or facet set —
+    keyed by the values of the categories it covers — is never served after a change
+    (no TTL wait). Plain category id, no FK: the row may outlive a deleted category."""
+
+    category_id = models.BigIntegerField(primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+
+class ListingFacetSnapshot(models.Model):
+    """Precomputed unfiltered facets (total, price bands, seller countries) of one category
+    page (descendants included) in one currency under one set of VAT rates. Written by
+    catalog.services.listing_facets_rebuild() (run by inventory.listing.listing_refresh_all);
+    used only while `versions_key` still equals the categories' ListingVersion values."""
+
+    currency = models.CharField(max_length=3)
+    category_id = models.BigIntegerField()
+    rates_key = models.CharField(max_length=200)  # "reduced:550,standard:2000"
+    versions_key = models.CharField(max_length=64)  # digest of the categories' version values
+    data = models.JSONField()  # {"total": n, "price": [[low, high|null, n], ...], "country": [[cc, n], ...]}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "category_id", "rates_key"], name="facetsnapshot_one_per_key")
+        ]

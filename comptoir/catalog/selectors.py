@@ -30,9 +30,9 @@ from comptoir.common.geo import EARTH_RADIUS_KM, bounding_box, haversine_matrix_
 from comptoir.common.money import minor_digits
 from comptoir.markets.models import City, Market, VatRate
 
-from . import search
+from . import listing_cache, search
 from .errors import InvalidListingQuery
-from .models import Category, OfferPoint, ProductImage, ProductListing, ProductText
+from .models import Category, ListingFacetSnapshot, OfferPoint, ProductImage, ProductListing, ProductText
 
 MAX_PAGE_SIZE = 100
 PRICE_BUCKET_EDGES_MAJOR = (10, 20, 50, 100, 200, 500)
@@ -168,16 +168,53 @@ def product_listing(
     "price_desc", "newest". The deliver-by filter needs `promise_policy` (the storefront
     passes comptoir.inventory.promise.DEFAULT_POLICY, see inventory.selectors.storefront_listing).
     Products of a tax class without a VAT rate in the market are not listed.
+
+    Cached (comptoir.catalog.listing_cache): the facets per (market, category, query,
+    filters) and the page per (… , page, size, sort, city); a listing refresh of a category
+    invalidates its entries at once. Warm: one query (the category tree with its versions).
     """
     _validate(filters, page, page_size, sort)
     today = today or timezone.localdate()
+    currency = market.currency
+    tree = listing_cache.CategoryTree.load()
+    category_ids = tree.descendants(category.pk) if category is not None else None
+    query = query.strip() if query and query.strip() else None
+    geo = filters.local_only_km is not None or filters.deliver_by is not None
+    city_id = buyer_city.pk if buyer_city is not None else None
+    facet_key = listing_cache.cache_key(
+        "facets", tree.versions_key(category_ids), market.code, currency, today.isoformat(),
+        language if query else None, category.pk if category is not None else None, query, filters,
+        city_id if geo else None, promise_policy is not None,
+    )
+    page_key = listing_cache.cache_key("page", facet_key, language, city_id, page, page_size, sort)
+    cached = listing_cache.get(page_key)
+    if cached is not None:
+        return cached
+    result = _product_listing(
+        market=market, language=language, category_ids=category_ids, query=query, buyer_city=buyer_city,
+        filters=filters, page=page, page_size=page_size, sort=sort, today=today, promise_policy=promise_policy,
+        facet_key=facet_key, versions_key=tree.versions_key(category_ids) if category is not None else None,
+        category_id=category.pk if category is not None else None,
+    )
+    listing_cache.put(page_key, result)
+    return result
+
+
+def rates_key(rates: dict[str, int]) -> str:
+    return ",".join(f"{k}:{v}" for k, v in sorted(rates.items()))
+
+
+def _product_listing(
+    *, market, language, category_ids, query, buyer_city, filters, page, page_size, sort, today, promise_policy,
+    facet_key=None, versions_key=None, category_id=None,
+) -> ListingPage:
     currency = market.currency
     pl, op = ProductListing._meta.db_table, OfferPoint._meta.db_table
 
     # --- FROM / WHERE shared by the aggregate and the page --------------------------------
     joins, join_params = [], []
-    match = search.match_sql(query, language) if query and query.strip() else None
-    if query and query.strip() and match is None:
+    match = search.match_sql(query, language) if query else None
+    if query and match is None:
         return _empty(page, page_size, currency)
     if match is not None:
         msql, mparams = match
@@ -185,10 +222,9 @@ def product_listing(
         join_params += mparams
 
     where, params = ["pl.currency = %s"], [currency]
-    if category is not None:
-        ids = category_descendants(category)
-        where.append(f"pl.category_id IN ({', '.join(['%s'] * len(ids))})")
-        params += ids
+    if category_ids is not None:
+        where.append(f"pl.category_id IN ({', '.join(['%s'] * len(category_ids))})")
+        params += category_ids
 
     rates = vat_rates_bp(market, today)
     if not rates:
@@ -238,40 +274,24 @@ def product_listing(
         country_where.append("(" + " OR ".join(["(',' || pl.seller_countries || ',') LIKE %s"] * len(countries)) + ")")
         country_params += [f"%,{c},%" for c in countries]
 
-    # --- aggregate: total and facets in one grouped query ------------------------------
-    digits = minor_digits(currency)
-    edges = [e * 10**digits for e in PRICE_BUCKET_EDGES_MAJOR]
-    bucket_sql = "CASE " + " ".join(f"WHEN s.g < {e} THEN {i}" for i, e in enumerate(edges)) + f" ELSE {len(edges)} END"
-    in_range = " AND ".join(["1=1", *price_where])
-    agg_sql = (
-        f"SELECT {bucket_sql} AS b, s.r, s.c, COUNT(*) FROM ("
-        f"SELECT {gross} AS g, CASE WHEN {in_range} THEN 1 ELSE 0 END AS r, pl.seller_countries AS c "
-        f"{base_from} WHERE {' AND '.join(where)}) s GROUP BY 1, 2, 3"
-    )
-    agg_params = [*rate_params, *price_params, *base_params, *params]
-    with connection.cursor() as cursor:
-        cursor.execute(agg_sql, agg_params)
-        groups = cursor.fetchall()
-    total = 0
-    bucket_counts = [0] * (len(edges) + 1)
-    country_counts: dict[str, int] = defaultdict(int)
-    for bucket, in_r, combo, count in groups:
-        combo_set = set(combo.split(",")) if combo else set()
-        matches_country = not countries or bool(combo_set.intersection(countries))
-        if matches_country:
-            bucket_counts[bucket] += count
-        if in_r:
-            for c in combo_set:
-                country_counts[c] += count
-            if matches_country:
-                total += count
-    lows = [0, *edges]
-    price_facets = tuple(
-        PriceFacet(lows[i], edges[i] if i < len(edges) else None, n) for i, n in enumerate(bucket_counts) if n
-    )
-    country_facets = tuple(
-        CountryFacet(c, n) for c, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    )
+    # --- facets: cached, else the precomputed snapshot, else one grouped aggregate ---------
+    facets = listing_cache.get(facet_key) if facet_key else None
+    unfiltered_category = match is None and category_id is not None and filters == ListingFilters()
+    if facets is None and unfiltered_category and versions_key is not None:
+        snap = (
+            ListingFacetSnapshot.objects.filter(
+                currency=currency, category_id=category_id, rates_key=rates_key(rates), versions_key=versions_key
+            ).values_list("data", flat=True).first()
+        )
+        if snap is not None:
+            facets = _facets_from_data(snap)
+    if facets is None:
+        facets = _aggregate_facets(
+            currency, gross, rate_params, price_where, price_params, countries, base_from, base_params, where, params
+        )
+    if facet_key:
+        listing_cache.put(facet_key, facets)
+    total, price_facets, country_facets = facets
     num_pages = max(1, math.ceil(total / page_size))
     if total == 0 or page > num_pages:
         return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets)
@@ -317,6 +337,90 @@ def product_listing(
         for pid, brand, g, offers, title, image in rows
     )
     return ListingPage(items, total, page, page_size, num_pages, currency, price_facets, country_facets)
+
+
+Facets = tuple[int, tuple[PriceFacet, ...], tuple[CountryFacet, ...]]
+
+
+def _aggregate_facets(
+    currency, gross, rate_params, price_where, price_params, countries, base_from, base_params, where, params
+) -> Facets:
+    """Total and both facets in one grouped query (each facet ignores its own filter)."""
+    digits = minor_digits(currency)
+    edges = [e * 10**digits for e in PRICE_BUCKET_EDGES_MAJOR]
+    bucket_sql = "CASE " + " ".join(f"WHEN s.g < {e} THEN {i}" for i, e in enumerate(edges)) + f" ELSE {len(edges)} END"
+    in_range = " AND ".join(["1=1", *price_where])
+    agg_sql = (
+        f"SELECT {bucket_sql} AS b, s.r, s.c, COUNT(*) FROM ("
+        f"SELECT {gross} AS g, CASE WHEN {in_range} THEN 1 ELSE 0 END AS r, pl.seller_countries AS c "
+        f"{base_from} WHERE {' AND '.join(where)}) s GROUP BY 1, 2, 3"
+    )
+    agg_params = [*rate_params, *price_params, *base_params, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(agg_sql, agg_params)
+        groups = cursor.fetchall()
+    total = 0
+    bucket_counts = [0] * (len(edges) + 1)
+    country_counts: dict[str, int] = defaultdict(int)
+    for bucket, in_r, combo, count in groups:
+        combo_set = set(combo.split(",")) if combo else set()
+        matches_country = not countries or bool(combo_set.intersection(countries))
+        if matches_country:
+            bucket_counts[bucket] += count
+        if in_r:
+            for c in combo_set:
+                country_counts[c] += count
+            if matches_country:
+                total += count
+    lows = [0, *edges]
+    price_facets = tuple(
+        PriceFacet(lows[i], edges[i] if i < len(edges) else None, n) for i, n in enumerate(bucket_counts) if n
+    )
+    country_facets = tuple(
+        CountryFacet(c, n) for c, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    return total, price_facets, country_facets
+
+
+def _facets_to_data(facets: Facets) -> dict:
+    total, prices, countries = facets
+    return {
+        "total": total,
+        "price": [[f.min_price, f.max_price, f.count] for f in prices],
+        "country": [[f.country, f.count] for f in countries],
+    }
+
+
+def _facets_from_data(data: dict) -> Facets:
+    return (
+        int(data["total"]),
+        tuple(PriceFacet(int(lo), None if hi is None else int(hi), int(n)) for lo, hi, n in data["price"]),
+        tuple(CountryFacet(c, int(n)) for c, n in data["country"]),
+    )
+
+
+def category_facets_compute(*, market: Market, category: Category, today: date | None = None) -> tuple[str, str, dict] | None:
+    """The unfiltered facets of a category page in `market` (uncached), as stored by
+    catalog.services.listing_facets_rebuild(): (rates_key, versions_key, data); None when the
+    market has no VAT rate. Three queries."""
+    today = today or timezone.localdate()
+    tree = listing_cache.CategoryTree.load()
+    ids = tree.descendants(category.pk)
+    rates = vat_rates_bp(market, today)
+    if not rates:
+        return None
+    rate_case = "CASE pl.tax_class " + " ".join(f"WHEN %s THEN {int(r)}" for r in rates.values()) + " END"
+    gross = f"(pl.min_net_price + (pl.min_net_price * {rate_case} * 2 + 10000) / 20000)"
+    where = [
+        "pl.currency = %s",
+        f"pl.category_id IN ({', '.join(['%s'] * len(ids))})",
+        f"pl.tax_class IN ({', '.join(['%s'] * len(rates))})",
+    ]
+    params = [market.currency, *ids, *rates.keys()]
+    facets = _aggregate_facets(
+        market.currency, gross, list(rates.keys()), [], [], (), f"FROM {ProductListing._meta.db_table} pl", [], where, params
+    )
+    return rates_key(rates), tree.versions_key(ids), _facets_to_data(facets)
 
 
 def _empty(page: int, page_size: int, currency: str) -> ListingPage:

@@ -10,8 +10,18 @@ from django.db import IntegrityError, transaction
 from stdnum import ean
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 
+from . import listing_cache
 from .errors import DuplicateGtin, InvalidGtin, InvalidProduct
-from .models import CATALOG_LANGUAGES, Category, OfferPoint, Product, ProductImage, ProductListing, ProductText
+from .models import (
+    CATALOG_LANGUAGES,
+    Category,
+    ListingFacetSnapshot,
+    OfferPoint,
+    Product,
+    ProductImage,
+    ProductListing,
+    ProductText,
+)
 from .search import get_backend
 
 GTIN_LENGTHS = (8, 12, 13, 14)
@@ -88,19 +98,29 @@ def product_create(
 
 # --- search index -----------------------------------------------------------------------
 
+@transaction.atomic
 def search_index_product(product: Product) -> None:
     """(Re)build the search documents of one product (call after its texts change)."""
     get_backend().index_products([product.pk])
+    listing_cache.versions_bump([product.category_id])
 
 
+@transaction.atomic
 def search_index_products(product_ids: Iterable[int]) -> None:
-    get_backend().index_products(product_ids)
+    ids = sorted(set(product_ids))
+    get_backend().index_products(ids)
+    listing_cache.versions_bump(
+        {cid for i in range(0, len(ids), 900) for cid in Product.objects.filter(id__in=ids[i : i + 900]).values_list("category_id", flat=True)}
+    )
 
 
+@transaction.atomic
 def search_reindex_all() -> int:
     """Rebuild the whole search index in bulk; returns the number of documents written
     (PostgreSQL: rows inserted; SQLite: FTS rows)."""
-    return get_backend().reindex_all()
+    count = get_backend().reindex_all()
+    listing_cache.versions_bump(Category.objects.values_list("id", flat=True))
+    return count
 
 
 # --- listing summary --------------------------------------------------------------------
@@ -140,8 +160,10 @@ def listing_replace(*, product_ids: Sequence[int], points: Iterable[OfferPointDa
     if not ids:
         return 0
     products: dict[int, tuple[int, str]] = {}
+    touched: set[int] = set()  # categories whose cached listings this makes stale
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
+        touched.update(ProductListing.objects.filter(product_id__in=chunk).values_list("category_id", flat=True).distinct())
         OfferPoint.objects.filter(product_id__in=chunk).delete()
         ProductListing.objects.filter(product_id__in=chunk).delete()
         for pid, cid, tax in Product.objects.filter(id__in=chunk, is_active=True).values_list(
@@ -177,4 +199,40 @@ def listing_replace(*, product_ids: Sequence[int], points: Iterable[OfferPointDa
             )
         )
     ProductListing.objects.bulk_create(listings, batch_size=2000)
+    listing_cache.versions_bump(touched | {cid for cid, _tax in products.values()})
     return len(listings)
+
+
+@transaction.atomic
+def listing_facets_rebuild(*, today=None) -> int:
+    """Precompute the unfiltered facets of every category page for every active market
+    (ListingFacetSnapshot), so that a category page's first visit after a bulk refresh does
+    not group the whole category. Run by inventory.listing.listing_refresh_all(); a later
+    listing_replace() of a category makes its snapshots unused (version mismatch) until the
+    next rebuild. Returns the number of snapshots written."""
+    from comptoir.markets.models import Market
+
+    from django.utils import timezone
+
+    from .selectors import category_facets_compute, rates_key, vat_rates_bp
+
+    today = today or timezone.localdate()
+    ListingFacetSnapshot.objects.all().delete()
+    rows: dict[tuple[str, int, str], ListingFacetSnapshot] = {}
+    categories = list(Category.objects.all())
+    seen: set[tuple[str, str]] = set()
+    for market in Market.objects.filter(is_active=True).order_by("code"):
+        signature = (market.currency, rates_key(vat_rates_bp(market, today)))
+        if signature in seen:  # same currency and VAT rates as a market already done
+            continue
+        seen.add(signature)
+        for category in categories:
+            computed = category_facets_compute(market=market, category=category, today=today)
+            if computed is None:
+                break
+            r_key, v_key, data = computed
+            rows[(market.currency, category.pk, r_key)] = ListingFacetSnapshot(
+                currency=market.currency, category_id=category.pk, rates_key=r_key, versions_key=v_key, data=data
+            )
+    ListingFacetSnapshot.objects.bulk_create(rows.values())
+    return len(rows)

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 
 from comptoir.catalog.models import Product
-from comptoir.catalog.services import OfferPointData, listing_replace
+from comptoir.catalog.services import OfferPointData, listing_facets_rebuild, listing_replace
 from comptoir.sellers.models import SellerStatus
 
 from .models import Offer, StockLevel
@@ -67,10 +67,12 @@ def listing_refresh_seller(seller_id: int) -> int:
 
 @transaction.atomic
 def listing_refresh_all() -> int:
-    """Recompute the whole summary (bulk loads, repairs), in batches of products."""
+    """Recompute the whole summary (bulk loads, repairs), in batches of products, then the
+    precomputed category facets (catalog.services.listing_facets_rebuild)."""
     ids = list(Product.objects.order_by("id").values_list("id", flat=True))
     written = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         written += listing_replace(product_ids=chunk, points=listable_points(id_range=(chunk[0], chunk[-1])))
+    listing_facets_rebuild()
     return written

@@ -1,9 +1,12 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
+from django.db.models import F
 
 from comptoir.catalog.errors import InvalidListingQuery
-from comptoir.catalog.models import OfferPoint, ProductListing
+from comptoir.catalog.models import ListingFacetSnapshot, OfferPoint, ProductListing, ProductText
+from comptoir.catalog.services import search_index_product
 from comptoir.catalog.selectors import CountryFacet, ListingFilters, PriceFacet, product_listing
 from comptoir.common.geo import haversine_km
 from comptoir.inventory.listing import listing_refresh, listing_refresh_all, listing_refresh_seller
@@ -220,9 +223,65 @@ def test_query_count_is_constant_whatever_the_page_size(world, django_assert_num
         make_offer(world["s_lyo"], p, world["s_lyo"].locations.first(), net_price=1000 + i, stock=1)
     listing_refresh_all()
     common = dict(category=world["kitchen"], buyer_city=world["lyon"], filters=ListingFilters(local_only_km=100))
-    # categories, VAT rates, aggregate, page rows, ship-from points
+    # cold cache: categories with their versions, VAT rates, aggregate, page rows, ship-from points
+    cache.clear()
     with django_assert_num_queries(5):
         small = listing(world, page_size=5, **common)
+    cache.clear()
     with django_assert_num_queries(5):
         large = listing(world, page_size=50, **common)
     assert (len(small.items), len(large.items), large.total) == (5, 50, 61)
+
+
+def test_warm_cache_listing_runs_one_query_and_shares_facets_across_pages(world, django_assert_num_queries):
+    common = dict(category=world["home"], buyer_city=world["lyon"])
+    cold = listing(world, page_size=2, **common)
+    with django_assert_num_queries(1):  # the category versions only
+        warm = listing(world, page_size=2, **common)
+    assert warm == cold
+    # another page of the same category: facets from the cache
+    with django_assert_num_queries(4):  # versions, VAT rates, page rows, ship-from points
+        listing(world, page_size=2, page=2, **common)
+
+
+def test_a_listing_refresh_invalidates_cached_pages_at_once(world):
+    book = world["book"]
+    before = listing(world)
+    assert book.pk in ids(before)
+    assert listing(world) == before  # served from the cache
+    StockLevel.objects.filter(offer__product=book).update(held=F("on_hand"))
+    listing_refresh([book.pk])
+    after = listing(world)
+    assert book.pk not in ids(after)
+    assert after.total == before.total - 1
+
+
+def test_unfiltered_category_facets_come_from_the_snapshot_of_the_full_refresh(world, django_assert_num_queries):
+    home = world["home"]
+    assert ListingFacetSnapshot.objects.filter(category_id=home.pk, currency="EUR").count() == 1
+    with django_assert_num_queries(4):  # versions, VAT rates, snapshot, page rows
+        from_snapshot = listing(world, category=home)
+    ListingFacetSnapshot.objects.all().delete()
+    cache.clear()
+    with django_assert_num_queries(5):  # versions, VAT rates, no snapshot, aggregate, page rows
+        live = listing(world, category=home)
+    assert from_snapshot == live
+    assert (live.total, live.price_facets) == (3, (PriceFacet(1000, 2000, 1), PriceFacet(2000, 5000, 1), PriceFacet(5000, 10000, 1)))
+
+
+def test_a_snapshot_is_not_used_once_its_category_is_refreshed(world):
+    kettle = world["kettle"]
+    StockLevel.objects.filter(offer__product=kettle).update(held=F("on_hand"))
+    listing_refresh([kettle.pk])  # snapshot of "home" and "kitchen" now stale (versions changed)
+    page = listing(world, category=world["home"])
+    assert (page.total, kettle.pk in ids(page)) == (2, False)
+
+
+def test_editing_a_title_and_reindexing_shows_the_new_title_at_once(world):
+    book = world["book"]
+    first = listing(world, query="", category=book.category)
+    title = next(i.title for i in first.items if i.product_id == book.pk)
+    ProductText.objects.filter(product=book).update(title="Renamed book")
+    assert next(i.title for i in listing(world, category=book.category).items if i.product_id == book.pk) == title
+    search_index_product(book)
+    assert next(i.title for i in listing(world, category=book.category).items if i.product_id == book.pk) == "Renamed book"

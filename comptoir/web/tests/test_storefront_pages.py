@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
 
 from comptoir.catalog.tests.factories import (
@@ -170,7 +171,9 @@ def test_hostile_search_strings_render_a_page_never_a_500(client, shop, query):
     assert "Comptoir" in response.text
 
 
-def _count_queries(client, url, params=None):
+def _count_queries(client, url, params=None, *, cold=True):
+    if cold:  # an empty listing cache: every query the page can run
+        cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params or {})
     assert response.status_code == 200
@@ -190,6 +193,19 @@ def test_listing_pages_run_the_same_number_of_queries_whatever_the_page_size(cli
     s_small, _ = _count_queries(client, "/search", {"q": "zapatillas", "per_page": "12"})
     s_large, _ = _count_queries(client, "/search", {"q": "zapatillas", "per_page": "48"})
     assert s_small == s_large
+
+
+def test_a_warm_listing_page_runs_fewer_queries_and_the_same_count_for_any_page_size(client, shop):
+    cold, first = _count_queries(client, "/c/shoes/", {"per_page": "12"})
+    warm, again = _count_queries(client, "/c/shoes/", {"per_page": "12"}, cold=False)
+    warm48, _ = _count_queries(client, "/c/shoes/", {"per_page": "48"}, cold=False)
+    _count_queries(client, "/c/shoes/", {"per_page": "48"}, cold=False)
+    warm48_again, _ = _count_queries(client, "/c/shoes/", {"per_page": "48"}, cold=False)
+    assert first.context["cards"] == again.context["cards"]
+    # cold: market, city, categories, listing versions, VAT rates, facet snapshot (none), facet
+    # aggregate, page rows, ship-from points; warm: market, city, categories, listing versions;
+    # a new page size: facets from the cache, not the rows (versions, VAT, page rows, ship-from)
+    assert (cold, warm, warm48, warm48_again) == (9, 4, 7, 4)
 
 
 def test_product_page_ranks_offers_local_first_with_distance_promise_and_gross_price(client, shop):

@@ -1,0 +1,94 @@
+"""Listing cache: version tokens per category and the cache keys of listing results.
+
+The storefront listing (catalog.selectors.product_listing) caches its facets and its page rows
+in Django's cache (``settings.CACHES["default"]``: per-process locmem by default, Redis when
+``REDIS_URL`` is set) for ``settings.COMPTOIR_LISTING_CACHE_SECONDS`` (default 300 s). Every key
+includes a digest of the ListingVersion values of the categories the result covers (all of
+them for a search), read together with the category tree in one query per listing. Writers of
+the listing summary and of the search index give the categories they touch new random values
+in their own transaction (``versions_bump``), so after a refresh the next read misses the
+cache and sees the new data — whatever process served the old page, and whatever cache
+backend. What the TTL alone bounds: a VAT rate edited in the admin (rates are read on a miss).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from .models import Category, ListingVersion
+
+KEY_PREFIX = "catalog-listing"
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "COMPTOIR_LISTING_CACHE_SECONDS", 300))
+
+
+class CategoryTree:
+    """The category tree (id -> children) and each category's listing version, read in one
+    query; ``load()`` is that query."""
+
+    def __init__(self, rows: Iterable[tuple[int, int | None, int]]):
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        self.versions: dict[int, int] = {}
+        for cid, parent, value in rows:
+            self.children[parent].append(cid)
+            self.versions[cid] = value
+
+    @classmethod
+    def load(cls) -> CategoryTree:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT c.id, c.parent_id, COALESCE(v.value, 0) FROM {Category._meta.db_table} c "
+                f"LEFT JOIN {ListingVersion._meta.db_table} v ON v.category_id = c.id"
+            )
+            return cls(cursor.fetchall())
+
+    def descendants(self, category_id: int) -> list[int]:
+        """The category and everything under it, sorted."""
+        out: set[int] = set()
+        stack = [category_id]
+        while stack:
+            cid = stack.pop()
+            if cid in out:
+                continue
+            out.add(cid)
+            stack.extend(self.children.get(cid, ()))
+        return sorted(out)
+
+    def versions_key(self, category_ids: Iterable[int] | None = None) -> str:
+        """Digest of the versions of these categories (all categories when None)."""
+        ids = sorted(self.versions) if category_ids is None else sorted(category_ids)
+        raw = ",".join(f"{cid}:{self.versions.get(cid, 0)}" for cid in ids)
+        return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def cache_key(kind: str, *parts) -> str:
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    return f"{KEY_PREFIX}:{kind}:{digest}"
+
+
+def versions_bump(category_ids: Iterable[int]) -> None:
+    """Give these categories new version values (call inside the writing transaction).
+    One upsert; rows are written in id order so concurrent writers cannot deadlock."""
+    ids = sorted({int(c) for c in category_ids if c is not None})
+    if not ids:
+        return
+    ListingVersion.objects.bulk_create(
+        [ListingVersion(category_id=cid, value=secrets.randbits(62)) for cid in ids],
+        update_conflicts=True, unique_fields=["category_id"], update_fields=["value"],
+    )
+
+
+def get(key: str):
+    return cache.get(key)
+
+
+def put(key: str, value) -> None:
+    cache.set(key, value, cache_seconds())
