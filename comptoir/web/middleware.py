@@ -6,17 +6,31 @@ was chosen, or what was remembered no longer exists, the default market
 (``settings.COMPTOIR_DEFAULT_MARKET``) and its most populous city apply.
 
 ``request.market`` and ``request.buyer_city`` are lazy objects: a page that never looks at them
-runs no query for them.
+runs no query for them. Markets and cities are read through Django's cache
+(``BUYER_CACHE_SECONDS``, 60 s): a storefront page costs no query for them once warm; an edited
+or deactivated market applies within that time (cities only change with ``load_cities``).
 """
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 SESSION_MARKET = "buyer_market"
 SESSION_CITY = "buyer_city"
 COOKIE_NAME = "comptoir_buyer"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+BUYER_CACHE_SECONDS = 60
+_MISSING = "-"  # cached "no such market / city"
+
+
+def _cached(key: str, load):
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, _MISSING if value is None else value, BUYER_CACHE_SECONDS)
+        return value
+    return None if value == _MISSING else value
 
 
 def _remembered(request) -> tuple[str | None, int | None]:
@@ -41,14 +55,17 @@ def _load_market(code: str | None):
     from comptoir.common.errors import NotFound
     from comptoir.markets.selectors import market_get
 
+    def load(candidate):
+        try:
+            return market_get(candidate)
+        except NotFound:
+            return None
+
     for candidate in (code, settings.COMPTOIR_DEFAULT_MARKET):
         if not candidate:
             continue
-        try:
-            market = market_get(candidate)
-        except NotFound:
-            continue
-        if market.is_active:
+        market = _cached(f"buyer:market:{candidate.upper()}", lambda: load(candidate))
+        if market is not None and market.is_active:
             return market
     return None
 
@@ -60,11 +77,16 @@ def _load_city(market, city_id: int | None):
     if market is None:
         return None
     if city_id is not None:
-        try:
-            return selectors.city_get(country=market.code, city_id=city_id)
-        except NotFound:
-            pass
-    return market_default_city(market)
+        def load():
+            try:
+                return selectors.city_get(country=market.code, city_id=city_id)
+            except NotFound:
+                return None
+
+        city = _cached(f"buyer:city:{market.code}:{city_id}", load)
+        if city is not None:
+            return city
+    return _cached(f"buyer:default-city:{market.code}", lambda: market_default_city(market))
 
 
 def market_default_city(market):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -31,11 +32,18 @@ class CategoryNode:
 
 
 class CategoryIndex:
-    """All categories, indexed by id and slug; built from one query."""
+    """All categories, indexed by id and slug; built from one query, cached for a minute."""
+
+    CACHE_KEY = "storefront:categories"
+    CACHE_SECONDS = 60  # category edits in the admin show within a minute
 
     def __init__(self, language: str):
         self.language = language
-        self.by_id: dict[int, Category] = {c.pk: c for c in Category.objects.all()}
+        categories = cache.get(self.CACHE_KEY)
+        if categories is None:
+            categories = list(Category.objects.all())
+            cache.set(self.CACHE_KEY, categories, self.CACHE_SECONDS)
+        self.by_id: dict[int, Category] = {c.pk: c for c in categories}
         self.by_slug = {c.slug: c for c in self.by_id.values()}
         self._children: dict[int | None, list[Category]] = {}
         for c in self.by_id.values():  # already in (position, slug) order

@@ -6,9 +6,12 @@ nothing here filters or ranks.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -149,11 +152,61 @@ def search(request):
     return _listing(request, category=None, query=query or None, template="web/storefront/search.html", extra={})
 
 
+# Whole listing pages are cached for anonymous visitors without pending messages, keyed by the
+# listing versions of the categories shown (comptoir.catalog.listing_cache: a listing refresh or a
+# re-index changes them, so the next request renders afresh), the language, market, city and the
+# full path. The CSRF token of the header forms is stored as a placeholder and filled in per request.
+CSRF_PLACEHOLDER = "csrf-placeholder-7d1c0b5e"
+
+
+def _page_cache_key(request, category) -> str | None:
+    from django.contrib import messages
+
+    from comptoir.catalog import listing_cache
+
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None
+    if len(messages.get_messages(request)):
+        return None
+    tree = listing_cache.CategoryTree.load()
+    versions = tree.versions_key(tree.descendants(category.pk) if category is not None else None)
+    city = _buyer_city(request)
+    return listing_cache.cache_key(
+        "page-html", versions, _language(), request.market.code, city.pk if city else None,
+        request.get_full_path(), timezone.localdate().isoformat(),
+    )
+
+
+def _with_csrf(request, content: bytes) -> bytes:
+    return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+
+
 def _listing(request, *, category, query, template, extra):
+    market = _market_or_404(request)
+    key = _page_cache_key(request, category)
+    if key is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            status, content = hit
+            return HttpResponse(_with_csrf(request, content), status=status, content_type="text/html; charset=utf-8")
+    response = _render_listing(request, market, category=category, query=query, template=template, extra=extra,
+                               csrf_placeholder=key is not None)
+    if key is not None:
+        def store(rendered):
+            from comptoir.catalog.listing_cache import cache_seconds
+
+            cache.set(key, (rendered.status_code, rendered.content), cache_seconds())
+            rendered.content = _with_csrf(request, rendered.content)
+
+        response.add_post_render_callback(store)
+    return response
+
+
+def _render_listing(request, market, *, category, query, template, extra, csrf_placeholder):
     from comptoir.catalog.errors import InvalidListingQuery
     from comptoir.catalog.selectors import ListingFilters
 
-    market = _market_or_404(request)
     form = ListingFilterForm(request.GET)
     form.is_valid()
     min_price, max_price = form.price_range()
@@ -210,6 +263,8 @@ def _listing(request, *, category, query, template, extra):
                             filters.local_only_km, filters.deliver_by]),
         **extra,
     }
+    if csrf_placeholder:
+        context["csrf_token"] = CSRF_PLACEHOLDER
     return TemplateResponse(request, template, context, status=status)
 
 

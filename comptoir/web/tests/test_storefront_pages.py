@@ -1,7 +1,9 @@
 """Category, search and product pages on real rows (catalog factories + listing refresh)."""
 import datetime
+import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +12,9 @@ from comptoir.catalog.tests.factories import (
     make_category, make_city, make_location, make_market, make_offer, make_product, make_seller,
 )
 from comptoir.inventory.listing import listing_refresh
+from comptoir.inventory.models import StockLevel
+from comptoir.web.storefront.views import CSRF_PLACEHOLDER
+from django.middleware.csrf import _unmask_cipher_token
 from comptoir.web.middleware import COOKIE_NAME
 
 pytestmark = pytest.mark.django_db
@@ -195,17 +200,47 @@ def test_listing_pages_run_the_same_number_of_queries_whatever_the_page_size(cli
     assert s_small == s_large
 
 
-def test_a_warm_listing_page_runs_fewer_queries_and_the_same_count_for_any_page_size(client, shop):
+def _without_csrf(content: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", content)
+
+
+def test_a_warm_listing_page_is_served_from_the_page_cache_with_one_query(client, shop):
     cold, first = _count_queries(client, "/c/shoes/", {"per_page": "12"})
     warm, again = _count_queries(client, "/c/shoes/", {"per_page": "12"}, cold=False)
-    warm48, _ = _count_queries(client, "/c/shoes/", {"per_page": "48"}, cold=False)
-    _count_queries(client, "/c/shoes/", {"per_page": "48"}, cold=False)
-    warm48_again, _ = _count_queries(client, "/c/shoes/", {"per_page": "48"}, cold=False)
-    assert first.context["cards"] == again.context["cards"]
-    # cold: market, city, categories, listing versions, VAT rates, facet snapshot (none), facet
-    # aggregate, page rows, ship-from points; warm: market, city, categories, listing versions;
-    # a new page size: facets from the cache, not the rows (versions, VAT, page rows, ship-from)
-    assert (cold, warm, warm48, warm48_again) == (9, 4, 7, 4)
+    # cold: market, default city, categories, listing versions (page key), listing versions
+    # (listing), VAT rates, facet snapshot (none), facet aggregate, page rows, ship-from points
+    assert (cold, warm) == (10, 1)  # warm: the listing versions of the page's categories
+    assert again.context is None  # not rendered again
+    assert _without_csrf(again.content) == _without_csrf(first.content)
+    assert b"Zapatillas rojas de correr" in again.content
+    other_size, _ = _count_queries(client, "/c/shoes/", {"per_page": "48"}, cold=False)
+    assert other_size == 5  # versions ×2, VAT rates, page rows, ship-from points (facets cached)
+
+
+def test_a_cached_page_carries_the_visitor_s_own_csrf_token(client, shop):
+    client.get("/c/shoes/")
+    response = client.get("/c/shoes/")
+    assert response.context is None  # from the page cache
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content).group(1).decode()
+    assert CSRF_PLACEHOLDER not in response.text
+    assert _unmask_cipher_token(token) == client.cookies[settings.CSRF_COOKIE_NAME].value
+
+
+def test_a_listing_refresh_shows_on_the_next_request_despite_the_page_cache(client, shop):
+    before = client.get("/c/shoes/")
+    assert "Zapatillas azules de trail" in before.text
+    StockLevel.objects.filter(offer__product=shop["blue"]).update(on_hand=0)
+    listing_refresh([shop["blue"].pk])
+    after = client.get("/c/shoes/")
+    assert after.context is not None  # rendered afresh
+    assert "Zapatillas azules de trail" not in after.text
+    assert [c["title"] for c in after.context["cards"]] == ["Zapatillas rojas de correr"]
+
+
+def test_signed_in_buyers_get_freshly_rendered_pages(client, shop, django_user_model):
+    client.force_login(django_user_model.objects.create_user("b@example.com", "b@example.com", "pw"))
+    client.get("/c/shoes/")
+    assert client.get("/c/shoes/").context is not None
 
 
 def test_product_page_ranks_offers_local_first_with_distance_promise_and_gross_price(client, shop):
