@@ -36,14 +36,50 @@ def _pct(values: list[float], p: float) -> float:
     return values[k]
 
 
+TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
 def _setup_django(database_url: str) -> None:
+    # Production-like settings: the real database task backend, so that the confirmation
+    # emails are enqueued (one INSERT after commit) and not rendered and sent inline.
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings.base")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "comptoir.settings.base"
+    os.environ["TASKS_BACKEND"] = TASKS_BACKEND
     os.environ["DEBUG"] = "0"
     os.environ["LOG_LEVEL"] = "ERROR"
     import django
 
     django.setup()
+    from django.conf import settings
+
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend != TASKS_BACKEND:
+        raise SystemExit(f"bench/checkout.py needs the database task backend, settings give {backend}")
+
+
+def _count_queries(seed: dict) -> dict:
+    """Queries of one placement (after a warm-up one): in all, and those issued while the stock
+    rows are locked (from the SELECT … FOR UPDATE to the end of the transaction; PostgreSQL)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comptoir.orders.quote import LineRequest
+    from comptoir.orders.services import order_place
+    from comptoir.orders.tests.helpers import LYON, OK_CARD
+
+    buyer = get_user_model().objects.get(pk=seed["users"][0])
+    line = [LineRequest(seed["own"][0], 1)]
+    order_place(buyer=buyer, lines=line, address=LYON, card=OK_CARD, idempotency_key=uuid.uuid4().hex)
+    with CaptureQueriesContext(connection) as ctx:
+        order_place(buyer=buyer, lines=line, address=LYON, card=OK_CARD, idempotency_key=uuid.uuid4().hex)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    locked = None
+    if connection.vendor == "postgresql":
+        first = next((i for i, q in enumerate(sqls) if "FOR UPDATE" in q and "inventory_stocklevel" in q), None)
+        last = max((i for i, q in enumerate(sqls) if q.startswith('UPDATE "orders_order"')), default=None)
+        locked = last - first + 1 if first is not None and last is not None else None
+    return {"queries_per_placement": len(sqls), "queries_under_stock_lock": locked}
 
 
 def _recreate_postgres(url: str) -> None:
@@ -139,11 +175,20 @@ def _round(seed: dict, concurrency: int, contended: bool, n: int) -> dict:
 def run_backend(label: str, url: str, orders: int, levels: list[int]) -> dict:
     _setup_django(url)
     seed = _seed(max(levels), orders)
+    queries = _count_queries(seed)
+    if label == "postgresql":
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
     rounds = [_round(seed, c, contended, orders) for c in levels for contended in (False, True)]
+    from django.conf import settings
+
     from comptoir.inventory.models import StockLevel
 
     never_negative = all(lv.on_hand - lv.held >= 0 for lv in StockLevel.objects.all())
-    return {"database": label, "rounds": rounds, "stock_never_negative": never_negative}
+    return {"database": label, **queries, "tasks_backend": settings.TASKS["default"]["BACKEND"], "rounds": rounds,
+            "stock_never_negative": never_negative}
 
 
 def main() -> None:
@@ -155,7 +200,8 @@ def main() -> None:
     ap.add_argument("--concurrency", default="1,8,20")
     args = ap.parse_args()
     levels = [int(x) for x in args.concurrency.split(",")]
-    out = {"benchmark": "checkout", "orders_per_buyer": args.orders, "target": "p95 ≤ 150 ms at 20 buyers on PostgreSQL", "results": []}
+    out = {"benchmark": "checkout", "orders_per_buyer": args.orders, "target": "p95 ≤ 150 ms at 20 buyers on PostgreSQL",
+           "machine": {"cpus": os.cpu_count(), "load_avg_1m_at_start": round(os.getloadavg()[0], 2)}, "results": []}
     # Each backend in its own child process: Django is set up once per process.
     jobs = []
     if not args.no_sqlite:
@@ -176,6 +222,7 @@ def main() -> None:
             at20 = [x["p95_ms"] for x in r["rounds"] if x["concurrency"] == max(levels)]
             out["postgres_p95_at_max_ms"] = max(at20) if at20 else None
             out["target_met"] = bool(at20) and max(at20) <= 150
+    out["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(out, indent=2))
 
 

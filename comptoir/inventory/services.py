@@ -5,14 +5,26 @@ Every function here runs inside one transaction and locks the StockLevel rows it
 lowest pk first). On SQLite, where FOR UPDATE does not exist, the connection's
 `transaction_mode="IMMEDIATE"` takes the database write lock at BEGIN, which serialises writers.
 The CHECK constraints on StockLevel (held ≤ on_hand, both ≥ 0) back every change.
+
+Storefront freshness: a change that makes a stock level listable or unlistable (holds taken
+down to 0 available units; holds released or a restock from 0 available) schedules
+``listing.listing_refresh(product_ids)`` with ``transaction.on_commit``: it runs after the
+caller's outermost transaction commits (never under the stock locks, never if the transaction
+rolls back), once per call for all the products concerned. The storefront reads only whether an
+(offer, location) has units (OfferPoint rows exist for available > 0; the summary's prices,
+counts and countries do not depend on how many), so changes that keep a level above 0 do not
+refresh: OfferPoint.available is the count at the last refresh, not a live figure. On PostgreSQL,
+concurrent refreshes of one product are serialised and coalesced with advisory locks (see
+``_refresh_listing``), so a burst of orders on one product costs one or two refreshes, not one
+each, and the last refresh always reads the stock after the last commit.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connections, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from comptoir.common.geo import haversine_km
@@ -21,6 +33,10 @@ from .errors import InvalidQuantity, OutOfStock
 from .models import Hold, HoldKind, HoldState, StockLevel
 
 MAX_UNITS_PER_REQUEST = 9_999
+
+# Advisory-lock namespaces (first key of pg_advisory_lock(int, int)); the second key is a product id.
+_LOCK_REFRESHING = 0x434B5231  # held while a session reads the stock and rewrites a product's listing
+_LOCK_QUEUED = 0x434B5232  # held by at most one session waiting to refresh a product
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +49,9 @@ class HoldRequest:
 
 
 def _lock_levels(*, offer_ids: Iterable[int] = (), level_ids: Iterable[int] = ()) -> list[StockLevel]:
-    qs = StockLevel.objects.select_for_update(of=("self",)).select_related("location")
+    """Lock the stock levels (pk order) and read each with its location and offer in one query
+    (only the StockLevel rows are locked; callers use level.offer for product ids and prices)."""
+    qs = StockLevel.objects.select_for_update(of=("self",)).select_related("location", "offer")
     offer_ids, level_ids = sorted(set(offer_ids)), sorted(set(level_ids))
     if offer_ids:
         qs = qs.filter(offer_id__in=offer_ids)
@@ -61,46 +79,116 @@ def holds_take(
     for r in requests:
         if not isinstance(r.quantity, int) or r.quantity < 1 or r.quantity > MAX_UNITS_PER_REQUEST:
             raise InvalidQuantity(f"Quantity must be between 1 and {MAX_UNITS_PER_REQUEST}.", field="quantity")
+    if transaction.get_connection().in_atomic_block:
+        # Inside the caller's transaction no savepoint is needed (two round trips saved): the
+        # shortage check raises before anything is written, and a failed write fails the caller.
+        return _take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at)
     with transaction.atomic():
-        levels = _lock_levels(offer_ids=[r.offer_id for r in requests])
-        available = {lv.pk: lv.on_hand - lv.held for lv in levels}
-        by_offer: dict[int, list[StockLevel]] = {}
-        for lv in levels:
-            by_offer.setdefault(lv.offer_id, []).append(lv)
+        return _take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at)
 
-        chosen: list[StockLevel] = []
-        short: list[int] = []
-        for r in requests:
-            candidates = [
-                lv
-                for lv in by_offer.get(r.offer_id, [])
-                if available[lv.pk] >= r.quantity and (r.location_id is None or lv.location_id == r.location_id)
-            ]
-            if not candidates:
-                short.append(r.offer_id)
-                continue
 
-            def rank(lv: StockLevel):
-                distance = haversine_km(near[0], near[1], lv.location.latitude, lv.location.longitude) if near else 0.0
-                return (round(distance, 3), -available[lv.pk], lv.pk)
+def _take(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, expires_at) -> list[Hold]:
+    levels = _lock_levels(offer_ids=[r.offer_id for r in requests])
+    available = {lv.pk: lv.on_hand - lv.held for lv in levels}
+    before = dict(available)
+    by_offer: dict[int, list[StockLevel]] = {}
+    for lv in levels:
+        by_offer.setdefault(lv.offer_id, []).append(lv)
 
-            best = min(candidates, key=rank)
-            available[best.pk] -= r.quantity
-            chosen.append(best)
-        if short:
-            raise OutOfStock("Not enough stock for some items.", offer_ids=tuple(dict.fromkeys(short)))
-
-        per_level: dict[int, int] = {}
-        for r, lv in zip(requests, chosen, strict=True):
-            per_level[lv.pk] = per_level.get(lv.pk, 0) + r.quantity
-        for level_id in sorted(per_level):
-            StockLevel.objects.filter(pk=level_id).update(held=F("held") + per_level[level_id])
-        holds = [
-            Hold(stock_level=lv, kind=kind, reference=reference, quantity=r.quantity, expires_at=expires_at)
-            for r, lv in zip(requests, chosen, strict=True)
+    chosen: list[StockLevel] = []
+    short: list[int] = []
+    for r in requests:
+        candidates = [
+            lv
+            for lv in by_offer.get(r.offer_id, [])
+            if available[lv.pk] >= r.quantity and (r.location_id is None or lv.location_id == r.location_id)
         ]
-        Hold.objects.bulk_create(holds)
-        return holds
+        if not candidates:
+            short.append(r.offer_id)
+            continue
+
+        def rank(lv: StockLevel):
+            distance = haversine_km(near[0], near[1], lv.location.latitude, lv.location.longitude) if near else 0.0
+            return (round(distance, 3), -available[lv.pk], lv.pk)
+
+        best = min(candidates, key=rank)
+        available[best.pk] -= r.quantity
+        chosen.append(best)
+    if short:
+        raise OutOfStock("Not enough stock for some items.", offer_ids=tuple(dict.fromkeys(short)))
+
+    per_level: dict[int, int] = {}
+    for r, lv in zip(requests, chosen, strict=True):
+        per_level[lv.pk] = per_level.get(lv.pk, 0) + r.quantity
+    _add_to_levels(per_level, held=True)
+    holds = [
+        Hold(stock_level=lv, kind=kind, reference=reference, quantity=r.quantity, expires_at=expires_at)
+        for r, lv in zip(requests, chosen, strict=True)
+    ]
+    Hold.objects.bulk_create(holds)
+    # Levels emptied by this order leave the storefront (one refresh for all their products).
+    listing_refresh_on_commit({lv.offer.product_id for lv in chosen if before[lv.pk] > 0 and available[lv.pk] == 0})
+    return holds
+
+
+def _add_to_levels(per_level: dict[int, int], *, held: bool = False, on_hand: bool = False) -> None:
+    """held/on_hand += per_level[pk] for each level, in one UPDATE (levels already locked)."""
+    if not per_level:
+        return
+    ids = sorted(per_level)
+    if len(ids) == 1:
+        delta = Value(per_level[ids[0]])
+    else:
+        delta = Case(*(When(pk=pk, then=Value(per_level[pk])) for pk in ids), default=Value(0))
+    changes = {}
+    if held:
+        changes["held"] = F("held") + delta
+    if on_hand:
+        changes["on_hand"] = F("on_hand") + delta
+    StockLevel.objects.filter(pk__in=ids).update(**changes)
+
+
+def listing_refresh_on_commit(product_ids: Iterable[int], *, using: str = "default") -> None:
+    """Refresh the storefront listing of these products once the current transaction commits
+    (at once outside a transaction). A failed refresh is logged, never raised to the buyer."""
+    ids = sorted(set(product_ids))
+    if ids:
+        transaction.on_commit(lambda: _refresh_listing(ids, using=using), using=using, robust=True)
+
+
+def _refresh_listing(product_ids: list[int], *, using: str = "default") -> None:
+    from .listing import listing_refresh
+
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # SQLite: writers are serialised by the database lock, each refresh reads after every
+        # earlier commit. Inside a caller's transaction: refresh in it, no session locks.
+        listing_refresh(product_ids)
+        return
+    small = [pid for pid in product_ids if pid < 2**31]
+    with connection.cursor() as cur:
+        # One waiting refresher per product is enough: a session that already holds the "queued"
+        # lock has not read the stock yet, so its read will see our commit; skip those products.
+        cur.execute("SELECT id FROM unnest(%s::int[]) AS id WHERE pg_try_advisory_lock(%s, id)", [small, _LOCK_QUEUED])
+        mine = sorted(row[0] for row in cur.fetchall())
+        todo = mine + [pid for pid in product_ids if pid >= 2**31]
+        if not todo:
+            return
+        locked = False
+        try:
+            # Wait for a running refresh (product order: no deadlock), then free the queue slot
+            # before reading, so that a later commit queues a new refresh.
+            cur.execute(
+                "SELECT pg_advisory_lock(%s, id), pg_advisory_unlock(%s, id) FROM unnest(%s::int[]) AS id",
+                [_LOCK_REFRESHING, _LOCK_QUEUED, mine],
+            )
+            locked = True
+            listing_refresh(todo)
+        finally:
+            cur.execute(
+                "SELECT pg_advisory_unlock(%s, id) FROM unnest(%s::int[]) AS id",
+                [_LOCK_REFRESHING if locked else _LOCK_QUEUED, mine],
+            )
 
 
 def _close(hold_ids: Sequence[int], *, state: str) -> list[Hold]:
@@ -108,22 +196,20 @@ def _close(hold_ids: Sequence[int], *, state: str) -> list[Hold]:
         holds = list(Hold.objects.filter(pk__in=hold_ids, state=HoldState.ACTIVE).order_by("pk"))
         if not holds:
             return []
-        _lock_levels(level_ids=[h.stock_level_id for h in holds])
+        levels = _lock_levels(level_ids=[h.stock_level_id for h in holds])
         # Re-read under the lock: a concurrent release may have closed some of them meanwhile.
         holds = list(Hold.objects.select_for_update().filter(pk__in=[h.pk for h in holds], state=HoldState.ACTIVE).order_by("pk"))
         per_level: dict[int, int] = {}
         for h in holds:
-            per_level[h.stock_level_id] = per_level.get(h.stock_level_id, 0) + h.quantity
-        for level_id in sorted(per_level):
-            q = per_level[level_id]
-            if state == HoldState.CONSUMED:
-                StockLevel.objects.filter(pk=level_id).update(held=F("held") - q, on_hand=F("on_hand") - q)
-            else:
-                StockLevel.objects.filter(pk=level_id).update(held=F("held") - q)
+            per_level[h.stock_level_id] = per_level.get(h.stock_level_id, 0) - h.quantity
+        _add_to_levels(per_level, held=True, on_hand=state == HoldState.CONSUMED)
         now = timezone.now()
         Hold.objects.filter(pk__in=[h.pk for h in holds]).update(state=state, closed_at=now)
         for h in holds:
             h.state, h.closed_at = state, now
+        if state == HoldState.RELEASED:  # consumed units were not available: the listing is unchanged
+            # Levels that had no available units come back to the storefront.
+            listing_refresh_on_commit({lv.offer.product_id for lv in levels if lv.pk in per_level and lv.on_hand == lv.held})
         return holds
 
 
@@ -142,6 +228,7 @@ def stock_restock(*, stock_level_id: int, quantity: int) -> StockLevel:
     if quantity < 1:
         raise InvalidQuantity("Quantity must be positive.", field="quantity")
     with transaction.atomic():
-        _lock_levels(level_ids=[stock_level_id])
+        levels = _lock_levels(level_ids=[stock_level_id])
         StockLevel.objects.filter(pk=stock_level_id).update(on_hand=F("on_hand") + quantity)
+        listing_refresh_on_commit({lv.offer.product_id for lv in levels if lv.on_hand == lv.held})  # back from 0
         return StockLevel.objects.get(pk=stock_level_id)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from comptoir.common.geo import haversine_km
 from comptoir.inventory.models import Offer, StockLevel
 from comptoir.markets.models import City, Market, TaxClass
+from comptoir.markets.selectors import vat_rates_on
 from comptoir.sellers.models import SellerStatus
 
 from . import pricing, tax
@@ -169,6 +170,7 @@ def quote_build(
         best = min(fit, key=rank)
         planned.setdefault((o.seller_id, best.location_id), []).append((o, line.quantity, available))
 
+    rates = vat_rates_on(market=market, on=on) if planned else {}
     location_by_id = {lv.location_id: lv.location for lvls in levels.values() for lv in lvls}
     groups: list[QuoteGroup] = []
     all_prices: list[pricing.LinePrice] = []
@@ -183,7 +185,7 @@ def quote_build(
         for o, q, available in items:
             rate, party = tax.line_tax(
                 market=market, tax_class=o.product.category.tax_class, seller_country=seller.country,
-                ship_from_country=loc.country, consignment_value_minor=consignment, on=on,
+                ship_from_country=loc.country, consignment_value_minor=consignment, on=on, rates=rates,
             )
             price = pricing.price_line(unit_net=o.net_price, quantity=q, rate_bp=rate)
             qlines.append(QuoteLine(o.pk, o.product_id, _title(o, language), q, available, price, party))
@@ -204,7 +206,7 @@ def quote_build(
             raise InvalidDeliveryChoice(_("Choose one of the delivery options offered."), field=f"delivery_{key}")
         delivery_rate = tax.line_tax(
             market=market, tax_class=TaxClass.STANDARD, seller_country=seller.country,
-            ship_from_country=loc.country, consignment_value_minor=consignment, on=on,
+            ship_from_country=loc.country, consignment_value_minor=consignment, on=on, rates=rates,
         )[0]
         dprice = pricing.price_line(unit_net=chosen.net, quantity=1, rate_bp=delivery_rate)
         deliveries.append(dprice)

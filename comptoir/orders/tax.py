@@ -8,6 +8,7 @@ from outside the EU count as an imported consignment of the group's goods value 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from comptoir.markets.selectors import is_eu, vat_liable_party, vat_rate_bp
 
@@ -21,13 +22,19 @@ def liable_party(*, seller_country: str, ship_from_country: str, buyer_country: 
 
 
 def line_tax(
-    *, market, tax_class: str, seller_country: str, ship_from_country: str, consignment_value_minor: int, on: dt.date
+    *, market, tax_class: str, seller_country: str, ship_from_country: str, consignment_value_minor: int, on: dt.date,
+    rates: Mapping[str, int] | None = None,
 ) -> tuple[int, str]:
-    """(rate in basis points charged on the line, liable party "seller" or "marketplace")."""
+    """(rate in basis points charged on the line, liable party "seller" or "marketplace").
+
+    `rates`: the market's {tax class: rate} on `on` (markets.selectors.vat_rates_on), read once
+    per quote; a class missing from it is looked up (and raises VatRateMissing)."""
     party = liable_party(
         seller_country=seller_country,
         ship_from_country=ship_from_country,
         buyer_country=market.code,
         consignment_value_minor=consignment_value_minor,
     )
+    if rates is not None and tax_class in rates:
+        return rates[tax_class], party
     return vat_rate_bp(market=market, tax_class=tax_class, on=on), party

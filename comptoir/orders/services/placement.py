@@ -4,11 +4,14 @@ Flow (each step calls downwards only):
 1. validate the lines, the address and the idempotency key; same key + same content → the
    existing order, same key + other content → IdempotencyKeyReused;
 2. price a fresh quote (orders.quote) and compare it with the total the buyer confirmed;
-3. in ONE transaction: insert the Order (the unique (buyer, key) constraint makes a concurrent
-   duplicate wait here, then fail and return the first order), take stock with
-   inventory.services.holds_take (row locks in pk order), re-read prices under the lock, write
-   the SellerOrders and lines, authorize the payment; any error rolls all of it back;
-4. a declined payment or missing stock leaves only a PlacementAttempt row, for support.
+3. build the Order, SellerOrder and OrderLine rows in Python from the quote (no lock held);
+4. in ONE transaction: insert the Order (the unique (buyer, key) constraint makes a concurrent
+   duplicate wait here, then fail and return the first order) and the SellerOrders (one
+   INSERT); then, as late as possible, take stock with inventory.services.holds_take (row locks
+   in pk order, one SELECT … FOR UPDATE that also reads the offers), re-verify each offer's
+   price and status from that read, insert the lines (one INSERT), authorize the payment, commit;
+   any error rolls all of it back. Notification and listing refresh run on commit.
+5. a declined payment or missing stock leaves only a PlacementAttempt row, for support.
 """
 from __future__ import annotations
 
@@ -24,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from comptoir.common.errors import DomainError
 from comptoir.inventory.errors import OutOfStock
-from comptoir.inventory.models import Offer
 from comptoir.inventory.services import HoldRequest, holds_take
 from comptoir.markets.models import Market
 
@@ -177,56 +179,75 @@ def _check_quote(quote: Quote, expected_total: int | None) -> None:
 
 
 def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: CardDetails, language: str, cart) -> Order:
-    with transaction.atomic():
-        order = Order.objects.create(
-            reference=_new_reference(), buyer=buyer, market=quote.market, currency=quote.currency, language=language[:8],
-            email=buyer.email or "", full_name=address.full_name, address_line1=address.line1, address_line2=address.line2,
-            postcode=address.postcode, city_name=address.city, country=address.country, phone=address.phone,
-            goods_net=quote.totals.goods_net, delivery_net=quote.totals.delivery_net, vat_total=quote.totals.vat,
-            total_gross=quote.totals.gross, idempotency_key=key, fingerprint=fingerprint,
+    # Everything that does not need the stock is built before the transaction: the rows to write
+    # come from the quote (prices, VAT and totals computed in Python, no lock held).
+    order = Order(
+        reference=_new_reference(), buyer=buyer, market=quote.market, currency=quote.currency, language=language[:8],
+        email=buyer.email or "", full_name=address.full_name, address_line1=address.line1, address_line2=address.line2,
+        postcode=address.postcode, city_name=address.city, country=address.country, phone=address.phone,
+        goods_net=quote.totals.goods_net, delivery_net=quote.totals.delivery_net, vat_total=quote.totals.vat,
+        total_gross=quote.totals.gross, idempotency_key=key, fingerprint=fingerprint,
+    )
+    parts = [
+        SellerOrder(
+            order=order, number=f"{order.reference}-{group_index}", seller_id=g.seller_id, location_id=g.location_id,
+            delivery_method=g.chosen.code, delivery_label=g.chosen.label, delivery_net=g.delivery.net,
+            delivery_vat_rate_bp=g.delivery.rate_bp, delivery_vat=g.delivery.vat, promised_from=g.chosen.earliest,
+            promised_to=g.chosen.latest, liable_party=g.liable_party, goods_net=g.goods_net,
+            vat_total=sum(ql.price.vat for ql in g.lines) + g.delivery.vat, total_gross=g.total_gross,
         )
-        requests = [HoldRequest(ql.offer_id, ql.quantity, location_id=g.location_id) for g in quote.groups for ql in g.lines]
-        holds = iter(holds_take(requests=requests, reference=order.reference))
-        # Under the stock lock: the offers must still be active at the quoted prices.
-        current = {o["pk"]: o for o in Offer.objects.filter(pk__in=[r.offer_id for r in requests]).values("pk", "net_price", "is_active")}
-        for group_index, g in enumerate(quote.groups, start=1):
-            for ql in g.lines:
-                now = current.get(ql.offer_id)
-                if now is None or not now["is_active"]:
-                    raise OfferUnavailable(_("An item was withdrawn by its seller while you were checking out."), field="offer")
-                if now["net_price"] != ql.price.unit_net:
-                    raise PriceChanged(_("A price changed while you were checking out. Please check the new total."))
-            part = SellerOrder.objects.create(
-                order=order, number=f"{order.reference}-{group_index}", seller_id=g.seller_id, location_id=g.location_id,
-                delivery_method=g.chosen.code, delivery_label=g.chosen.label, delivery_net=g.delivery.net,
-                delivery_vat_rate_bp=g.delivery.rate_bp, delivery_vat=g.delivery.vat, promised_from=g.chosen.earliest,
-                promised_to=g.chosen.latest, liable_party=g.liable_party, goods_net=g.goods_net,
-                vat_total=sum(ql.price.vat for ql in g.lines) + g.delivery.vat, total_gross=g.total_gross,
-            )
-            OrderLine.objects.bulk_create(
-                [
-                    OrderLine(
-                        seller_order=part, offer_id=ql.offer_id, product_id=ql.product_id, title=ql.title[:250],
-                        quantity=ql.quantity, unit_net=ql.price.unit_net, vat_rate_bp=ql.price.rate_bp,
-                        line_net=ql.price.net, line_vat=ql.price.vat, line_gross=ql.price.gross,
-                        liable_party=ql.liable_party, hold=next(holds),
-                    )
-                    for ql in g.lines
-                ]
-            )
+        for group_index, g in enumerate(quote.groups, start=1)
+    ]
+    planned = [(part, ql) for part, g in zip(parts, quote.groups, strict=True) for ql in g.lines]
+    requests = [HoldRequest(ql.offer_id, ql.quantity, location_id=part.location_id) for part, ql in planned]
+    with transaction.atomic():
+        # No stock lock yet: the Order row first (the unique (buyer, key) makes a concurrent
+        # duplicate wait here), then the seller orders, in one INSERT each.
+        order.save(force_insert=True)
+        for part in parts:
+            part.order = order
+        SellerOrder.objects.bulk_create(parts)
+        # Stock rows locked in pk order from here to COMMIT: keep this section short.
+        holds = holds_take(requests=requests, reference=order.reference)
+        # Under the stock lock: the offers (read by the lock query) must still be active at the quoted prices.
+        for (_part, ql), hold in zip(planned, holds, strict=True):
+            offer = hold.stock_level.offer
+            if not offer.is_active:
+                raise OfferUnavailable(_("An item was withdrawn by its seller while you were checking out."), field="offer")
+            if offer.net_price != ql.price.unit_net:
+                raise PriceChanged(_("A price changed while you were checking out. Please check the new total."))
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    seller_order=part, offer_id=ql.offer_id, product_id=ql.product_id, title=ql.title[:250],
+                    quantity=ql.quantity, unit_net=ql.price.unit_net, vat_rate_bp=ql.price.rate_bp,
+                    line_net=ql.price.net, line_vat=ql.price.vat, line_gross=ql.price.gross,
+                    liable_party=ql.liable_party, hold=hold,
+                )
+                for (part, ql), hold in zip(planned, holds, strict=True)
+            ]
+        )
         payment = _authorize(order, card)
         order.payment_id = getattr(payment, "pk", None)
         order.payment_status = _payment_status(payment)
         order.save(update_fields=["payment_id", "payment_status"])
         if cart is not None:
             CartLine.objects.filter(cart=cart, offer_id__in=[r.offer_id for r in requests]).delete()
-        order_id = order.pk
         if order.payment_status != PaymentStatus.PENDING:  # asynchronous payments notify on confirmation
-            transaction.on_commit(lambda: _notify_placed(order_id))
+            _notify_placed_on_commit(order.pk)
     return order
 
 
-def _notify_placed(order_id: int) -> None:
+def _notify_placed_on_commit(order_id: int) -> None:
+    """The confirmation emails are sent by a background task that starts only once the order is
+    committed. With the database task backend the task row is written in the placement's own
+    transaction (committed with the order or not at all: one commit, no second fsync); any other
+    backend (immediate, in tests) is called after the commit."""
+    from django_tasks_db.backend import DatabaseBackend
+
     from ..tasks import notify_order_placed
 
-    notify_order_placed.enqueue(order_id)
+    if isinstance(notify_order_placed.get_backend(), DatabaseBackend):
+        notify_order_placed.enqueue(order_id)
+    else:
+        transaction.on_commit(lambda: notify_order_placed.enqueue(order_id))
