@@ -38,6 +38,8 @@ _PROOF_RTOL = 1e-7
 _BLOCK = 2_000_000
 # Above this many matrix cells, a time-limited p-median gets a Lagrangian bound instead of the LP.
 _LAGRANGIAN_ABOVE = 3_000_000
+_STALL = 10
+_RFAC = 1.0
 
 
 class PlanningInputError(ValueError):
@@ -370,50 +372,70 @@ class _RadiusModel:
         return (np.where(inc, y[self.order], 0.0)).sum(axis=1)
 
 
-def _pm_lagrangian(C, w, p, fixed, ub, d_inc, deadline, iters=300):
-    """Lagrangian lower bound (assignment rows relaxed), subgradient optimisation.
+def _pm_lagrangian(C, w, p, fixed, ub, incumbent, deadline, iters=5000):
+    """Lagrangian lower bound (assignment rows relaxed), scaled subgradient on a sparse support.
 
-    L(lam) = sum_i lam_i + min_{|S| = p, fixed in S} sum_{j in S} rho_j,
-    rho_j = sum_i min(0, w_i c_ij - lam_i): valid for every lam; used for instances whose
-    radius LP would not fit in the time limit.  float32 sweeps, rounded down safely.
+    With lam_i = w_i u_i,
+        L(u) = sum_i w_i u_i + min_{|S| = p, fixed in S} sum_{j in S} rho_j,
+        rho_j = sum_i w_i min(0, c_ij - u_i)
+    is a lower bound for every u.  Keeping u_i <= R_i (R_i = distance to the second-closest
+    site of the incumbent) makes every cell with c_ij >= R_i contribute 0, so L is computed
+    exactly from the cells c_ij < R_i only (a sparse list built once, ~1/5 of the matrix for
+    France p = 10).  u starts half-way between the closest and second-closest incumbent
+    distance; the step is Polyak's with the incumbent as target, in per-unit-weight (u)
+    space, i.e. preconditioned by 1/w_i, which copes with weights spanning 500 .. 2M.
     """
     n, m = C.shape
-    C32 = C.astype(np.float32)
-    lam = (w * d_inc).astype(np.float64)
+    sub = C[:, list(incumbent)]
+    _, d1, d2 = _two_closest(sub)
+    R = d2 * _RFAC
+    rows, cols = [], []
+    for a, b in _blocks(n, m):
+        ii, jj = np.nonzero(C[a:b] < R[a:b, None])
+        rows.append(ii + a)
+        cols.append(jj.astype(np.int32))
+    ri = np.concatenate(rows)
+    cj = np.concatenate(cols)
+    cc = C[ri, cj]
+    wr = w[ri]
+    counts = np.bincount(ri, minlength=n)
+    del rows, cols, ri
     forced = np.zeros(m, dtype=bool)
     forced[list(fixed)] = True
+    n_fixed = int(forced.sum())
+    q = p - n_fixed
+    u = d1 + 0.5 * (d2 - d1)
     best = -math.inf
-    step = 2.0
-    stall = 0
+    tfac, stall = 1.0, 0
+    slack = 1e-9 * max(1.0, abs(ub))  # float64 summation error, generously
     for _ in range(iters):
         if _left(deadline) <= 0:
             break
-        rho = np.zeros(m)
-        cnt_open = np.zeros(n)
-        for a, b in _blocks(n, m):
-            t = w[a:b, None].astype(np.float32) * C32[a:b] - lam[a:b, None].astype(np.float32)
-            np.minimum(t, 0, out=t)
-            rho += t.sum(axis=0, dtype=np.float64)
-        order = np.argsort(np.where(forced, -np.inf, rho), kind="stable")
-        chosen = order[:p]
-        val = lam.sum() + rho[chosen].sum()
-        # float32 rounding: subtract a safe slack (relative error of the sweep)
-        val -= 1e-5 * (np.abs(lam).sum() + np.abs(rho).sum())
-        if val > best + 1e-9 * abs(best if np.isfinite(best) else 1):
-            best, stall = val, 0
+        diff = cc - np.repeat(u, counts)
+        np.minimum(diff, 0.0, out=diff)
+        diff *= wr
+        rho = np.bincount(cj, weights=diff, minlength=m)
+        free_rho = np.where(forced, np.inf, rho)
+        chosen = np.argpartition(free_rho, q - 1)[:q] if q < m - n_fixed else np.flatnonzero(~forced)
+        if n_fixed:
+            chosen = np.concatenate([np.flatnonzero(forced), chosen])
+        val = float(w @ u) + float(rho[chosen].sum()) - slack
+        if val > best + 1e-6 * abs(ub):
+            stall = 0
         else:
             stall += 1
-            if stall >= 5:
-                step, stall = step / 2, 0
-        for a, b in _blocks(n, m):
-            cnt_open[a:b] = (
-                (w[a:b, None] * C[a:b][:, chosen]) < lam[a:b, None]
-            ).sum(axis=1)
-        g = 1.0 - cnt_open
-        norm = float(g @ g)
-        if norm == 0 or step < 1e-4 or best >= ub:
+            if stall >= _STALL:
+                tfac, stall = tfac / 2, 0
+        best = max(best, val)
+        if best >= ub or tfac < 1e-4:
             break
-        lam += step * (ub - val) / norm * g
+        cnt = (C[:, chosen] < u[:, None]).sum(axis=1)
+        g = 1.0 - cnt
+        g[(u >= R) & (g > 0)] = 0.0
+        den = float((w * g) @ g)
+        if den == 0:
+            break
+        u = np.minimum(u + tfac * (ub - val) / den * g, R)
     return best
 
 
@@ -450,8 +472,8 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral):
     d_inc = C[:, best].min(axis=1)
     if n * m > _LAGRANGIAN_ABOVE:
         # the radius LP of a big instance does not fit a time limit: Lagrangian bound first
-        sub = deadline if not math.isfinite(deadline) else time.perf_counter() + 0.8 * _left(deadline)
-        lbound = max(lbound, min(ub, _pm_lagrangian(C, w, p, fixed, ub, d_inc, sub)))
+        sub = deadline if not math.isfinite(deadline) else time.perf_counter() + 0.95 * _left(deadline)
+        lbound = max(lbound, min(ub, _pm_lagrangian(C, w, p, fixed, ub, best, sub)))
         if done() or math.isfinite(deadline):
             return best, ub, lbound
     active = np.arange(m)  # columns still in the model

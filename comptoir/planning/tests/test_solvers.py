@@ -372,3 +372,34 @@ def test_pmed1_reaches_published_optimum_with_proof():
     sol = p_median(C, np.ones(100), p)
     assert sol.objective == 5819.0
     assert sol.bound == 5819.0 and sol.gap == 0.0 and sol.proven_optimal
+
+
+# ---------------------------------------------------------------------------- Lagrangian bound
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_lagrangian_bound_never_exceeds_brute_force_optimum(seed):
+    rng = np.random.default_rng(100 + seed)
+    n, m = int(rng.integers(4, 14)), int(rng.integers(3, 9))
+    C = rng.random((n, m)) * 100 if seed % 2 else rng.integers(0, 30, (n, m)).astype(float)
+    w = rng.random(n) * 50 + 0.1
+    p = int(rng.integers(2, m + 1))
+    fixed = [int(j) for j in rng.choice(m, size=int(rng.integers(0, p)), replace=False)]
+    opt = brute_pm(C, w, p, fixed)
+    incumbent = fixed + [j for j in range(m) if j not in fixed][: p - len(fixed)]
+    ub = _pm_value(C, w, incumbent)
+    bound = solvers._pm_lagrangian(C, w, p, fixed, ub, incumbent, math.inf)
+    assert bound <= opt * (1 + 1e-9) + 1e-9
+
+
+def test_lagrangian_bound_is_tight_on_a_geometric_instance():
+    rng = np.random.default_rng(3)
+    pts_d = rng.random((400, 2)) * 100
+    pts_s = rng.random((40, 2)) * 100
+    C = np.sqrt(((pts_d[:, None, :] - pts_s[None, :, :]) ** 2).sum(-1))
+    w = rng.random(400) * 1000
+    exact = p_median(C, w, 5)
+    assert exact.proven_optimal
+    bound = solvers._pm_lagrangian(C, w, 5, [], exact.objective, list(exact.sites), math.inf)
+    assert bound <= exact.objective * (1 + 1e-9)
+    assert bound >= 0.97 * exact.objective
