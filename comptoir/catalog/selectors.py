@@ -212,16 +212,25 @@ def _product_listing(
     pl, op = ProductListing._meta.db_table, OfferPoint._meta.db_table
 
     # --- FROM / WHERE shared by the aggregate and the page --------------------------------
-    joins, join_params = [], []
+    match_ids = None
     match = search.match_sql(query, language) if query else None
     if query and match is None:
         return _empty(page, page_size, currency)
     if match is not None:
+        # The (capped) matches are read once, then joined as literal rows by the facets and
+        # the page: the full-text ranking runs once per request, not once per query.
         msql, mparams = match
-        joins.append(f"JOIN ({msql}) m ON m.product_id = pl.product_id")
-        join_params += mparams
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT m.product_id, m.rank FROM ({msql}) m", mparams)
+            matched = cursor.fetchall()
+        if not matched:
+            return _empty(page, page_size, currency)
+        rank_of = {int(pid): float(rank) for pid, rank in matched}
+        match_ids = ", ".join(str(pid) for pid in rank_of)
 
     where, params = ["pl.currency = %s"], [currency]
+    if match_ids is not None:
+        where.append(f"pl.product_id IN ({match_ids})")
     if category_ids is not None:
         where.append(f"pl.category_id IN ({', '.join(['%s'] * len(category_ids))})")
         params += category_ids
@@ -258,8 +267,7 @@ def _product_listing(
         )
         params += [currency, *days_params, from_days]
 
-    base_from = f"FROM {pl} pl {' '.join(joins)}"
-    base_params = join_params
+    base_from, base_params = f"FROM {pl} pl", []
 
     price_where, price_params = [], []
     if filters.min_price is not None:
@@ -300,30 +308,49 @@ def _product_listing(
     if sort == "relevance" and match is None:
         sort = "newest"
     inner_order, outer_order = {
-        "relevance": ("m.rank, pl.product_id DESC", "q.rk, q.product_id DESC"),
+        "relevance": ("pl.product_id DESC", "q.rk, q.product_id DESC"),  # inner: search only (in Python)
         "price_asc": ("g, pl.product_id", "q.g, q.product_id"),
         "price_desc": ("g DESC, pl.product_id", "q.g DESC, q.product_id"),
         "newest": ("pl.product_id DESC", "q.product_id DESC"),
     }[sort]
     pt, pi = ProductText._meta.db_table, ProductImage._meta.db_table
-    # The page's ids are chosen first on cheap columns; titles and images only for those.
+    filtered = " AND ".join([*where, *price_where, *country_where])
+    if match is None:
+        # The page's ids are chosen first on cheap columns; titles and images only for those.
+        source = (
+            f"(SELECT pl.product_id, {gross} AS g, pl.offer_count, 0 AS rk {base_from} WHERE {filtered} "
+            f"ORDER BY {inner_order} LIMIT %s OFFSET %s) q"
+        )
+        source_params = [*rate_params, *base_params, *params, *price_params, *country_params, page_size, (page - 1) * page_size]
+    else:
+        # Search: the (capped) candidates are few; they are ordered here with their rank.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pl.product_id, {gross} AS g, pl.offer_count {base_from} WHERE {filtered}",
+                [*rate_params, *base_params, *params, *price_params, *country_params],
+            )
+            candidates = cursor.fetchall()
+        key = {
+            "relevance": lambda r: (rank_of[r[0]], -r[0]),
+            "price_asc": lambda r: (r[1], r[0]),
+            "price_desc": lambda r: (-r[1], r[0]),
+            "newest": lambda r: -r[0],
+        }[sort]
+        start = (page - 1) * page_size
+        chosen = [(pid, int(g), offers, rank_of[pid]) for pid, g, offers in sorted(candidates, key=key)[start : start + page_size]]
+        if not chosen:
+            return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets)
+        source, source_params = f"({_values_sql(chosen, ('product_id', 'g', 'offer_count', 'rk'))}) q", []
     page_sql = (
         f"SELECT q.product_id, p.brand, q.g, q.offer_count, "
         f"COALESCE((SELECT t.title FROM {pt} t WHERE t.product_id = q.product_id AND t.language = %s), "
         f"(SELECT t.title FROM {pt} t WHERE t.product_id = q.product_id AND t.language = 'en'), "
         f"(SELECT t.title FROM {pt} t WHERE t.product_id = q.product_id ORDER BY t.language LIMIT 1), '') AS title, "
         f"(SELECT i.image FROM {pi} i WHERE i.product_id = q.product_id ORDER BY i.position, i.id LIMIT 1) AS image "
-        f"FROM (SELECT pl.product_id, {gross} AS g, pl.offer_count, {'m.rank' if match is not None else '0'} AS rk "
-        f"{base_from} WHERE {' AND '.join([*where, *price_where, *country_where])} "
-        f"ORDER BY {inner_order} LIMIT %s OFFSET %s) q "
-        f"JOIN catalog_product p ON p.id = q.product_id ORDER BY {outer_order}"
+        f"FROM {source} JOIN catalog_product p ON p.id = q.product_id ORDER BY {outer_order}"
     )
-    page_params = [
-        language, *rate_params, *base_params, *params, *price_params, *country_params,
-        page_size, (page - 1) * page_size,
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(page_sql, page_params)
+        cursor.execute(page_sql, [language, *source_params])
         rows = cursor.fetchall()
 
     nearest: dict[int, float] = {}
@@ -421,6 +448,14 @@ def category_facets_compute(*, market: Market, category: Category, today: date |
         market.currency, gross, list(rates.keys()), [], [], (), f"FROM {ProductListing._meta.db_table} pl", [], where, params
     )
     return rates_key(rates), tree.versions_key(ids), _facets_to_data(facets)
+
+
+def _values_sql(rows: list[tuple], names: tuple[str, ...]) -> str:
+    """Rows of int/float literals (built here, never user input) as an SQL row source."""
+    values = ", ".join("(" + ", ".join(repr(v) for v in row) + ")" for row in rows)
+    if connection.vendor == "postgresql":
+        return f"SELECT * FROM (VALUES {values}) AS v({', '.join(names)})"
+    return "SELECT " + ", ".join(f"column{i + 1} AS {n}" for i, n in enumerate(names)) + f" FROM (VALUES {values})"
 
 
 def _empty(page: int, page_size: int, currency: str) -> ListingPage:

@@ -8,6 +8,10 @@ from typing import Protocol
 from comptoir.catalog.models import CATALOG_LANGUAGES, Category, Product, ProductText
 
 LANGUAGE_CONFIGS = {"fr": "french", "es": "spanish", "en": "english"}
+# A search keeps the best-ranked matches of each searched language only: broad words ("black")
+# match tens of thousands of products, and joining, counting and sorting all of them per request
+# costs far more than anyone pages through.
+MAX_MATCHES_PER_LANGUAGE = 1000
 
 
 def search_languages(language: str) -> list[str]:

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from comptoir.catalog.models import CATALOG_LANGUAGES
 from comptoir.catalog.text import plain_query
 
-from .base import LANGUAGE_CONFIGS, search_languages
+from .base import LANGUAGE_CONFIGS, MAX_MATCHES_PER_LANGUAGE, search_languages
 
 TABLE = "catalog_search_pg"  # created by migration catalog 0003
 
@@ -43,9 +43,9 @@ class PostgresBackend:
         for lang in search_languages(language):
             cfg = LANGUAGE_CONFIGS[lang]
             parts.append(
-                f"SELECT s.product_id, -ts_rank(s.document, q.q) AS rank FROM {TABLE} s, "
+                f"(SELECT s.product_id, -ts_rank(s.document, q.q) AS rank FROM {TABLE} s, "
                 f"plainto_tsquery('{cfg}'::regconfig, unaccent(%s)) AS q(q) "
-                f"WHERE s.language = '{lang}' AND s.document @@ q.q"
+                f"WHERE s.language = '{lang}' AND s.document @@ q.q ORDER BY 2, 1 LIMIT {MAX_MATCHES_PER_LANGUAGE})"
             )
             params.append(words)
         union = " UNION ALL ".join(parts)

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from comptoir.catalog.models import CATALOG_LANGUAGES
 from comptoir.catalog.text import analyse, query_tokens
 
-from .base import iter_documents, search_languages
+from .base import MAX_MATCHES_PER_LANGUAGE, iter_documents, search_languages
 
 
 def table(language: str) -> str:
@@ -36,8 +36,8 @@ class SqliteBackend:
             t = table(lang)
             parts.append(
                 f"SELECT * FROM (SELECT rowid AS product_id, bm25({t}, {self.TITLE_WEIGHT}, {self.BODY_WEIGHT}) AS rank "
-                f"FROM {t} WHERE {t} MATCH %s LIMIT 10000000)"  # LIMIT: keeps bm25() out of the
-            )  # outer GROUP BY (SQLite would otherwise flatten the subquery and refuse bm25 there)
+                f"FROM {t} WHERE {t} MATCH %s ORDER BY rank LIMIT {MAX_MATCHES_PER_LANGUAGE})"  # LIMIT also keeps
+            )  # bm25() out of the outer GROUP BY (SQLite would otherwise flatten the subquery and refuse it)
             params.append(fts_expression(tokens))
         if not parts:
             return None
