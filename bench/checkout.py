@@ -59,7 +59,8 @@ def _setup_django(database_url: str) -> None:
 
 def _count_queries(seed: dict) -> dict:
     """Queries of one placement (after a warm-up one): in all, and those issued while the stock
-    rows are locked (from the SELECT … FOR UPDATE to the end of the transaction; PostgreSQL)."""
+    rows are locked (from the SELECT … FOR UPDATE to the last write of the transaction, the
+    task row or the order's payment status; COMMIT not counted; PostgreSQL only)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -77,7 +78,10 @@ def _count_queries(seed: dict) -> dict:
     locked = None
     if connection.vendor == "postgresql":
         first = next((i for i, q in enumerate(sqls) if "FOR UPDATE" in q and "inventory_stocklevel" in q), None)
-        last = max((i for i, q in enumerate(sqls) if q.startswith('UPDATE "orders_order"')), default=None)
+        last = max(
+            (i for i, q in enumerate(sqls) if q.startswith(('UPDATE "orders_order"', 'INSERT INTO "django_tasks_database_dbtaskresult"'))),
+            default=None,
+        )
         locked = last - first + 1 if first is not None and last is not None else None
     return {"queries_per_placement": len(sqls), "queries_under_stock_lock": locked}
 

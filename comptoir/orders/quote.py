@@ -10,9 +10,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from comptoir.catalog.models import ProductText
 from comptoir.common.geo import haversine_km
 from comptoir.inventory.models import Offer, StockLevel
 from comptoir.markets.models import City, Market, TaxClass
@@ -114,6 +116,37 @@ def _title(offer: Offer, language: str) -> str:
     return texts.get(language[:2]) or texts.get("en") or next(iter(texts.values()), offer.product.gtin)
 
 
+def _title_in(language: str) -> Subquery:
+    texts = ProductText.objects.filter(product_id=OuterRef("offer__product_id"))
+    return Subquery((texts.filter(language=language) if language else texts.order_by("pk")).values("title")[:1])
+
+
+def _offers_with_levels(
+    offer_ids: list[int], language: str
+) -> tuple[dict[int, Offer], dict[int, list[StockLevel]], dict[int, str]]:
+    """The offers (seller, product, category), their stock levels (location; pk order) and their
+    titles in `language` (else English, else any, else the GTIN), in one query; offers without
+    any stock level (rare) in a second one."""
+    rows = (
+        StockLevel.objects.filter(offer_id__in=offer_ids)
+        .select_related("location", "offer__seller", "offer__product__category")
+        .annotate(quote_title=Coalesce(_title_in(language[:2]), _title_in("en"), _title_in(""), F("offer__product__gtin")))
+        .order_by("pk")
+    )
+    offers: dict[int, Offer] = {}
+    levels: dict[int, list[StockLevel]] = {}
+    titles: dict[int, str] = {}
+    for lv in rows:
+        offers.setdefault(lv.offer_id, lv.offer)
+        levels.setdefault(lv.offer_id, []).append(lv)
+        titles[lv.offer_id] = lv.quote_title
+    missing = [pk for pk in offer_ids if pk not in offers]
+    if missing:
+        for o in Offer.objects.filter(pk__in=missing).select_related("seller", "product__category").prefetch_related("product__texts"):
+            offers[o.pk], titles[o.pk] = o, _title(o, language)
+    return offers, levels, titles
+
+
 def quote_build(
     *,
     lines: Sequence[LineRequest],
@@ -127,15 +160,7 @@ def quote_build(
     on = on or dt.date.today()
     delivery_choices = delivery_choices or {}
     lines = normalise_lines(lines)
-    offers = {
-        o.pk: o
-        for o in Offer.objects.filter(pk__in=[line.offer_id for line in lines])
-        .select_related("seller", "product__category")
-        .prefetch_related("product__texts")
-    }
-    levels: dict[int, list[StockLevel]] = {}
-    for lv in StockLevel.objects.filter(offer_id__in=list(offers)).select_related("location").order_by("pk"):
-        levels.setdefault(lv.offer_id, []).append(lv)
+    offers, levels, titles = _offers_with_levels([line.offer_id for line in lines], language)
 
     notices: list[Notice] = []
     planned: dict[tuple[int, int], list[tuple[Offer, int, int]]] = {}
@@ -157,7 +182,7 @@ def quote_build(
             notices.append(
                 Notice(
                     "out_of_stock",
-                    _("Only %(n)d left of “%(title)s”.") % {"n": available, "title": _title(o, language)},
+                    _("Only %(n)d left of “%(title)s”.") % {"n": available, "title": titles[o.pk]},
                     o.pk,
                 )
             )
@@ -188,7 +213,7 @@ def quote_build(
                 ship_from_country=loc.country, consignment_value_minor=consignment, on=on, rates=rates,
             )
             price = pricing.price_line(unit_net=o.net_price, quantity=q, rate_bp=rate)
-            qlines.append(QuoteLine(o.pk, o.product_id, _title(o, language), q, available, price, party))
+            qlines.append(QuoteLine(o.pk, o.product_id, titles[o.pk], q, available, price, party))
             goods.append(price)
         options = delivery_options(
             ship_from=(loc.latitude, loc.longitude, loc.country),
