@@ -31,21 +31,23 @@ def cache_seconds() -> int:
 
 
 class CategoryTree:
-    """The category tree (id -> children) and each category's listing version, read in one
-    query; ``load()`` is that query."""
+    """The category tree (id -> children, slug -> id) and each category's listing version,
+    read in one query; ``load()`` is that query."""
 
-    def __init__(self, rows: Iterable[tuple[int, int | None, int]]):
+    def __init__(self, rows: Iterable[tuple[int, int | None, int, str]]):
         self.children: dict[int | None, list[int]] = defaultdict(list)
         self.versions: dict[int, int] = {}
-        for cid, parent, value in rows:
+        self.id_by_slug: dict[str, int] = {}
+        for cid, parent, value, slug in rows:
             self.children[parent].append(cid)
             self.versions[cid] = value
+            self.id_by_slug[slug] = cid
 
     @classmethod
     def load(cls) -> CategoryTree:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT c.id, c.parent_id, COALESCE(v.value, 0) FROM {Category._meta.db_table} c "
+                f"SELECT c.id, c.parent_id, COALESCE(v.value, 0), c.slug FROM {Category._meta.db_table} c "
                 f"LEFT JOIN {ListingVersion._meta.db_table} v ON v.category_id = c.id"
             )
             return cls(cursor.fetchall())

@@ -133,23 +133,27 @@ def _market_for_code(code: str):
 
 @require_GET
 def category(request, slug):
-    language = _language()
-    index = reads.CategoryIndex(language)
-    node = index.by_slug.get(slug)
-    if node is None:
-        raise Http404(_("There is no category “%(slug)s”.") % {"slug": slug})
-    return _listing(request, category=node, query=None, template="web/storefront/category.html", extra={
-        "category": node,
-        "category_name": node.name(language),
-        "breadcrumbs": index.ancestors(node),
-        "subcategories": index.children(node),
-    })
+    def heading():
+        language = _language()
+        index = reads.CategoryIndex(language)
+        node = index.by_slug.get(slug)
+        if node is None:
+            raise Http404(_("There is no category “%(slug)s”.") % {"slug": slug})
+        return node, {
+            "category": node,
+            "category_name": node.name(language),
+            "breadcrumbs": index.ancestors(node),
+            "subcategories": index.children(node),
+        }
+
+    return _listing(request, category_slug=slug, heading=heading, query=None, template="web/storefront/category.html")
 
 
 @require_GET
 def search(request):
     query = " ".join((request.GET.get("q") or "").split())[:MAX_QUERY_CHARS]
-    return _listing(request, category=None, query=query or None, template="web/storefront/search.html", extra={})
+    return _listing(request, category_slug=None, heading=lambda: (None, {}), query=query or None,
+                    template="web/storefront/search.html")
 
 
 # Whole listing pages are cached for anonymous visitors without pending messages, keyed by the
@@ -159,7 +163,9 @@ def search(request):
 CSRF_PLACEHOLDER = "csrf-placeholder-7d1c0b5e"
 
 
-def _page_cache_key(request, category) -> str | None:
+def _page_cache_key(request, category_slug) -> str | None:
+    """None when the page must not come from the cache (signed-in user, messages to show,
+    unknown category: its 404 is rendered normally)."""
     from django.contrib import messages
 
     from comptoir.catalog import listing_cache
@@ -170,7 +176,13 @@ def _page_cache_key(request, category) -> str | None:
     if len(messages.get_messages(request)):
         return None
     tree = listing_cache.CategoryTree.load()
-    versions = tree.versions_key(tree.descendants(category.pk) if category is not None else None)
+    if category_slug is not None:
+        category_id = tree.id_by_slug.get(category_slug)
+        if category_id is None:
+            return None
+        versions = tree.versions_key(tree.descendants(category_id))
+    else:
+        versions = tree.versions_key()
     city = _buyer_city(request)
     return listing_cache.cache_key(
         "page-html", versions, _language(), request.market.code, city.pk if city else None,
@@ -182,14 +194,15 @@ def _with_csrf(request, content: bytes) -> bytes:
     return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
 
 
-def _listing(request, *, category, query, template, extra):
+def _listing(request, *, category_slug, heading, query, template):
     market = _market_or_404(request)
-    key = _page_cache_key(request, category)
+    key = _page_cache_key(request, category_slug)
     if key is not None:
         hit = cache.get(key)
         if hit is not None:
             status, content = hit
             return HttpResponse(_with_csrf(request, content), status=status, content_type="text/html; charset=utf-8")
+    category, extra = heading()
     response = _render_listing(request, market, category=category, query=query, template=template, extra=extra,
                                csrf_placeholder=key is not None)
     if key is not None:
