@@ -10,8 +10,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import ProductText
@@ -111,39 +109,35 @@ def destination_point(*, country: str, postcode: str = "", city: str = "") -> tu
     return (found.latitude, found.longitude) if found else None
 
 
-def _title(offer: Offer, language: str) -> str:
-    texts = {t.language: t.title for t in offer.product.texts.all()}
-    return texts.get(language[:2]) or texts.get("en") or next(iter(texts.values()), offer.product.gtin)
-
-
-def _title_in(language: str) -> Subquery:
-    texts = ProductText.objects.filter(product_id=OuterRef("offer__product_id"))
-    return Subquery((texts.filter(language=language) if language else texts.order_by("pk")).values("title")[:1])
-
-
 def _offers_with_levels(
     offer_ids: list[int], language: str
 ) -> tuple[dict[int, Offer], dict[int, list[StockLevel]], dict[int, str]]:
-    """The offers (seller, product, category), their stock levels (location; pk order) and their
-    titles in `language` (else English, else any, else the GTIN), in one query; offers without
-    any stock level (rare) in a second one."""
+    """The offers (seller, product, category) with their stock levels (location; pk order) in one
+    query, their titles in `language` (else English, else any, else the GTIN) in a second one;
+    offers without any stock level (rare) in a third. (Measured: cheaper in CPU than one query
+    with title subqueries, whose compilation costs more than a round trip.)"""
     rows = (
         StockLevel.objects.filter(offer_id__in=offer_ids)
         .select_related("location", "offer__seller", "offer__product__category")
-        .annotate(quote_title=Coalesce(_title_in(language[:2]), _title_in("en"), _title_in(""), F("offer__product__gtin")))
         .order_by("pk")
     )
     offers: dict[int, Offer] = {}
     levels: dict[int, list[StockLevel]] = {}
-    titles: dict[int, str] = {}
     for lv in rows:
         offers.setdefault(lv.offer_id, lv.offer)
         levels.setdefault(lv.offer_id, []).append(lv)
-        titles[lv.offer_id] = lv.quote_title
     missing = [pk for pk in offer_ids if pk not in offers]
     if missing:
-        for o in Offer.objects.filter(pk__in=missing).select_related("seller", "product__category").prefetch_related("product__texts"):
-            offers[o.pk], titles[o.pk] = o, _title(o, language)
+        offers.update((o.pk, o) for o in Offer.objects.filter(pk__in=missing).select_related("seller", "product__category"))
+    texts: dict[int, dict[str, str]] = {}
+    for product_id, lang, title in (
+        ProductText.objects.filter(product_id__in={o.product_id for o in offers.values()}).order_by("pk").values_list("product_id", "language", "title")
+    ):
+        texts.setdefault(product_id, {})[lang] = title
+    titles = {}
+    for pk, o in offers.items():
+        t = texts.get(o.product_id, {})
+        titles[pk] = t.get(language[:2]) or t.get("en") or next(iter(t.values()), o.product.gtin)
     return offers, levels, titles
 
 
