@@ -39,6 +39,8 @@ _BLOCK = 2_000_000
 # Above this many matrix cells, a time-limited p-median gets a Lagrangian bound instead of the LP.
 _LAGRANGIAN_ABOVE = 3_000_000
 _STALL = 10
+# From this many free sites on, the LP is solved before the first swap search.
+_LP_FIRST_P = 20
 _RFAC = 1.0
 
 
@@ -439,7 +441,7 @@ def _pm_lagrangian(C, w, p, fixed, ub, incumbent, deadline, iters=5000):
     return best
 
 
-def _pm_exact(C, w, p, fixed, incumbent, deadline, integral):
+def _pm_exact(C, w, p, fixed, incumbent, deadline, integral, polished=True):
     """Return (best_sites, best_value, lower_bound) using HiGHS.
 
     Every LP solved is a relaxation of the restricted problem; after each LP, sites whose
@@ -461,8 +463,10 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral):
         )
 
     def try_sites(sites):
+        try_value(_pm_local_search(C, w, sites, len(fixed), deadline))
+
+    def try_value(sites):
         nonlocal best, ub
-        sites = _pm_local_search(C, w, sites, len(fixed), deadline)
         val = _pm_value(C, w, sites)
         if val < ub - 1e-12 * max(1.0, abs(ub)):
             best, ub = list(sites), val
@@ -512,7 +516,12 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral):
         y = res.x[: len(active)]
         if done():
             return best, ub, lbound
-        try_sites(restricted_sites(y, p))
+        binding = model.covered_within_cap(y, K) < 1 - 1e-7
+        if polished or not binding.any():
+            try_sites(restricted_sites(y, p))
+            polished = True
+        else:  # the LP still leans on its truncation: its rounding is rough, no swap search yet
+            try_value(restricted_sites(y, p))
         if done():
             return best, ub, lbound
         # reduced-cost fixing (valid for every solution strictly better than ub)
@@ -521,7 +530,6 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral):
         rc_hi = res.upper.marginals[: len(active)]
         drop = (y < 1e-9) & (lp_lb + rc_lo > thresh) & (y_lb < 1)
         force = (y > 1 - 1e-9) & (lp_lb - rc_hi > thresh) & (y_lb < 1)
-        binding = model.covered_within_cap(y, K) < 1 - 1e-7
         if drop.any() or force.any():
             cap = min(cap, ub)
             forced[active[force]] = True
@@ -536,7 +544,9 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral):
         if not binding.any():
             break
         K = np.where(binding, np.minimum(2 * K + 1, model.nlev), K)
-    if model is None or _left(deadline) <= 0:
+    if not polished:  # no swap search has run yet
+        try_sites(best)
+    if model is None or _left(deadline) <= 0 or done():
         return best, ub, lbound
 
     # MILP rounds on the restricted model; each round extends the truncation where the
@@ -643,12 +653,18 @@ def p_median(cost, weights, p, *, fixed=(), time_limit=None) -> Solution:
         sites = [int(np.argmin(w @ C))]
     else:
         sites = _pm_greedy(C, w, fixed, p)
-        sites = _pm_local_search(C, w, sites, len(fixed), deadline)
+        # large p: the LP relaxation is (nearly) integral and its rounding is a far better
+        # start for the swap search than greedy, which would need ~p passes; polish later
+        lp_first = p - len(fixed) >= _LP_FIRST_P and C.size <= _LAGRANGIAN_ABOVE
+        if not lp_first:
+            sites = _pm_local_search(C, w, sites, len(fixed), deadline)
     if p == len(fixed) or p == 1 or p == m:
         value = _pm_value(C, w, sites)
         bound = value  # enumerated exactly
     else:
-        sites, value, bound = _pm_exact(C, w, p, fixed, sites, deadline, integral)
+        sites, value, bound = _pm_exact(
+            C, w, p, fixed, sites, deadline, integral, polished=not lp_first
+        )
     value = _pm_value(C0, w0, sites)
     gains = _pm_gains(C0, w0, sites, fixed)
     return _finish(sites, value, min(bound, value), +1, integral, gains, t0)
