@@ -558,12 +558,18 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral, polished=True):
         y_lb = forced[active].astype(np.float64)
         c, const, A, lb, E, lo, hi, K = model.build(K, p, y_lb, np.ones(len(active)))
         ma = len(active)
+        # integral data: the model's objective is integral, so an absolute gap below 1 is a
+        # proof; HiGHS (through scipy) takes only a relative gap, scaled by its primal value,
+        # which is at most ub - const
+        rel_gap = 1e-9
+        if integral and ub - const > 1:
+            rel_gap = max(rel_gap, 0.999 / (ub - const))
         res = milp(
             c,
             integrality=np.r_[np.ones(ma), np.zeros(len(c) - ma)],
             bounds=Bounds(lo, hi),
             constraints=[LinearConstraint(A, lb, np.inf), LinearConstraint(E, p, p)],
-            options={"time_limit": max(left, 0.01), "mip_rel_gap": 1e-9, "disp": False},
+            options={"time_limit": max(left, 0.01), "mip_rel_gap": rel_gap, "disp": False},
         )
         dual = getattr(res, "mip_dual_bound", None)
         if dual is not None and np.isfinite(dual):
@@ -581,7 +587,10 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral, polished=True):
         trunc = res.fun + const
         if val <= trunc + _PROOF_RTOL * max(1.0, abs(val)):
             # the truncated optimum is attained: it is the optimum of the restricted problem
-            lbound = max(lbound, min(cap, trunc))
+            # (with the widened gap, only up to the dual bound already recorded: rounded up
+            # on integral data, it meets val when the absolute gap is below 1)
+            if rel_gap == 1e-9:
+                lbound = max(lbound, min(cap, trunc))
             break
         d = C[:, sites].min(axis=1)
         K = np.maximum(K, np.minimum(model.level_of(d) + 1, model.nlev))
