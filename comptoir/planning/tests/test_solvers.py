@@ -403,3 +403,22 @@ def test_lagrangian_bound_is_tight_on_a_geometric_instance():
     bound = solvers._pm_lagrangian(C, w, 5, [], exact.objective, list(exact.sites), math.inf)
     assert bound <= exact.objective * (1 + 1e-9)
     assert bound >= 0.97 * exact.objective
+
+
+def test_large_p_lp_first_path_is_no_worse_than_greedy_plus_swap():
+    # 25 free sites >= _LP_FIRST_P: the LP runs before any swap search
+    rng = np.random.default_rng(11)
+    pts_d = rng.random((300, 2)) * 100
+    pts_s = rng.random((120, 2)) * 100
+    C = np.rint(np.sqrt(((pts_d[:, None, :] - pts_s[None, :, :]) ** 2).sum(-1)))
+    w = rng.integers(1, 20, 300).astype(float)
+    p = 27
+    fixed = [5, 9]
+    assert p - len(fixed) >= solvers._LP_FIRST_P
+    greedy = solvers._pm_greedy(C, w, fixed, p)
+    swapped = solvers._pm_local_search(C, w, greedy, len(fixed), math.inf)
+    sol = p_median(C, w, p, fixed=fixed)
+    _check_shape(sol, p, fixed, 120)
+    assert sol.objective <= _pm_value(C, w, swapped)
+    assert sol.objective == _pm_value(C, w, sol.sites)
+    assert sol.proven_optimal and sol.bound == sol.objective
