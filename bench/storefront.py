@@ -38,6 +38,8 @@ def prepare(env: dict, scale: str) -> None:
     run([str(BIN / "comptoir"), "migrate", "--noinput", "-v0"], env)
     run([str(BIN / "comptoir"), "collectstatic", "--noinput", "-v0"], env)
     run([str(BIN / "comptoir"), "seed_demo", "--scale", scale, "-v0"], env)  # no-op when present
+    if env.get("REDIS_URL"):  # a shared cache must start empty, or the pages are warm from the last run
+        run([str(BIN / "comptoir"), "shell", "-c", "from django.core.cache import cache; cache.clear()"], env)
     run([str(BIN / "comptoir"), "dbshell", "--", "-c", "ANALYZE"] if env["DATABASE_URL"].startswith("postgres")
         else [str(BIN / "comptoir"), "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)
 
@@ -114,6 +116,7 @@ def wrk_rps(port: int, urls: list[str], seconds: int, connections: int) -> float
     paths = ", ".join(json.dumps(u) for u in urls)
     script.write_text(
         f"local paths = {{{paths}}}\nlocal i = 0\n"
+        "wrk.headers['Accept-Language'] = 'fr'\n"  # the same buyer as the timed requests (measure())
         "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
     )
     out = subprocess.run(
@@ -149,6 +152,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each load run")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--redis-url", default="",
+                        help="Django cache in Redis (shared by the workers), e.g. redis://127.0.0.1:6379/9; "
+                             "that Redis database is FLUSHED first. Default: per-process locmem cache")
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -157,6 +163,9 @@ def main() -> None:
         "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0", "CONN_MAX_AGE": "600", "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
     })
+    env.pop("REDIS_URL", None)
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
     args.port = args.port or free_port()
     prepare(env, args.scale)
     urls, counts = sample_urls(env, args.requests)
@@ -178,7 +187,8 @@ def main() -> None:
     ratio = category_rps / hello_rps if hello_rps else 0.0
     vendor = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
     result = {
-        "database": vendor, "scale": args.scale, **counts, "pages": pages,
+        "database": vendor, "cache": "redis" if args.redis_url else "locmem (per worker)", "scale": args.scale,
+        **counts, "pages": pages,
         "rps": {"category": round(category_rps, 1), "hello": round(hello_rps, 1), "ratio": round(ratio, 3), "load_tool": loader,
                 "connections": args.connections, "seconds": args.seconds},
         "targets": TARGETS,

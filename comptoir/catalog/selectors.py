@@ -16,6 +16,7 @@ gross price, offer count, nearest distance) are over all its listed offers.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -293,6 +294,22 @@ def _product_listing(
         )
         if snap is not None:
             facets = _facets_from_data(snap)
+    search_rows = None
+    if match is not None:
+        # Search: the matched products are few (capped); one query reads them for both the
+        # facets and the page.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pl.product_id, {gross} AS g, pl.offer_count, pl.seller_countries {base_from} WHERE {' AND '.join(where)}",
+                [*rate_params, *base_params, *params],
+            )
+            search_rows = [(pid, int(g), offers, combo) for pid, g, offers, combo in cursor.fetchall()]
+        if facets is None:
+            edges = _bucket_edges(currency)
+            facets = _facets_from_groups(
+                ((bisect.bisect_right(edges, g), _in_price_range(g, filters), combo, 1) for _pid, g, _o, combo in search_rows),
+                edges, countries,
+            )
     if facets is None:
         facets = _aggregate_facets(
             currency, gross, rate_params, price_where, price_params, countries, base_from, base_params, where, params
@@ -324,12 +341,10 @@ def _product_listing(
         source_params = [*rate_params, *base_params, *params, *price_params, *country_params, page_size, (page - 1) * page_size]
     else:
         # Search: the (capped) candidates are few; they are ordered here with their rank.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT pl.product_id, {gross} AS g, pl.offer_count {base_from} WHERE {filtered}",
-                [*rate_params, *base_params, *params, *price_params, *country_params],
-            )
-            candidates = cursor.fetchall()
+        candidates = [
+            (pid, g, offers) for pid, g, offers, combo in search_rows
+            if _in_price_range(g, filters) and (not countries or set(combo.split(",")).intersection(countries))
+        ]
         key = {
             "relevance": lambda r: (rank_of[r[0]], -r[0]),
             "price_asc": lambda r: (r[1], r[0]),
@@ -373,8 +388,7 @@ def _aggregate_facets(
     currency, gross, rate_params, price_where, price_params, countries, base_from, base_params, where, params
 ) -> Facets:
     """Total and both facets in one grouped query (each facet ignores its own filter)."""
-    digits = minor_digits(currency)
-    edges = [e * 10**digits for e in PRICE_BUCKET_EDGES_MAJOR]
+    edges = _bucket_edges(currency)
     bucket_sql = "CASE " + " ".join(f"WHEN s.g < {e} THEN {i}" for i, e in enumerate(edges)) + f" ELSE {len(edges)} END"
     in_range = " AND ".join(["1=1", *price_where])
     agg_sql = (
@@ -386,6 +400,21 @@ def _aggregate_facets(
     with connection.cursor() as cursor:
         cursor.execute(agg_sql, agg_params)
         groups = cursor.fetchall()
+    return _facets_from_groups(groups, edges, countries)
+
+
+def _bucket_edges(currency: str) -> list[int]:
+    return [e * 10 ** minor_digits(currency) for e in PRICE_BUCKET_EDGES_MAJOR]
+
+
+def _in_price_range(gross: int, filters: ListingFilters) -> bool:
+    return (filters.min_price is None or gross >= filters.min_price) and (
+        filters.max_price is None or gross <= filters.max_price
+    )
+
+
+def _facets_from_groups(groups, edges: list[int], countries: tuple[str, ...]) -> Facets:
+    """groups: (price bucket, in the price filter 0/1, seller countries "DE,FR", count)."""
     total = 0
     bucket_counts = [0] * (len(edges) + 1)
     country_counts: dict[str, int] = defaultdict(int)

@@ -12,6 +12,7 @@ from comptoir.catalog.text import plain_query
 from .base import LANGUAGE_CONFIGS, MAX_MATCHES_PER_LANGUAGE, search_languages
 
 TABLE = "catalog_search_pg"  # created by migration catalog 0003
+CANDIDATES = 3 * MAX_MATCHES_PER_LANGUAGE
 
 
 _CONFIG_CASE = "CASE t.language " + " ".join(
@@ -42,10 +43,15 @@ class PostgresBackend:
         parts, params = [], []
         for lang in search_languages(language):
             cfg = LANGUAGE_CONFIGS[lang]
+            # The GIN index yields the matches; ranking all of a broad word's (10k+) documents
+            # means visiting every heap row, so at most CANDIDATES are read (LIMIT without ORDER
+            # BY stops the scan), ranked, and the best MAX_MATCHES_PER_LANGUAGE kept.
             parts.append(
-                f"(SELECT s.product_id, -ts_rank(s.document, q.q) AS rank FROM {TABLE} s, "
+                f"(SELECT c.product_id, -ts_rank(c.document, c.q) AS rank FROM ("
+                f"SELECT s.product_id, s.document, q.q FROM {TABLE} s, "
                 f"plainto_tsquery('{cfg}'::regconfig, unaccent(%s)) AS q(q) "
-                f"WHERE s.language = '{lang}' AND s.document @@ q.q ORDER BY 2, 1 LIMIT {MAX_MATCHES_PER_LANGUAGE})"
+                f"WHERE s.language = '{lang}' AND s.document @@ q.q LIMIT {CANDIDATES}) c "
+                f"ORDER BY 2, 1 LIMIT {MAX_MATCHES_PER_LANGUAGE})"
             )
             params.append(words)
         union = " UNION ALL ".join(parts)

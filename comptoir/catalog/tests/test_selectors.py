@@ -100,6 +100,19 @@ def test_facets_have_exact_counts(world):
     assert page.country_facets == (CountryFacet("FR", 3), CountryFacet("CN", 1), CountryFacet("ES", 1))
 
 
+def test_search_facets_equal_the_category_facets_of_the_same_products(world):
+    # "kitchen" matches exactly the kitchen category's products (through its label)
+    for filters in (ListingFilters(), ListingFilters(min_price=1100), ListingFilters(seller_countries=("CN",))):
+        by_search = listing(world, language="en", query="kitchen", filters=filters)
+        by_category = listing(world, language="en", category=world["kitchen"], filters=filters)
+        assert (by_search.total, by_search.price_facets, by_search.country_facets) == (
+            by_category.total, by_category.price_facets, by_category.country_facets)
+    priced = listing(world, language="en", query="kitchen", filters=ListingFilters(min_price=1100))
+    assert (ids(priced), priced.total) == ([world["toaster"].pk], 1)
+    assert priced.price_facets == (PriceFacet(1000, 2000, 1), PriceFacet(2000, 5000, 1))
+    assert priced.country_facets == (CountryFacet("CN", 1),)
+
+
 def test_category_includes_descendants(world):
     assert set(ids(listing(world, category=world["kitchen"]))) == {world["kettle"].pk, world["toaster"].pk}
     home = listing(world, category=world["home"])
