@@ -42,6 +42,7 @@ _STALL = 10
 # From this many free sites on, the LP is solved before the first swap search.
 _LP_FIRST_P = 20
 _RFAC = 1.0
+_U0 = 0.5
 
 
 class PlanningInputError(ValueError):
@@ -390,7 +391,7 @@ def _pm_lagrangian(C, w, p, fixed, ub, incumbent, deadline, iters=5000):
     n, m = C.shape
     sub = C[:, list(incumbent)]
     _, d1, d2 = _two_closest(sub)
-    R = d2 * _RFAC
+    R = d1 + _RFAC * (d2 - d1)
     rows, cols = [], []
     for a, b in _blocks(n, m):
         ii, jj = np.nonzero(C[a:b] < R[a:b, None])
@@ -398,22 +399,27 @@ def _pm_lagrangian(C, w, p, fixed, ub, incumbent, deadline, iters=5000):
         cols.append(jj.astype(np.int32))
     ri = np.concatenate(rows)
     cj = np.concatenate(cols)
-    cc = C[ri, cj]
-    wr = w[ri]
+    cc = C[ri, cj].astype(np.float32)
+    wr = w[ri].astype(np.float32)
     counts = np.bincount(ri, minlength=n)
     del rows, cols, ri
     forced = np.zeros(m, dtype=bool)
     forced[list(fixed)] = True
     n_fixed = int(forced.sum())
     q = p - n_fixed
-    u = d1 + 0.5 * (d2 - d1)
+    u = d1 + _U0 * (d2 - d1)
     best = -math.inf
     tfac, stall = 1.0, 0
     slack = 1e-9 * max(1.0, abs(ub))  # float64 summation error, generously
     for _ in range(iters):
         if _left(deadline) <= 0:
             break
-        diff = cc - np.repeat(u, counts)
+        # u is kept exactly representable in float32, rounded down (so u <= R still holds)
+        u32 = u.astype(np.float32)
+        up = u32.astype(np.float64) > u
+        u32[up] = np.nextafter(u32[up], np.float32(-np.inf))
+        u = u32.astype(np.float64)
+        diff = cc - np.repeat(u32, counts)
         np.minimum(diff, 0.0, out=diff)
         diff *= wr
         rho = np.bincount(cj, weights=diff, minlength=m)
@@ -421,7 +427,10 @@ def _pm_lagrangian(C, w, p, fixed, ub, incumbent, deadline, iters=5000):
         chosen = np.argpartition(free_rho, q - 1)[:q] if q < m - n_fixed else np.flatnonzero(~forced)
         if n_fixed:
             chosen = np.concatenate([np.flatnonzero(forced), chosen])
-        val = float(w @ u) + float(rho[chosen].sum()) - slack
+        # float32 cells: a negative term w_i (c_ij - u_i) is off by at most ~4 ulp of
+        # w_i c_ij <= w_i u_i, and each row has at most p chosen cells: subtract that
+        wu = float(w @ u)
+        val = wu + float(rho[chosen].sum()) - slack - 5e-7 * p * wu
         if val > best + 1e-6 * abs(ub):
             stall = 0
         else:
