@@ -83,7 +83,45 @@ def _count_queries(seed: dict) -> dict:
             default=None,
         )
         locked = last - first + 1 if first is not None and last is not None else None
-    return {"queries_per_placement": len(sqls), "queries_under_stock_lock": locked}
+    return {"queries_per_placement": len(sqls), "queries_under_stock_lock": locked, **_cpu_per_placement(buyer, line)}
+
+
+def _backend_cpu_seconds(connection) -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend (same machine only)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _cpu_per_placement(buyer, line, n: int = 40) -> dict:
+    """CPU milliseconds per placement, one buyer, no contention: this process (Python, and the
+    SQLite engine) and the PostgreSQL backend serving it. cpus × 1000 / total is the throughput
+    ceiling of the machine whatever the concurrency; Little's law then gives the latency floor."""
+    from django.db import connection
+
+    from comptoir.orders.services import order_place
+    from comptoir.orders.tests.helpers import LYON, OK_CARD
+
+    server0, client0, wall0 = _backend_cpu_seconds(connection), time.process_time(), time.perf_counter()
+    for _ in range(n):
+        order_place(buyer=buyer, lines=line, address=LYON, card=OK_CARD, idempotency_key=uuid.uuid4().hex)
+    client = (time.process_time() - client0) / n * 1000
+    wall = (time.perf_counter() - wall0) / n * 1000
+    server1 = _backend_cpu_seconds(connection)
+    server = (server1 - server0) / n * 1000 if server0 is not None and server1 is not None else None
+    total = client + (server or 0.0)
+    return {
+        "cpu_ms_per_placement": {"client": round(client, 2), "db_server": None if server is None else round(server, 2),
+                                 "wall_ms_one_buyer": round(wall, 2)},
+        "throughput_ceiling_orders_per_s": round((os.cpu_count() or 1) * 1000 / total, 1) if total else None,
+    }
 
 
 def _recreate_postgres(url: str) -> None:
