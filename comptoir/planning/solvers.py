@@ -499,8 +499,12 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral, polished=True):
         order = np.argsort(-(y_local + 2.0 * forced[active]))
         return [int(active[t]) for t in order[:k]]
 
+    # without a swap search yet (large p), keep 40 % of a time limit for it
+    lp_deadline = deadline
+    if not polished and math.isfinite(deadline):
+        lp_deadline = time.perf_counter() + 0.6 * _left(deadline)
     lp_rounds = 0
-    while lp_rounds < 12 and _left(deadline) > 0:
+    while lp_rounds < 12 and _left(lp_deadline) > 0:
         if model is None:
             model = _RadiusModel(C[:, active], w)
             K = np.minimum(model.level_of(K_val) + 1, model.nlev)
@@ -515,7 +519,7 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral, polished=True):
             b_eq=[p],
             bounds=np.column_stack([lo, hi]),
             method="highs",
-            options={"time_limit": max(_left(deadline), 0.01)},
+            options={"time_limit": max(_left(lp_deadline), 0.01)},
         )
         lp_rounds += 1
         if res.status != 0:
