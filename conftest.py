@@ -62,5 +62,8 @@ def _clear_django_cache():
     database ids repeat between tests)."""
     from django.core.cache import cache
 
+    from comptoir.catalog.listing_cache import memo_clear
+
     cache.clear()
+    memo_clear()
     yield

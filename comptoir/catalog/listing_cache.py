@@ -8,12 +8,16 @@ them for a search), read together with the category tree in one query per listin
 the listing summary and of the search index give the categories they touch new random values
 in their own transaction (``versions_bump``), so after a refresh the next read misses the
 cache and sees the new data — whatever process served the old page, and whatever cache
-backend. What the TTL alone bounds: a VAT rate edited in the admin (rates are read on a miss).
+backend. The versions read is memoised per process for at most
+``COMPTOIR_LISTING_VERSIONS_MAX_AGE`` seconds (default 1 s; the writing process forgets its memo
+at once), which spares a warm page its only query. What the TTL alone bounds: a VAT rate edited
+in the admin (rates are read on a miss).
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -45,6 +49,21 @@ class CategoryTree:
 
     @classmethod
     def load(cls) -> CategoryTree:
+        """The tree with its versions: from this process's memo when younger than
+        ``settings.COMPTOIR_LISTING_VERSIONS_MAX_AGE`` seconds (default 1; 0 = always read),
+        else one query. A bump in this process drops the memo at once; a bump in another process
+        (another gunicorn worker, a management command) is seen within that age."""
+        max_age = float(getattr(settings, "COMPTOIR_LISTING_VERSIONS_MAX_AGE", 1.0))
+        now = time.monotonic()
+        memo = _memo.get("tree")
+        if memo is not None and max_age > 0 and now - memo[0] < max_age and memo[2] == connection.alias:
+            return memo[1]
+        tree = cls._query()
+        _memo["tree"] = (now, tree, connection.alias)
+        return tree
+
+    @classmethod
+    def _query(cls) -> CategoryTree:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT c.id, c.parent_id, COALESCE(v.value, 0), c.slug FROM {Category._meta.db_table} c "
@@ -71,6 +90,14 @@ class CategoryTree:
         return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
+_memo: dict[str, tuple] = {}
+
+
+def memo_clear() -> None:
+    """Forget this process's memo of the category versions (tests; done by versions_bump)."""
+    _memo.clear()
+
+
 def cache_key(kind: str, *parts) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
     return f"{KEY_PREFIX}:{kind}:{digest}"
@@ -82,6 +109,7 @@ def versions_bump(category_ids: Iterable[int]) -> None:
     ids = sorted({int(c) for c in category_ids if c is not None})
     if not ids:
         return
+    memo_clear()
     ListingVersion.objects.bulk_create(
         [ListingVersion(category_id=cid, value=secrets.randbits(62)) for cid in ids],
         update_conflicts=True, unique_fields=["category_id"], update_fields=["value"],

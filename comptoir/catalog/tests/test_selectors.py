@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.db.models import F
 
 from comptoir.catalog.errors import InvalidListingQuery
-from comptoir.catalog.models import ListingFacetSnapshot, OfferPoint, ProductListing, ProductText
+from comptoir.catalog.listing_cache import memo_clear
+from comptoir.catalog.models import ListingFacetSnapshot, ListingVersion, OfferPoint, ProductListing, ProductText
 from comptoir.catalog.services import search_index_product
 from comptoir.catalog.selectors import CountryFacet, ListingFilters, PriceFacet, product_listing
 from comptoir.common.geo import haversine_km
@@ -238,23 +239,38 @@ def test_query_count_is_constant_whatever_the_page_size(world, django_assert_num
     common = dict(category=world["kitchen"], buyer_city=world["lyon"], filters=ListingFilters(local_only_km=100))
     # cold cache: categories with their versions, VAT rates, aggregate, page rows, ship-from points
     cache.clear()
+    memo_clear()
     with django_assert_num_queries(5):
         small = listing(world, page_size=5, **common)
     cache.clear()
+    memo_clear()
     with django_assert_num_queries(5):
         large = listing(world, page_size=50, **common)
     assert (len(small.items), len(large.items), large.total) == (5, 50, 61)
 
 
-def test_warm_cache_listing_runs_one_query_and_shares_facets_across_pages(world, django_assert_num_queries):
+def test_warm_cache_listing_runs_no_query_and_shares_facets_across_pages(world, django_assert_num_queries):
     common = dict(category=world["home"], buyer_city=world["lyon"])
     cold = listing(world, page_size=2, **common)
-    with django_assert_num_queries(1):  # the category versions only
+    with django_assert_num_queries(0):  # versions memoised, page cached
         warm = listing(world, page_size=2, **common)
     assert warm == cold
     # another page of the same category: facets from the cache
-    with django_assert_num_queries(4):  # versions, VAT rates, page rows, ship-from points
+    with django_assert_num_queries(3):  # VAT rates, page rows, ship-from points
         listing(world, page_size=2, page=2, **common)
+
+
+def test_a_bump_by_another_process_is_seen_once_the_versions_memo_is_older_than_its_max_age(world, settings):
+    book = world["book"]
+    assert book.pk in ids(listing(world))
+    # what another process's listing_refresh does: new versions, without touching this process's memo
+    StockLevel.objects.filter(offer__product=book).update(held=F("on_hand"))
+    ProductListing.objects.filter(product=book).delete()
+    ListingVersion.objects.filter(category_id=book.category_id).update(value=F("value") + 1)
+    settings.COMPTOIR_LISTING_VERSIONS_MAX_AGE = 60
+    assert book.pk in ids(listing(world))  # memo younger than 60 s: the cached page
+    settings.COMPTOIR_LISTING_VERSIONS_MAX_AGE = 0  # (or after max-age seconds)
+    assert book.pk not in ids(listing(world))
 
 
 def test_a_listing_refresh_invalidates_cached_pages_at_once(world):
@@ -272,10 +288,12 @@ def test_a_listing_refresh_invalidates_cached_pages_at_once(world):
 def test_unfiltered_category_facets_come_from_the_snapshot_of_the_full_refresh(world, django_assert_num_queries):
     home = world["home"]
     assert ListingFacetSnapshot.objects.filter(category_id=home.pk, currency="EUR").count() == 1
+    memo_clear()
     with django_assert_num_queries(4):  # versions, VAT rates, snapshot, page rows
         from_snapshot = listing(world, category=home)
     ListingFacetSnapshot.objects.all().delete()
     cache.clear()
+    memo_clear()
     with django_assert_num_queries(5):  # versions, VAT rates, no snapshot, aggregate, page rows
         live = listing(world, category=home)
     assert from_snapshot == live
