@@ -64,6 +64,9 @@ def _clear_django_cache():
 
     from comptoir.catalog.listing_cache import memo_clear
 
+    from comptoir.web.middleware import buyer_memo_clear
+
     cache.clear()
     memo_clear()
+    buyer_memo_clear()
     yield

@@ -12,6 +12,8 @@ or deactivated market applies within that time (cities only change with ``load_c
 """
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
@@ -24,12 +26,30 @@ BUYER_CACHE_SECONDS = 60
 _MISSING = "-"  # cached "no such market / city"
 
 
+_memo: dict[str, tuple[float, object]] = {}
+
+
+def buyer_memo_clear() -> None:
+    """Forget the markets and cities this process remembers (tests)."""
+    _memo.clear()
+
+
 def _cached(key: str, load):
-    value = cache.get(key)
-    if value is None:
-        value = load()
-        cache.set(key, _MISSING if value is None else value, BUYER_CACHE_SECONDS)
-        return value
+    """Per-process memo (no unpickling, no cache round trip on a warm page), backed by Django's
+    cache so that other processes warm up cheaply; both expire after BUYER_CACHE_SECONDS."""
+    now = time.monotonic()
+    hit = _memo.get(key)
+    if hit is not None and now - hit[0] < BUYER_CACHE_SECONDS:
+        value = hit[1]
+    else:
+        value = cache.get(key)
+        if value is None:
+            value = load()
+            value = _MISSING if value is None else value
+            cache.set(key, value, BUYER_CACHE_SECONDS)
+        if len(_memo) > 10_000:
+            _memo.clear()
+        _memo[key] = (now, value)
     return None if value == _MISSING else value
 
 

@@ -16,7 +16,7 @@ from comptoir.inventory.listing import listing_refresh
 from comptoir.inventory.models import StockLevel
 from comptoir.web.storefront.views import CSRF_PLACEHOLDER
 from django.middleware.csrf import _unmask_cipher_token
-from comptoir.web.middleware import COOKIE_NAME
+from comptoir.web.middleware import COOKIE_NAME, buyer_memo_clear
 
 pytestmark = pytest.mark.django_db
 
@@ -178,9 +178,10 @@ def test_hostile_search_strings_render_a_page_never_a_500(client, shop, query):
 
 
 def _count_queries(client, url, params=None, *, cold=True):
-    if cold:  # an empty listing cache and versions memo: every query the page can run
+    if cold:  # empty caches and memos: every query the page can run
         cache.clear()
         memo_clear()
+        buyer_memo_clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params or {})
     assert response.status_code == 200
