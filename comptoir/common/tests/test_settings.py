@@ -14,6 +14,8 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "COMPTOIR_VAR": str(tmp_path),
     }
+    # The browser fixture sets this for the test process; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "-m", "comptoir.manage", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, timeout=120,
