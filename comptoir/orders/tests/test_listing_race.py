@@ -80,3 +80,42 @@ def test_racing_buyers_unlist_the_product_and_parallel_cancellations_relist_it()
     # one point for the offer again (its `available` is the count seen by the refresh that ran
     # when the first cancellation brought the level back from 0: not refreshed after that)
     assert OfferPoint.objects.filter(offer_id=offer.pk).count() == 1
+
+
+def _refresh_many(barrier, results, product_ids: list[int], rounds: int, coalesced: bool) -> None:
+    from comptoir.inventory import services
+    from comptoir.inventory.listing import listing_refresh
+
+    connections.close_all()
+    barrier.wait(timeout=60)
+    try:
+        for _ in range(rounds):
+            services._refresh_listing(product_ids) if coalesced else listing_refresh(product_ids)
+        results.put("ok")
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as a failure
+        results.put(f"crash:{type(exc).__name__}")
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)
+def test_concurrent_refreshes_after_commit_of_the_same_products_never_fail():
+    """After-commit refreshes run outside any transaction, so two of them may rewrite the same
+    product at once; the inventory services serialise them (PostgreSQL advisory locks; SQLite's
+    write lock) — no unique-constraint failure, one listing row per product at the end."""
+    f.market("FR")
+    seller = f.seller(city_name="Lyon")
+    offers = [f.offer(seller, stock=3, net_price=1000 + i) for i in range(3)]
+    product_ids = sorted(o.product_id for o in offers)
+    connections.close_all()
+    ctx = mp.get_context("fork")
+    barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
+    procs = [ctx.Process(target=_refresh_many, args=(barrier, results, product_ids, 5, True)) for _ in range(PROCESSES)]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert outcomes == ["ok"] * PROCESSES
+    assert sorted(ProductListing.objects.values_list("product_id", flat=True)) == product_ids
+    assert OfferPoint.objects.count() == 3
