@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comptoir.planning import solvers
+from comptoir.planning.solvers import pmedian as solvers
 from comptoir.planning.solvers import PlanningInputError, Solution, max_coverage, p_median
 
 PMED_DIR = Path(__file__).parents[3] / "../shared/benchmarks/or-library-pmed"

@@ -1,205 +1,31 @@
-"""Store-site planning solvers: p-median and maximal coverage.
-
-Pure numpy/scipy, no Django.  Both solvers share one shape:
-
-1. validate the input (``PlanningInputError`` with a readable message);
-2. shrink it (zero-weight demand rows dropped; for coverage, rows already covered by a fixed site
-   or not coverable at all are dropped and identical coverage rows are merged);
-3. a fast heuristic: greedy, then a vectorised best-improvement swap (interchange) local search
-   in the style of Whitaker / Resende-Werneck (closest and second-closest open site per demand
-   point, profit of every (insert j, remove r) pair from one pass over the matrix);
-4. an exact certificate with HiGHS (scipy): the LP relaxation first (very often integral for the
-   p-median), reduced-cost fixing, then a MILP under the remaining ``time_limit``.  The
-   p-median uses the radius formulation (Cornuejols-Nemhauser-Wolsey / Elloumi / Garcia-Labbe-
-   Marin) over the sorted distinct costs of each demand row, truncated at the heuristic's
-   distance and extended only where the truncation binds, so a 15 000 x 700 instance stays small.
-
-See docs/planner.md for the algorithms and the benchmark figures.
-"""
+"""p-median: greedy, vectorised swap search, radius-formulation LP/MILP and a Lagrangian bound."""
 
 from __future__ import annotations
 
 import math
-import operator
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-__all__ = ["PlanningInputError", "Solution", "max_coverage", "p_median"]
 
-# Relative tolerance under which a bound is taken to meet the objective (HiGHS' own feasibility
-# and optimality tolerances are 1e-7).
-_PROOF_RTOL = 1e-7
-# Elements per block when sweeping the (demand x sites) matrix, to bound temporary memory.
-_BLOCK = 2_000_000
-# Above this many matrix cells, a time-limited p-median gets a Lagrangian bound instead of the LP.
-_LAGRANGIAN_ABOVE = 3_000_000
-_STALL = 10
-# From this many free sites on, the LP is solved before the first swap search.
-_LP_FIRST_P = 20
-_RFAC = 1.0
-_U0 = 0.5
-
-
-class PlanningInputError(ValueError):
-    """Raised when the planner is given inconsistent or invalid inputs."""
-
-
-@dataclass(frozen=True)
-class Solution:
-    """Result of a planning solve.
-
-    sites            sorted column indices of the chosen sites, fixed sites included (len == p)
-    objective        p-median: sum_i w_i * min_{j in sites} cost_ij;
-                     coverage: sum of w_i over rows with min_{j in sites} cost_ij <= radius
-    bound            proven bound on the optimum (lower for p-median, upper for coverage)
-    gap              |objective - bound| / objective (0.0 when proven optimal; 0.0 if both are 0)
-    proven_optimal   True when the bound meets the objective
-    marginal_gains   objective improvement of each non-fixed pick, in greedy order (see docs)
-    seconds          wall-clock time of the solve
-    """
-
-    sites: tuple[int, ...]
-    objective: float
-    bound: float | None
-    gap: float | None
-    proven_optimal: bool
-    marginal_gains: tuple[float, ...]
-    seconds: float
-
-
-# --------------------------------------------------------------------------------------------
-# validation
-
-
-def _as_matrix(cost) -> np.ndarray:
-    try:
-        C = np.asarray(cost, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise PlanningInputError(f"cost must be a numeric 2-D array: {exc}") from None
-    if C.ndim != 2:
-        raise PlanningInputError(f"cost must be 2-D (n_demand x n_sites), got {C.ndim}-D")
-    if C.shape[0] == 0 or C.shape[1] == 0:
-        raise PlanningInputError(f"cost must not be empty, got shape {C.shape}")
-    if not np.isfinite(C).all():
-        raise PlanningInputError("cost contains NaN or infinite values")
-    if (C < 0).any():
-        raise PlanningInputError("cost must be non-negative (distances or travel times)")
-    return C
-
-
-def _validate(cost, weights, p, fixed, time_limit):
-    C = _as_matrix(cost)
-    n, m = C.shape
-    try:
-        w = np.asarray(weights, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise PlanningInputError(f"weights must be a numeric 1-D array: {exc}") from None
-    if w.ndim != 1:
-        raise PlanningInputError(f"weights must be 1-D, got {w.ndim}-D")
-    if w.shape[0] != n:
-        raise PlanningInputError(
-            f"weights has length {w.shape[0]} but cost has {n} demand rows"
-        )
-    if not np.isfinite(w).all():
-        raise PlanningInputError("weights contain NaN or infinite values")
-    if (w < 0).any():
-        raise PlanningInputError("weights must be non-negative")
-    if isinstance(p, bool):
-        raise PlanningInputError("p must be an integer, got bool")
-    try:
-        p = operator.index(p)
-    except TypeError:
-        raise PlanningInputError(f"p must be an integer, got {type(p).__name__}") from None
-    if p <= 0:
-        raise PlanningInputError(f"p must be positive, got {p}")
-    if p > m:
-        raise PlanningInputError(f"p={p} exceeds the number of candidate sites ({m})")
-    fx = _validate_fixed(fixed, m)
-    if len(fx) > p:
-        raise PlanningInputError(f"{len(fx)} fixed sites do not fit in p={p}")
-    if time_limit is not None:
-        if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float, np.number)):
-            raise PlanningInputError("time_limit must be a number of seconds or None")
-        if not math.isfinite(time_limit) or time_limit <= 0:
-            raise PlanningInputError(f"time_limit must be positive and finite, got {time_limit}")
-    return C, w, p, fx
-
-
-def _validate_fixed(fixed, m) -> list[int]:
-    if fixed is None:
-        return []
-    if not isinstance(fixed, Iterable) or isinstance(fixed, (str, bytes)):
-        raise PlanningInputError("fixed must be a sequence of site indices")
-    out = []
-    for f in fixed:
-        if isinstance(f, bool):
-            raise PlanningInputError("fixed site indices must be integers, got bool")
-        try:
-            j = operator.index(f)
-        except TypeError:
-            raise PlanningInputError(
-                f"fixed site indices must be integers, got {type(f).__name__}"
-            ) from None
-        if not 0 <= j < m:
-            raise PlanningInputError(f"fixed site index {j} out of range [0, {m})")
-        out.append(j)
-    if len(set(out)) != len(out):
-        dup = sorted({j for j in out if out.count(j) > 1})
-        raise PlanningInputError(f"fixed site indices are duplicated: {dup}")
-    return out
-
-
-def _deadline(t0: float, time_limit) -> float:
-    return math.inf if time_limit is None else t0 + float(time_limit)
-
-
-def _left(deadline: float) -> float:
-    return deadline - time.perf_counter()
-
-
-def _blocks(n: int, m: int):
-    step = max(1, _BLOCK // max(m, 1))
-    for a in range(0, n, step):
-        yield a, min(n, a + step)
-
-
-def _is_integral(*arrays) -> bool:
-    return all(np.array_equal(a, np.round(a)) for a in arrays)
-
-
-def _finish(sites, objective, bound, sense, integral, gains, t0) -> Solution:
-    """Normalise bound/gap; sense=+1 for minimisation (bound below), -1 for maximisation."""
-    tol = _PROOF_RTOL * max(1.0, abs(objective))
-    if bound is not None:
-        if integral:
-            bound = math.ceil(bound - 1e-6) if sense > 0 else math.floor(bound + 1e-6)
-        if sense * (objective - bound) <= tol:
-            bound = objective
-        bound = float(bound)
-    if bound is None:
-        gap = None
-    elif bound == objective:
-        gap = 0.0
-    else:
-        gap = abs(objective - bound) / abs(objective) if objective != 0 else math.inf
-    return Solution(
-        sites=tuple(sorted(int(j) for j in sites)),
-        objective=float(objective),
-        bound=bound,
-        gap=gap,
-        proven_optimal=gap == 0.0,
-        marginal_gains=tuple(float(g) for g in gains),
-        seconds=time.perf_counter() - t0,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# p-median: heuristic
+from .common import (
+    _U0,
+    Solution,
+    _validate,
+    _deadline,
+    _left,
+    _blocks,
+    _is_integral,
+    _finish,
+    _greedy_order_gains,
+    _PROOF_RTOL,
+    _LAGRANGIAN_ABOVE,
+    _STALL,
+    _LP_FIRST_P,
+    _RFAC,
+)
 
 
 def _pm_value(C, w, open_sites) -> float:
@@ -482,7 +308,6 @@ def _pm_exact(C, w, p, fixed, incumbent, deadline, integral, polished=True):
 
     if done() or _left(deadline) <= 0:
         return best, ub, lbound
-    d_inc = C[:, best].min(axis=1)
     if n * m > _LAGRANGIAN_ABOVE:
         # the radius LP of a big instance does not fit a time limit: Lagrangian bound first
         sub = deadline if not math.isfinite(deadline) else time.perf_counter() + 0.95 * _left(deadline)
@@ -620,26 +445,6 @@ def _level_value(model, K):
 # marginal gains
 
 
-def _greedy_order_gains(contrib, base):
-    """Order the columns of contrib (n x k, per-row value of each pick) greedily.
-
-    base (n) is the per-row value before any pick; the value of a set is sum of the element-wise
-    minimum.  Returns the successive decreases of sum(min) (p-median convention).
-    """
-    k = contrib.shape[1]
-    cur = base.copy()
-    left = list(range(k))
-    gains = []
-    while left:
-        vals = [float(np.minimum(cur, contrib[:, j]).sum()) for j in left]
-        t = int(np.argmin(vals))
-        j = left.pop(t)
-        new = np.minimum(cur, contrib[:, j])
-        gains.append(float(cur.sum() - new.sum()))
-        cur = new
-    return gains
-
-
 def _pm_gains(C, w, sites, fixed):
     free = [j for j in sites if j not in set(fixed)]
     if not free:
@@ -696,163 +501,3 @@ def p_median(cost, weights, p, *, fixed=(), time_limit=None) -> Solution:
 # maximal coverage
 
 
-def _cov_greedy(A, w, q):
-    n, m = A.shape
-    covered = np.zeros(n, dtype=bool)
-    chosen = []
-    is_open = np.zeros(m, dtype=bool)
-    Af = A.astype(np.float64)
-    for _ in range(q):
-        g = (w * ~covered) @ Af
-        g[is_open] = -1.0
-        j = int(np.argmax(g))
-        chosen.append(j)
-        is_open[j] = True
-        covered |= A[:, j]
-    return chosen
-
-
-def _cov_value(A, w, sites):
-    if not len(sites):
-        return 0.0
-    return float(w @ A[:, sites].any(axis=1))
-
-
-def _cov_local_search(A, w, sites, deadline):
-    """Best-improvement swap: profit(j in, r out) = gain_j - loss_r + extra_rj with
-    gain_j = w of uncovered rows covered by j, loss_r = w of rows covered only by r,
-    extra_rj = w of rows covered only by r and also by j."""
-    n, m = A.shape
-    q = len(sites)
-    if q == 0 or q == m:
-        return sites
-    sites = list(sites)
-    Af = A.astype(np.float64)
-    value = _cov_value(A, w, sites)
-    while _left(deadline) > 0:
-        sub = A[:, sites]
-        cnt = sub.sum(axis=1)
-        gain = (w * (cnt == 0)) @ Af
-        single = (cnt == 1)[:, None] & sub  # n x q
-        ws = w[:, None] * single
-        loss = ws.sum(axis=0)
-        extra = ws.T @ Af  # q x m
-        profit = gain[None, :] - loss[:, None] + extra
-        profit[:, sites] = -np.inf
-        r, j = np.unravel_index(int(np.argmax(profit)), profit.shape)
-        if profit[r, j] <= 1e-9 * max(1.0, abs(value)):
-            break
-        sites[r] = int(j)
-        value += profit[r, j]
-    return sites
-
-
-def _cov_exact(A, w, q, incumbent, deadline, integral):
-    """Return (sites, value, upper_bound) for max coverage of rows of A with q sites."""
-    n, m = A.shape
-    best = list(incumbent)
-    lb = _cov_value(A, w, best)
-    ubound = float(min(w.sum(), np.sort(w @ A)[::-1][:q].sum()))
-
-    def done(ubv):
-        return ubv - lb <= _PROOF_RTOL * max(1.0, abs(lb)) or (integral and ubv < lb + 1 - 1e-6)
-
-    if done(ubound) or _left(deadline) <= 0:
-        return best, lb, ubound
-    ii, jj = np.nonzero(A)
-    N = sp.csr_matrix(
-        (
-            np.r_[-np.ones(len(ii)), np.ones(n)],
-            (np.r_[ii, np.arange(n)], np.r_[jj, m + np.arange(n)]),
-        ),
-        shape=(n, m + n),
-    )
-    c = np.r_[np.zeros(m), -w]
-    E = sp.csr_matrix(np.r_[np.ones(m), np.zeros(n)][None, :])
-    res = linprog(
-        c,
-        A_ub=N,
-        b_ub=np.zeros(n),
-        A_eq=E,
-        b_eq=[q],
-        bounds=(0, 1),
-        method="highs",
-        options={"time_limit": max(_left(deadline), 0.01)},
-    )
-    if res.status == 0:
-        ubound = min(ubound, -res.fun)
-        if done(ubound):
-            return best, lb, ubound
-    left = _left(deadline)
-    if left <= 0:
-        return best, lb, ubound
-    res = milp(
-        c,
-        integrality=np.r_[np.ones(m), np.zeros(n)],
-        bounds=Bounds(0, 1),
-        constraints=[LinearConstraint(N, -np.inf, 0), LinearConstraint(E, q, q)],
-        options={"time_limit": max(left, 0.01), "mip_rel_gap": 1e-9, "disp": False},
-    )
-    dual = getattr(res, "mip_dual_bound", None)
-    if dual is not None and np.isfinite(dual):
-        ubound = min(ubound, -dual)
-    if res.x is not None:
-        sites = [int(j) for j in np.argsort(-res.x[:m])[:q]]
-        val = _cov_value(A, w, sites)
-        if val > lb:
-            best, lb = sites, val
-    return best, lb, max(ubound, lb)
-
-
-def max_coverage(cost, weights, p, radius, *, fixed=(), time_limit=None) -> Solution:
-    """Choose p sites maximising the weight of demand rows within `radius` of a chosen site.
-
-    A row i is covered when min_{j chosen} cost_ij <= radius.  fixed sites count inside p.
-    """
-    t0 = time.perf_counter()
-    C0, w0, p, fixed = _validate(cost, weights, p, fixed, time_limit)
-    if isinstance(radius, bool):
-        raise PlanningInputError("radius must be a number, got bool")
-    try:
-        r = float(radius)
-    except (TypeError, ValueError):
-        raise PlanningInputError(f"radius must be a number, got {type(radius).__name__}") from None
-    if not math.isfinite(r) or r <= 0:
-        raise PlanningInputError(f"radius must be positive and finite, got {radius}")
-    deadline = _deadline(t0, time_limit)
-    integral = _is_integral(w0)
-    A0 = C0 <= r
-    n, m = A0.shape
-    fixed_cov = A0[:, fixed].any(axis=1) if fixed else np.zeros(n, dtype=bool)
-    base = float(w0 @ fixed_cov)
-    free_sites = np.array([j for j in range(m) if j not in set(fixed)], dtype=np.int64)
-    q = p - len(fixed)
-    rows = (~fixed_cov) & (w0 > 0) & A0[:, free_sites].any(axis=1) if q else np.zeros(n, bool)
-    A = A0[np.ix_(rows, free_sites)]
-    w = w0[rows]
-    if A.shape[0]:
-        # merge identical coverage rows
-        packed = np.packbits(A, axis=1)
-        keyed = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1])))[:, 0]
-        _, first, inv = np.unique(keyed, return_index=True, return_inverse=True)
-        w = np.bincount(inv.ravel(), weights=w)
-        A = A[first]
-    if q == 0:
-        local, bound = [], 0.0
-    elif A.shape[0] == 0:
-        local, bound = list(range(q)), 0.0
-    else:
-        local = _cov_greedy(A, w, q)
-        local = _cov_local_search(A, w, local, deadline)
-        local, _, bound = _cov_exact(A, w, q, local, deadline, integral)
-    sites = list(fixed) + [int(free_sites[j]) for j in local]
-    value = float(w0 @ A0[:, sites].any(axis=1))
-    bound = base + bound
-    # gains: covered weight is sum(w) - sum(w * uncovered); reuse the min-based ordering
-    free = [j for j in sites if j not in set(fixed)]
-    if free:
-        unc = (~A0[:, free]).astype(np.float64) * w0[:, None]
-        gains = _greedy_order_gains(unc, w0 * (~fixed_cov))
-    else:
-        gains = []
-    return _finish(sites, value, max(bound, value), -1, integral, gains, t0)
