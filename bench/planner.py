@@ -1,4 +1,4 @@
-"""Benchmark of the store-site planner (comptoir/planning/solvers.py).
+"""Benchmark of the store-site planner (comptoir/planning/solvers/).
 
     python bench/planner.py [BENCH_DIR] [--part pmed|market|all] [--budget 115] [--out FILE]
 
