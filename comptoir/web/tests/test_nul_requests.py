@@ -16,9 +16,20 @@ def test_api_json_body_with_nul_is_a_400_with_the_error_shape(client):
     }
 
 
-def test_page_query_with_nul_is_a_400_page(client):
+def test_page_query_with_nul_renders_without_the_nul(client):
+    from comptoir.catalog.tests.factories import make_city, make_market
+
+    make_market("FR")
+    make_city("Paris", 48.8566, 2.3522, population=2_138_551)
     response = client.get("/search?q=shoe%00s")
+    assert response.status_code == 200
+    assert response.wsgi_request.GET["q"] == "shoes"
+
+
+def test_api_query_with_nul_is_a_400(client):
+    response = client.get("/api/v1/orders?x=%00")
     assert response.status_code == 400
+    assert response.json()["code"] == "invalid_characters"
 
 
 def test_form_post_with_nul_is_a_400(client):
