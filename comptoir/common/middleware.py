@@ -19,6 +19,9 @@ QUERY_NUL = re.compile(r"%00|\x00", re.IGNORECASE)
 def _body_has_nul(request) -> bool:
     if request.method not in {"POST", "PUT", "PATCH"}:
         return False
+    if request.content_type == "multipart/form-data":
+        # File uploads are streamed, not read whole: look at the parsed text fields only.
+        return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists())
     body = request.body.lower()
     return any(marker in body for marker in BODY_NUL_MARKERS)
 

@@ -39,3 +39,15 @@ def test_form_post_with_nul_is_a_400(client):
 
 def test_ordinary_request_passes(client):
     assert client.get("/healthz").status_code == 200
+
+
+def test_multipart_form_field_with_nul_is_a_400(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post("/accounts/login/", {"username": "a\x00b", "file": SimpleUploadedFile("a.txt", b"x")})
+    assert response.status_code == 400
+
+
+def test_urlencoded_form_field_with_nul_is_a_400(client):
+    response = client.post("/accounts/login/", "username=a%00b&password=x", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
