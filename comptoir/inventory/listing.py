@@ -1,6 +1,7 @@
 """Keeps the catalogue's listing summary (catalog.ProductListing / OfferPoint) in step with
 the inventory. The storefront listing reads only the summary, so whoever changes what is
-listable must call a refresh in the same transaction, after the change:
+listable must refresh it after the change (the stock services do it once their transaction
+commits, see ``services.listing_refresh_on_commit``):
 
 * offer created / edited / (de)activated, stock level changed, hold taken or released:
   ``listing_refresh([offer.product_id])`` (inventory services; the orders engineer's
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from comptoir.catalog.models import Product
@@ -24,6 +25,20 @@ from comptoir.sellers.models import SellerStatus
 from .models import Offer, StockLevel
 
 BATCH = 5000
+# Advisory-lock namespace (first key of pg_advisory_xact_lock(int, int)); the second key is a product id.
+_LOCK_REWRITE = 0x434B5233
+
+
+def _serialise_rewrites(product_ids: list[int]) -> None:
+    """On PostgreSQL, two overlapping refreshes of one product would both delete and re-insert
+    its rows and the second insert would fail on the unique constraint. Lock the products for
+    this transaction, in id order (no deadlock), so that overlapping refreshes run one after
+    the other whoever calls them. SQLite serialises writers with its database lock already."""
+    small = [pid for pid in product_ids if pid < 2**31]
+    if connection.vendor == "postgresql" and small:
+        with connection.cursor() as cur:
+            # product_ids is sorted and unnest keeps the array order: locks are taken in id order.
+            cur.execute("SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) AS id", [_LOCK_REWRITE, small])
 
 
 def listable_points(product_ids: Iterable[int] | None = None, *, id_range: tuple[int, int] | None = None) -> list[OfferPointData]:
@@ -53,6 +68,7 @@ def listable_points(product_ids: Iterable[int] | None = None, *, id_range: tuple
 def listing_refresh(product_ids: Iterable[int]) -> int:
     """Recompute the listing rows of these products; returns listed product-currency rows."""
     ids = sorted(set(product_ids))
+    _serialise_rewrites(ids)
     written = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]

@@ -98,11 +98,13 @@ def _refresh_many(barrier, results, product_ids: list[int], rounds: int, coalesc
         connections.close_all()
 
 
+@pytest.mark.parametrize("coalesced", [True, False], ids=["after-commit", "direct-listing_refresh"])
 @pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)
-def test_concurrent_refreshes_after_commit_of_the_same_products_never_fail():
+def test_concurrent_refreshes_after_commit_of_the_same_products_never_fail(coalesced):
     """After-commit refreshes run outside any transaction, so two of them may rewrite the same
     product at once; the inventory services serialise them (PostgreSQL advisory locks; SQLite's
-    write lock) — no unique-constraint failure, one listing row per product at the end."""
+    write lock) — no unique-constraint failure, one listing row per product at the end. A direct
+    listing_refresh() (the admin, a command) is serialised by listing_refresh itself."""
     f.market("FR")
     seller = f.seller(city_name="Lyon")
     offers = [f.offer(seller, stock=3, net_price=1000 + i) for i in range(3)]
@@ -110,7 +112,7 @@ def test_concurrent_refreshes_after_commit_of_the_same_products_never_fail():
     connections.close_all()
     ctx = mp.get_context("fork")
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
-    procs = [ctx.Process(target=_refresh_many, args=(barrier, results, product_ids, 5, True)) for _ in range(PROCESSES)]
+    procs = [ctx.Process(target=_refresh_many, args=(barrier, results, product_ids, 5, coalesced)) for _ in range(PROCESSES)]
     for p in procs:
         p.start()
     outcomes = [results.get(timeout=120) for _ in procs]
