@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TaxClass(models.TextChoices):
@@ -17,7 +18,7 @@ class Market(models.Model):
     name = models.CharField(_("name"), max_length=80)
     currency = models.CharField(_("currency"), max_length=3)
     languages = models.JSONField(_("languages"), default=list)  # e.g. ["fr", "en"]; first is default
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("market", "active"), default=True)
 
     class Meta:
         ordering = ["code"]

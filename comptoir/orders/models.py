@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comptoir.catalog.models import Product
 from comptoir.inventory.models import Hold, Offer, StockLocation
@@ -51,12 +52,12 @@ class LiableParty(models.TextChoices):
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting confirmation")
-    AUTHORIZED = "authorized", _("Authorized")
-    PARTIALLY_CAPTURED = "partially_captured", _("Partially captured")
-    CAPTURED = "captured", _("Captured")
-    CANCELLED = "cancelled", _("Cancelled")
-    FAILED = "failed", _("Failed")
+    PENDING = "pending", pgettext_lazy("payment state", "Awaiting confirmation")
+    AUTHORIZED = "authorized", pgettext_lazy("payment state", "Authorized")
+    PARTIALLY_CAPTURED = "partially_captured", pgettext_lazy("payment state", "Partially captured")
+    CAPTURED = "captured", pgettext_lazy("payment state", "Captured")
+    CANCELLED = "cancelled", pgettext_lazy("payment state", "Cancelled")
+    FAILED = "failed", pgettext_lazy("payment state", "Failed")
 
 
 class Order(models.Model):
@@ -102,14 +103,14 @@ class Order(models.Model):
 
 
 class SellerOrderState(models.TextChoices):
-    PLACED = "placed", _("Placed")
-    ACCEPTED = "accepted", _("Accepted")
-    SHIPPED = "shipped", _("Shipped")
-    DELIVERED = "delivered", _("Delivered")
-    CANCELLED = "cancelled", _("Cancelled")
-    RETURN_REQUESTED = "return_requested", _("Return requested")
-    RETURN_RECEIVED = "return_received", _("Return received")
-    REFUNDED = "refunded", _("Refunded")
+    PLACED = "placed", pgettext_lazy("order state", "Placed")
+    ACCEPTED = "accepted", pgettext_lazy("order state", "Accepted")
+    SHIPPED = "shipped", pgettext_lazy("order state", "Shipped")
+    DELIVERED = "delivered", pgettext_lazy("order state", "Delivered")
+    CANCELLED = "cancelled", pgettext_lazy("order state", "Cancelled")
+    RETURN_REQUESTED = "return_requested", pgettext_lazy("order state", "Return requested")
+    RETURN_RECEIVED = "return_received", pgettext_lazy("order state", "Return received")
+    REFUNDED = "refunded", pgettext_lazy("order state", "Refunded")
 
 
 class SellerOrder(models.Model):

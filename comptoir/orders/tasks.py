@@ -6,7 +6,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
+from comptoir.markets.languages import countries_ui_language
+
+from .delivery import METHODS
 from .models import Order, SellerOrder
 from .selectors import order_vat_breakdown
 
@@ -22,32 +26,43 @@ def _send(*, to: list[str], subject: str, template: str, context: dict, language
 
 
 def _subject(language: str, text: str, **kw) -> str:
+    """``text`` (marked with gettext_noop so makemessages extracts it) translated into ``language``."""
     from django.utils.translation import gettext
 
     with translation.override(language):
         return gettext(text) % kw
 
 
+def _delivery_label(part: SellerOrder):
+    """The delivery method's label, translated when rendered (the stored label is in the buyer's language)."""
+    method = METHODS.get(part.delivery_method)
+    return method[0] if method else part.delivery_label
+
+
 @task()
 def notify_order_placed(order_id: int) -> int:
-    """Order confirmation to the buyer (their language) and a new-order email to each seller."""
+    """Order confirmation to the buyer (their language) and a new-order email to each seller
+    (the language of the seller's country: its market's default UI language, see
+    ``markets.languages``; sellers store no language preference)."""
     order = Order.objects.select_related("buyer").get(pk=order_id)
     parts = list(order.parts.select_related("seller").prefetch_related("lines"))
     sent = _send(
         to=[order.email],
-        subject=_subject(order.language, "Your order %(ref)s is confirmed", ref=order.reference),
+        subject=_subject(order.language, gettext_noop("Your order %(ref)s is confirmed"), ref=order.reference),
         template="orders/email/confirmation.txt",
         context={"order": order, "parts": parts, "breakdown": order_vat_breakdown(order)},
         language=order.language,
     )
+    languages = countries_ui_language(part.seller.country for part in parts)
     for part in parts:
         emails = [m.user.email for m in part.seller.members.select_related("user")]
+        language = languages[part.seller.country.upper()]
         sent += _send(
             to=emails,
-            subject=_subject("en", "New order %(number)s", number=part.number),
+            subject=_subject(language, gettext_noop("New order %(number)s"), number=part.number),
             template="orders/email/seller_new_order.txt",
-            context={"order": order, "part": part},
-            language="en",
+            context={"order": order, "part": part, "delivery": _delivery_label(part)},
+            language=language,
         )
     return sent
 
@@ -58,7 +73,7 @@ def notify_shipped(seller_order_id: int) -> int:
     order = part.order
     return _send(
         to=[order.email],
-        subject=_subject(order.language, "Your order %(ref)s has shipped", ref=order.reference),
+        subject=_subject(order.language, gettext_noop("Your order %(ref)s has shipped"), ref=order.reference),
         template="orders/email/shipped.txt",
         context={"order": order, "part": part},
         language=order.language,
@@ -71,7 +86,7 @@ def notify_refunded(seller_order_id: int) -> int:
     order = part.order
     return _send(
         to=[order.email],
-        subject=_subject(order.language, "Refund for your order %(ref)s", ref=order.reference),
+        subject=_subject(order.language, gettext_noop("Refund for your order %(ref)s"), ref=order.reference),
         template="orders/email/refunded.txt",
         context={"order": order, "part": part},
         language=order.language,

@@ -6,18 +6,19 @@ imports payments, never the reverse. Card numbers are never stored: brand and la
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PaymentStatus(models.TextChoices):
-    INITIATED = "initiated", _("Initiated")  # row written, provider not answered yet
-    PENDING = "pending", _("Pending")  # provider confirms later by webhook
-    AUTHORIZED = "authorized", _("Authorized")
-    DECLINED = "declined", _("Declined")
-    FAILED = "failed", _("Failed")
-    CAPTURED = "captured", _("Captured")
-    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
-    REFUNDED = "refunded", _("Refunded")
-    CANCELLED = "cancelled", _("Cancelled")
+    INITIATED = "initiated", pgettext_lazy("payment state", "Initiated")  # row written, provider not answered yet
+    PENDING = "pending", pgettext_lazy("payment state", "Pending")  # provider confirms later by webhook
+    AUTHORIZED = "authorized", pgettext_lazy("payment state", "Authorized")
+    DECLINED = "declined", pgettext_lazy("payment state", "Declined")
+    FAILED = "failed", pgettext_lazy("payment state", "Failed")
+    CAPTURED = "captured", pgettext_lazy("payment state", "Captured")
+    PARTIALLY_REFUNDED = "partially_refunded", pgettext_lazy("payment state", "Partially refunded")
+    REFUNDED = "refunded", pgettext_lazy("payment state", "Refunded")
+    CANCELLED = "cancelled", pgettext_lazy("payment state", "Cancelled")
 
 
 class Payment(models.Model):

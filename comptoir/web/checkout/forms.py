@@ -22,7 +22,8 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [(m.code, m.name) for m in Market.objects.filter(is_active=True).order_by("name")]
         self.fields["card_number"].widget.attrs.update(autocomplete="cc-number", inputmode="numeric")
-        self.fields["card_expiry"].widget.attrs.update(autocomplete="cc-exp", placeholder="MM/YY")
+        # Translators: placeholder of the card expiry field (two-digit month / two-digit year), as in its label.
+        self.fields["card_expiry"].widget.attrs.update(autocomplete="cc-exp", placeholder=_("MM/YY"))
         self.fields["card_cvc"].widget.attrs.update(autocomplete="cc-csc", inputmode="numeric")
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
         self.fields["postcode"].widget.attrs.update(autocomplete="postal-code")
