@@ -64,9 +64,11 @@ def _clear_django_cache():
 
     from comptoir.catalog.listing_cache import memo_clear
 
+    from comptoir.markets.cache import memo_clear as reference_memo_clear
     from comptoir.web.middleware import buyer_memo_clear
 
     cache.clear()
     memo_clear()
     buyer_memo_clear()
+    reference_memo_clear()
     yield

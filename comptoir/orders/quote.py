@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from comptoir.catalog.models import ProductText
+from django.db import connection
+
+from comptoir.catalog.models import Category, Product, ProductText
 from comptoir.common.geo import haversine_km
-from comptoir.inventory.models import Offer, StockLevel
-from comptoir.markets.models import City, Market, TaxClass
-from comptoir.markets.selectors import vat_rates_on
-from comptoir.sellers.models import SellerStatus
+from comptoir.inventory.models import Offer, StockLevel, StockLocation
+from comptoir.markets.models import Market, TaxClass
+from comptoir.markets import cache as reference
+from comptoir.sellers.models import Seller, SellerStatus
 
 from . import pricing, tax
 from .delivery import DeliveryOption, delivery_options
@@ -100,44 +102,90 @@ def normalise_lines(lines: Sequence[LineRequest]) -> list[LineRequest]:
 
 
 def destination_point(*, country: str, postcode: str = "", city: str = "") -> tuple[float, float] | None:
-    qs = City.objects.filter(country=country)
-    found = None
-    if postcode:
-        found = qs.filter(postcode=postcode).order_by("-population").first()
-    if found is None and city:
-        found = qs.filter(name__iexact=city.strip()).order_by("-population").first()
-    return (found.latitude, found.longitude) if found else None
+    """Where a delivery goes: the place with this postcode, else this name (memoised reference data)."""
+    return reference.city_point(country=country, postcode=postcode, city=city)
 
 
-def _offers_with_levels(
-    offer_ids: list[int], language: str
-) -> tuple[dict[int, Offer], dict[int, list[StockLevel]], dict[int, str]]:
-    """The offers (seller, product, category) with their stock levels (location; pk order) in one
-    query, their titles in `language` (else English, else any, else the GTIN) in a second one;
-    offers without any stock level (rare) in a third. (Measured: cheaper in CPU than one query
-    with title subqueries, whose compilation costs more than a round trip.)"""
-    rows = (
-        StockLevel.objects.filter(offer_id__in=offer_ids)
-        .select_related("location", "offer__seller", "offer__product__category")
-        .order_by("pk")
+@dataclass(frozen=True, slots=True)
+class _Location:
+    name: str
+    country: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    pk: int
+    location_id: int
+    on_hand: int
+    held: int
+    location: _Location
+
+
+@dataclass(frozen=True, slots=True)
+class _Offer:
+    """What the quote needs of an offer, its seller, product and category (read in one query)."""
+
+    pk: int
+    seller_id: int
+    product_id: int
+    net_price: int
+    currency: str
+    handling_days: int
+    is_active: bool
+    product_active: bool
+    seller_status: str
+    seller_country: str
+    seller_name: str
+    tax_class: str
+
+
+def _offers_sql(offer_count: int) -> str:
+    ids = ", ".join(["%s"] * offer_count)
+    o, s, p = Offer._meta.db_table, Seller._meta.db_table, Product._meta.db_table
+    c, lv, loc, t = Category._meta.db_table, StockLevel._meta.db_table, StockLocation._meta.db_table, ProductText._meta.db_table
+    return (
+        "SELECT o.id, o.seller_id, o.product_id, o.net_price, o.currency, o.handling_days, o.is_active,"
+        " p.is_active, s.status, s.country, s.display_name, c.tax_class,"
+        " COALESCE(NULLIF(tl.title, ''), NULLIF(te.title, ''),"
+        f"  (SELECT ta.title FROM {t} ta WHERE ta.product_id = p.id AND ta.title <> '' ORDER BY ta.id LIMIT 1), p.gtin),"
+        " lv.id, lv.location_id, lv.on_hand, lv.held, loc.name, loc.country, loc.latitude, loc.longitude"
+        f" FROM {o} o JOIN {s} s ON s.id = o.seller_id JOIN {p} p ON p.id = o.product_id"
+        f" JOIN {c} c ON c.id = p.category_id"
+        f" LEFT JOIN {t} tl ON tl.product_id = p.id AND tl.language = %s"
+        f" LEFT JOIN {t} te ON te.product_id = p.id AND te.language = 'en'"
+        f" LEFT JOIN {lv} lv ON lv.offer_id = o.id LEFT JOIN {loc} loc ON loc.id = lv.location_id"
+        f" WHERE o.id IN ({ids}) ORDER BY o.id, lv.id"
     )
-    offers: dict[int, Offer] = {}
-    levels: dict[int, list[StockLevel]] = {}
-    for lv in rows:
-        offers.setdefault(lv.offer_id, lv.offer)
-        levels.setdefault(lv.offer_id, []).append(lv)
-    missing = [pk for pk in offer_ids if pk not in offers]
-    if missing:
-        offers.update((o.pk, o) for o in Offer.objects.filter(pk__in=missing).select_related("seller", "product__category"))
-    texts: dict[int, dict[str, str]] = {}
-    for product_id, lang, title in (
-        ProductText.objects.filter(product_id__in={o.product_id for o in offers.values()}).order_by("pk").values_list("product_id", "language", "title")
-    ):
-        texts.setdefault(product_id, {})[lang] = title
-    titles = {}
-    for pk, o in offers.items():
-        t = texts.get(o.product_id, {})
-        titles[pk] = t.get(language[:2]) or t.get("en") or next(iter(t.values()), o.product.gtin)
+
+
+def _offers_with_levels(offer_ids: list[int], language: str) -> tuple[dict[int, _Offer], dict[int, list[_Level]], dict[int, str]]:
+    """The offers with seller, product, category, title in `language` (else English, else any,
+    else the GTIN) and their stock levels with location (pk order): one query, in SQL written
+    here because this read runs on every cart view and placement and the ORM's compilation of
+    the five-table join cost more CPU than the database's work (measured, bench/checkout.py)."""
+    offers: dict[int, _Offer] = {}
+    levels: dict[int, list[_Level]] = {}
+    titles: dict[int, str] = {}
+    ids = sorted(set(offer_ids))
+    if not ids:
+        return offers, levels, titles
+    with connection.cursor() as cursor:
+        cursor.execute(_offers_sql(len(ids)), [language[:2], *ids])
+        rows = cursor.fetchall()
+    for row in rows:
+        pk = row[0]
+        if pk not in offers:
+            offers[pk] = _Offer(
+                pk=pk, seller_id=row[1], product_id=row[2], net_price=row[3], currency=row[4], handling_days=row[5],
+                is_active=bool(row[6]), product_active=bool(row[7]), seller_status=row[8], seller_country=row[9],
+                seller_name=row[10], tax_class=row[11],
+            )
+            titles[pk] = row[12]
+            levels[pk] = []
+        if row[13] is not None:
+            levels[pk].append(_Level(row[13], row[14], row[15], row[16], _Location(row[17], row[18], row[19], row[20])))
     return offers, levels, titles
 
 
@@ -157,14 +205,14 @@ def quote_build(
     offers, levels, titles = _offers_with_levels([line.offer_id for line in lines], language)
 
     notices: list[Notice] = []
-    planned: dict[tuple[int, int], list[tuple[Offer, int, int]]] = {}
+    planned: dict[tuple[int, int], list[tuple[_Offer, int, int]]] = {}
     for line in lines:
         o = offers.get(line.offer_id)
         if (
             o is None
             or not o.is_active
-            or not o.product.is_active
-            or o.seller.status != SellerStatus.APPROVED
+            or not o.product_active
+            or o.seller_status != SellerStatus.APPROVED
             or o.currency != market.currency
         ):
             notices.append(Notice("offer_unavailable", _("An item is no longer offered by this seller."), line.offer_id))
@@ -182,14 +230,14 @@ def quote_build(
             )
             continue
 
-        def rank(lv: StockLevel):
+        def rank(lv: _Level):
             d = haversine_km(destination[0], destination[1], lv.location.latitude, lv.location.longitude) if destination else 0.0
             return (round(d, 3), -(lv.on_hand - lv.held), lv.pk)
 
         best = min(fit, key=rank)
         planned.setdefault((o.seller_id, best.location_id), []).append((o, line.quantity, available))
 
-    rates = vat_rates_on(market=market, on=on) if planned else {}
+    rates = reference.vat_rates(market.code, on) if planned else {}
     location_by_id = {lv.location_id: lv.location for lvls in levels.values() for lv in lvls}
     groups: list[QuoteGroup] = []
     all_prices: list[pricing.LinePrice] = []
@@ -197,13 +245,13 @@ def quote_build(
     goods: list[pricing.LinePrice] = []
     for (seller_id, location_id), items in planned.items():
         loc = location_by_id[location_id]
-        seller = items[0][0].seller
+        first = items[0][0]
         consignment = sum(o.net_price * q for o, q, _a in items)
         qlines = []
         party = LiableParty.SELLER
         for o, q, available in items:
             rate, party = tax.line_tax(
-                market=market, tax_class=o.product.category.tax_class, seller_country=seller.country,
+                market=market, tax_class=o.tax_class, seller_country=first.seller_country,
                 ship_from_country=loc.country, consignment_value_minor=consignment, on=on, rates=rates,
             )
             price = pricing.price_line(unit_net=o.net_price, quantity=q, rate_bp=rate)
@@ -224,14 +272,14 @@ def quote_build(
 
             raise InvalidDeliveryChoice(_("Choose one of the delivery options offered."), field=f"delivery_{key}")
         delivery_rate = tax.line_tax(
-            market=market, tax_class=TaxClass.STANDARD, seller_country=seller.country,
+            market=market, tax_class=TaxClass.STANDARD, seller_country=first.seller_country,
             ship_from_country=loc.country, consignment_value_minor=consignment, on=on, rates=rates,
         )[0]
         dprice = pricing.price_line(unit_net=chosen.net, quantity=1, rate_bp=delivery_rate)
         deliveries.append(dprice)
         groups.append(
             QuoteGroup(
-                key=key, seller_id=seller_id, seller_name=seller.display_name, location_id=location_id,
+                key=key, seller_id=seller_id, seller_name=first.seller_name, location_id=location_id,
                 location_name=loc.name, lines=tuple(qlines), options=tuple(options), chosen=chosen,
                 delivery=dprice, liable_party=party,
             )

@@ -198,6 +198,78 @@ def payment_authorize(
     return payment
 
 
+def payment_authorize_in_transaction(
+    *,
+    order_ref: str,
+    amount: int,
+    currency: str,
+    card_number: str,
+    card_expiry: str,
+    card_cvc: str,
+    idempotency_key: str,
+    provider: str | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> Payment:
+    """payment_authorize for a caller whose own transaction and idempotency key already guard the
+    payment (order placement): the Payment row is written once, with the provider's answer, and
+    its two events in one INSERT. payment_authorize's "initiated" row, committed before the
+    provider call, protects nothing here: it would commit or roll back with the caller's work.
+
+    Must run inside a transaction (``transaction.atomic``). The key must be new: a Payment with
+    the same key (a concurrent duplicate) makes the INSERT wait on the unique key, then raise
+    IntegrityError into the caller's transaction. A caller that rolls back after an
+    authorization must release it with ``payment_release_abandoned``. Raises InvalidCard,
+    CardExpired, ProviderUnavailable; a declined card returns a Payment with status ``declined``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise errors.PaymentError("payment_authorize_in_transaction needs the caller's transaction", code="payment_needs_transaction")
+    _check_amount(amount)
+    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
+        raise errors.PaymentError(f"Not an ISO 4217 currency code: {currency!r}", code="payment_invalid_currency")
+    if not idempotency_key or len(idempotency_key) > 200 or not order_ref:
+        raise errors.PaymentError("An order reference and an idempotency key of 1 to 200 characters are required", code="idempotency_key_required")
+    provider_name = provider or active_provider_name()
+    gateway = get_provider(provider_name)
+    card = card_validate(number=card_number, expiry=card_expiry, cvc=card_cvc)
+    try:
+        result = gateway.authorize(
+            amount=amount, currency=currency, card=card, idempotency_key=idempotency_key,
+            metadata={"order_ref": order_ref, **(metadata or {})},
+        )
+    except errors.PaymentError:
+        raise
+    except Exception as exc:  # network error: nothing is written; the caller's retry with the key resumes it
+        raise errors.ProviderUnavailable(f"The payment provider could not be reached: {type(exc).__name__}") from exc
+    payment = Payment.objects.create(
+        order_ref=order_ref, provider=provider_name, amount=amount, currency=currency, idempotency_key=idempotency_key,
+        card_brand=_card_brand(card.number), card_last4=card.last4,
+        status=_RESULT_TO_STATUS.get(result.status, PaymentStatus.FAILED), provider_reference=result.reference,
+        decline_code=result.decline_code, message=result.message[:300],
+    )
+    PaymentEvent.objects.bulk_create([
+        PaymentEvent(payment=payment, kind="created", payload={"amount": amount, "currency": currency, "order_ref": order_ref}),
+        PaymentEvent(payment=payment, kind="authorize", payload=_result_payload(result)),
+    ])
+    return payment
+
+
+def payment_release_abandoned(*, provider: str, reference: str) -> bool:
+    """After a caller's transaction that authorized a payment rolled back (stock ran out, a price
+    changed): ask the provider to cancel the authorization so the buyer's funds are not held.
+    Our Payment row went with the rollback; a provider that no longer knows the charge (the
+    test provider, whose state rolled back too) answers "resource_missing". Returns True when
+    the provider cancelled something. Never raises: a failure is logged for reconciliation."""
+    import logging
+
+    if not reference:
+        return False
+    try:
+        result = get_provider(provider).cancel(reference=reference)
+    except Exception:  # noqa: BLE001 - reconciliation picks it up; the buyer already has their answer
+        logging.getLogger(__name__).exception("could not cancel abandoned authorization %s at %s", reference, provider)
+        return False
+    return result.status == ResultStatus.SUCCEEDED
+
+
 def _same_request(payment: Payment, order_ref: str, amount: int, currency: str, provider: str) -> None:
     if (payment.order_ref, payment.amount, payment.currency, payment.provider) != (order_ref, amount, currency, provider):
         raise errors.IdempotencyKeyReused(

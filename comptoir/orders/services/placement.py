@@ -5,12 +5,16 @@ Flow (each step calls downwards only):
    existing order, same key + other content → IdempotencyKeyReused;
 2. price a fresh quote (orders.quote) and compare it with the total the buyer confirmed;
 3. build the Order, SellerOrder and OrderLine rows in Python from the quote (no lock held);
-4. in ONE transaction: insert the Order (the unique (buyer, key) constraint makes a concurrent
-   duplicate wait here, then fail and return the first order) and the SellerOrders (one
-   INSERT); then, as late as possible, take stock with inventory.services.holds_take (row locks
-   in pk order, one SELECT … FOR UPDATE that also reads the offers), re-verify each offer's
-   price and status from that read, insert the lines (one INSERT), authorize the payment, commit;
-   any error rolls all of it back. Notification and listing refresh run on commit.
+4. in ONE transaction: authorize the payment first (payments.services.payment_authorize inside
+   our transaction: a declined card never touches stock, and the provider's time holds no stock
+   lock); insert the Order (the unique (buyer, key) constraint, and the payment's unique key
+   before it, make a concurrent duplicate wait, then fail and return the first order) and the
+   SellerOrders (one INSERT); then, as late as possible, take stock with
+   inventory.services.holds_take (row locks in pk order, one SELECT … FOR UPDATE that also reads
+   the offers), re-verify each offer's price and status from that read, insert the lines (one
+   INSERT), commit; everything else (the notification task, the cart clean-up) is written before
+   the lock. Any error rolls all of it back and releases the authorization at the provider.
+   Listing refresh runs on commit.
 5. a declined payment or missing stock leaves only a PlacementAttempt row, for support.
 """
 from __future__ import annotations
@@ -21,14 +25,14 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.common.errors import DomainError
 from comptoir.inventory.errors import OutOfStock
 from comptoir.inventory.services import HoldRequest, holds_take
-from comptoir.markets.models import Market
+from comptoir.markets import cache as reference
 
 from ..address import Address, address_validate
 from ..errors import EmptyCart, IdempotencyKeyReused, MarketNotServed, OfferUnavailable, PaymentDeclined, PriceChanged
@@ -56,8 +60,18 @@ def _fingerprint(*, lines: Sequence[LineRequest], address: Address, delivery_cho
 
 
 def _existing(buyer, key: str, fingerprint: str) -> Order | None:
-    order = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
-    if order is not None and order.fingerprint != fingerprint:
+    # Run before every placement and almost always empty: a plain indexed read (unique
+    # (buyer, key)), without the ORM's compilation; the order is loaded only when found.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, fingerprint FROM {Order._meta.db_table} WHERE buyer_id = %s AND idempotency_key = %s",
+            [buyer.pk, key],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    order = Order.objects.get(pk=row[0])
+    if order.fingerprint != fingerprint:
         raise IdempotencyKeyReused(
             _("This checkout was already submitted with different contents. Reload the page and try again."),
             field="idempotency_key",
@@ -74,7 +88,7 @@ def _authorize(order: Order, card: CardDetails):
     from comptoir.payments import services as payments
 
     try:
-        payment = payments.payment_authorize(
+        payment = payments.payment_authorize_in_transaction(
             order_ref=order.reference,
             amount=order.total_gross,
             currency=order.currency,
@@ -146,7 +160,7 @@ def order_place(
     if existing is not None:
         return existing
 
-    market = Market.objects.filter(code=address.country, is_active=True).first()
+    market = reference.active_market(address.country)
     if market is None:
         raise MarketNotServed(_("We do not deliver to this country yet."), field="country")
     quote = quote_build(
@@ -200,42 +214,57 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
     ]
     planned = [(part, ql) for part, g in zip(parts, quote.groups, strict=True) for ql in g.lines]
     requests = [HoldRequest(ql.offer_id, ql.quantity, location_id=part.location_id) for part, ql in planned]
-    with transaction.atomic():
-        # No stock lock yet: the Order row first (the unique (buyer, key) makes a concurrent
-        # duplicate wait here), then the seller orders, in one INSERT each.
-        order.save(force_insert=True)
-        for part in parts:
-            part.order = order
-        SellerOrder.objects.bulk_create(parts)
-        # Stock rows locked in pk order from here to COMMIT: keep this section short.
-        holds = holds_take(requests=requests, reference=order.reference)
-        # Under the stock lock: the offers (read by the lock query) must still be active at the quoted prices.
-        for (_part, ql), hold in zip(planned, holds, strict=True):
-            offer = hold.stock_level.offer
-            if not offer.is_active:
-                raise OfferUnavailable(_("An item was withdrawn by its seller while you were checking out."), field="offer")
-            if offer.net_price != ql.price.unit_net:
-                raise PriceChanged(_("A price changed while you were checking out. Please check the new total."))
-        OrderLine.objects.bulk_create(
-            [
-                OrderLine(
-                    seller_order=part, offer_id=ql.offer_id, product_id=ql.product_id, title=ql.title[:250],
-                    quantity=ql.quantity, unit_net=ql.price.unit_net, vat_rate_bp=ql.price.rate_bp,
-                    line_net=ql.price.net, line_vat=ql.price.vat, line_gross=ql.price.gross,
-                    liable_party=ql.liable_party, hold=hold,
-                )
-                for (part, ql), hold in zip(planned, holds, strict=True)
-            ]
-        )
-        payment = _authorize(order, card)
-        order.payment_id = getattr(payment, "pk", None)
-        order.payment_status = _payment_status(payment)
-        order.save(update_fields=["payment_id", "payment_status"])
-        if cart is not None:
-            CartLine.objects.filter(cart=cart, offer_id__in=[r.offer_id for r in requests]).delete()
-        if order.payment_status != PaymentStatus.PENDING:  # asynchronous payments notify on confirmation
-            _notify_placed_on_commit(order.pk)
+    payment = None
+    try:
+        with transaction.atomic():
+            # The payment first, before any stock lock: a declined card never queues behind other
+            # buyers, and the provider's time (a network call with a real one) holds no stock row.
+            payment = _authorize(order, card)
+            order.payment_id = getattr(payment, "pk", None)
+            order.payment_status = _payment_status(payment)
+            # Then the Order row (the unique (buyer, key) makes a concurrent duplicate wait here),
+            # the seller orders (one INSERT), the cart clean-up and the notification task.
+            order.save(force_insert=True)
+            for part in parts:
+                part.order = order
+            SellerOrder.objects.bulk_create(parts)
+            if cart is not None:
+                CartLine.objects.filter(cart=cart, offer_id__in=[r.offer_id for r in requests]).delete()
+            if order.payment_status != PaymentStatus.PENDING:  # asynchronous payments notify on confirmation
+                _notify_placed_on_commit(order.pk)
+            # Stock rows locked in pk order from here to COMMIT: keep this section short.
+            holds = holds_take(requests=requests, reference=order.reference)
+            # Under the stock lock: the offers (read by the lock query) must still be active at the quoted prices.
+            for (_part, ql), hold in zip(planned, holds, strict=True):
+                offer = hold.stock_level.offer
+                if not offer.is_active:
+                    raise OfferUnavailable(_("An item was withdrawn by its seller while you were checking out."), field="offer")
+                if offer.net_price != ql.price.unit_net:
+                    raise PriceChanged(_("A price changed while you were checking out. Please check the new total."))
+            OrderLine.objects.bulk_create(
+                [
+                    OrderLine(
+                        seller_order=part, offer_id=ql.offer_id, product_id=ql.product_id, title=ql.title[:250],
+                        quantity=ql.quantity, unit_net=ql.price.unit_net, vat_rate_bp=ql.price.rate_bp,
+                        line_net=ql.price.net, line_vat=ql.price.vat, line_gross=ql.price.gross,
+                        liable_party=ql.liable_party, hold=hold,
+                    )
+                    for (part, ql), hold in zip(planned, holds, strict=True)
+                ]
+            )
+    except BaseException:
+        # Rolled back after the provider authorized (no stock, a price changed, a duplicate): our
+        # Payment row is gone, the provider's authorization is not — release it.
+        if payment is not None and getattr(payment, "provider_reference", ""):
+            _release_abandoned(payment)
+        raise
     return order
+
+
+def _release_abandoned(payment) -> None:
+    from comptoir.payments import services as payments
+
+    payments.payment_release_abandoned(provider=payment.provider, reference=payment.provider_reference)
 
 
 def _notify_placed_on_commit(order_id: int) -> None:

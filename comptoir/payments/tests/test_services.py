@@ -281,3 +281,55 @@ def test_database_refuses_a_capture_above_the_authorized_amount():
     payment = authorize()
     with pytest.raises(IntegrityError), transaction.atomic():
         Payment.objects.filter(pk=payment.pk).update(captured_amount=5001)
+
+
+# --- inside the caller's transaction (order placement) -----------------------------------------
+
+def test_authorize_in_transaction_writes_the_answer_once_with_both_events():
+    from comptoir.payments.services import payment_authorize_in_transaction
+
+    with transaction.atomic():
+        payment = payment_authorize_in_transaction(
+            order_ref="order:7", amount=1234, currency="EUR", card_number=SUCCESS, card_expiry="12/39", card_cvc="123",
+            idempotency_key="order:7:pay",
+        )
+    payment.refresh_from_db()
+    assert (payment.status, payment.amount, payment.card_last4) == (PaymentStatus.AUTHORIZED, 1234, "4242")
+    assert payment.provider_reference == TestProviderCharge.objects.get().reference
+    assert list(payment.events.values_list("kind", flat=True)) == ["created", "authorize"]
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it
+def test_authorize_in_transaction_refuses_to_run_outside_one():
+    from comptoir.payments.services import payment_authorize_in_transaction
+
+    with pytest.raises(errors.PaymentError) as caught:
+        payment_authorize_in_transaction(
+            order_ref="order:7", amount=1234, currency="EUR", card_number=SUCCESS, card_expiry="12/39", card_cvc="123",
+            idempotency_key="order:7:pay",
+        )
+    assert caught.value.code == "payment_needs_transaction"
+    assert (Payment.objects.count(), TestProviderCharge.objects.count()) == (0, 0)
+
+
+def test_authorize_in_transaction_with_a_used_key_fails_on_the_unique_key():
+    from comptoir.payments.services import payment_authorize_in_transaction
+
+    first = authorize(key="order:8:pay")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        payment_authorize_in_transaction(
+            order_ref="order:8", amount=5000, currency="EUR", card_number=SUCCESS, card_expiry="12/39", card_cvc="123",
+            idempotency_key="order:8:pay",
+        )
+    assert list(Payment.objects.values_list("pk", flat=True)) == [first.pk]
+    assert TestProviderCharge.objects.count() == 1  # the provider's own key returned the same charge
+
+
+def test_release_abandoned_cancels_a_live_authorization_and_ignores_an_unknown_one():
+    from comptoir.payments.services import payment_release_abandoned
+
+    payment = authorize()
+    assert payment_release_abandoned(provider="test", reference=payment.provider_reference) is True
+    assert TestProviderCharge.objects.get().status == "cancelled"
+    assert payment_release_abandoned(provider="test", reference="tp_ch_unknown") is False
+    assert payment_release_abandoned(provider="test", reference="") is False
