@@ -12,6 +12,7 @@ from comptoir.common.errors import DomainError
 from comptoir.common.geo import haversine_km
 from comptoir.common.money import gross_from_net
 from comptoir.markets.models import City, Market, VatRate
+from comptoir.markets.selectors import city_name_expression
 from comptoir.sellers.models import SellerStatus
 
 from .models import StockLevel
@@ -64,12 +65,12 @@ def offers_for_product(
             offer__seller__status=SellerStatus.APPROVED,
             on_hand__gt=F("held"),
         )
-        .annotate(avail=F("on_hand") - F("held"))
+        .annotate(avail=F("on_hand") - F("held"), city_display=city_name_expression("location__city__"))
         .order_by("offer_id", "location_id")
         .values_list(
             "offer_id", "offer__seller_id", "offer__seller__display_name", "offer__seller__country",
             "offer__condition", "offer__net_price", "offer__currency", "offer__handling_days",
-            "location_id", "location__name", "location__city__name", "location__country",
+            "location_id", "location__name", "city_display", "location__country",
             "location__latitude", "location__longitude", "avail",
         )
     )

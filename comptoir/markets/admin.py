@@ -21,14 +21,15 @@ class MarketAdmin(admin.ModelAdmin):
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "admin1", "postcode", "population", "geonames_id"]
+    list_display = ["name", "local_name", "country", "admin1", "postcode", "population", "geonames_id"]
     list_filter = ["country"]
-    search_fields = ["search_name", "postcode", "=geonames_id"]
+    search_fields = ["search_name", "search_names__search_name", "postcode", "=geonames_id"]
     ordering = ["country", "-population"]
     show_full_result_count = False
     list_per_page = 50
 
     def get_search_results(self, request, queryset, search_term):
-        # Names are searched on the folded key, so "Séville" or "SAINT-ÉTIENNE" match too.
+        # Names are searched on the folded keys (GeoNames' name and the other names), so
+        # "Séville", "SAINT-ÉTIENNE" or "München" match too.
         folded = search_fold(search_term) if not search_term.strip().isdigit() else search_term
         return super().get_search_results(request, queryset, folded)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -68,11 +69,21 @@ class VatRate(models.Model):
 
 
 class City(models.Model):
-    """A real place from GeoNames (population ≥ 500). A buyer's location is a City."""
+    """A real place from GeoNames (population ≥ 500). A buyer's location is a City.
+
+    ``name`` is GeoNames' name, which is English for some big cities ("Munich", "Rome",
+    "Lisbon") and the local name elsewhere. ``local_name`` is the name in the country's own
+    language ("München"), ``names`` the fr/es/en names where they differ or are known
+    ({"fr": "Munich", "es": "Múnich", "en": "Munich"}); see ``markets.exonyms``. Pages show
+    ``display_name``: the name in the UI language, else the local name. A city is found by any
+    of its ``search_names`` (``CityName``) as well as by ``search_name``.
+    """
 
     geonames_id = models.PositiveIntegerField(unique=True)
     country = models.CharField(_("country"), max_length=2, db_index=True)
     name = models.CharField(_("name"), max_length=200)
+    local_name = models.CharField(_("local name"), max_length=200, blank=True, default="")
+    names = models.JSONField(_("names by language"), default=dict, blank=True)  # {"fr": ..., "es": ..., "en": ...}
     ascii_name = models.CharField(max_length=200, db_index=True)
     search_name = models.CharField(max_length=200, db_index=True)  # lower-case, accents folded
     admin1 = models.CharField(max_length=20, blank=True)
@@ -89,3 +100,42 @@ class City(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
+
+    def name_in(self, language: str | None = None) -> str:
+        """The name for a reader of ``language`` (default: the active one): its own name for
+        that language where known, else the local name, else GeoNames' name."""
+        language = (language or get_language() or "en")[:2]
+        return (self.names or {}).get(language) or self.local_name or self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active UI language, else the local name (for templates)."""
+        return self.name_in()
+
+
+class CityName(models.Model):
+    """A folded name a City is found by: its local and fr/es/en names ("roma", "rome", "munchen")
+    and, marked ``alternate``, the other GeoNames names written in its market's script
+    ("lissabon", "colonia", "saint jean sur mer"). Search ranks a city found by one of its own
+    names before one found only by an alternate name. Written by ``services.cities_load``; the
+    city's own ``search_name`` is not repeated here."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="search_names")
+    country = models.CharField(max_length=2)  # the city's, so that the prefix index covers the search
+    search_name = models.CharField(max_length=200)
+    alternate = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("city name")
+        verbose_name_plural = _("city names")
+        constraints = [models.UniqueConstraint(fields=["city", "search_name"], name="cityname_one_per_city")]
+        indexes = [
+            # PostgreSQL: pattern ops so that LIKE 'prefix%' uses the index whatever the collation.
+            models.Index(
+                fields=["country", "search_name"], name="cityname_country_prefix",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.search_name} → {self.city_id}"

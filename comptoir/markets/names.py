@@ -14,6 +14,8 @@ _SEPARATORS = re.compile(r"[\s\-‐–—'’`.,/()]+")
 
 def ascii_fold(text: str) -> str:
     """Accents and ligatures removed, case kept: "Saint-Étienne" → "Saint-Etienne"."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -7,11 +7,14 @@ from typing import Literal
 
 import pycountry
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from django.utils import timezone
 
 from .errors import CityNotFound, MarketNotFound, UnknownCountry, VatRateMissing
-from .models import City, Market, TaxClass, VatRate
+from .models import City, CityName, Market, TaxClass, VatRate
 from .names import search_fold
 from .vat_data import EU_MEMBER_STATES
 
@@ -122,25 +125,29 @@ def vat_liable_party(
 
 # --- cities ----------------------------------------------------------------------------
 
-def _prefix_filter(prefix: str) -> dict:
-    """Index-backed prefix match on ``search_name``.
+def _prefix_filter(prefix: str, field: str = "search_name") -> dict:
+    """Index-backed prefix match on a folded name column.
 
-    PostgreSQL: ``LIKE 'x%'`` uses the ``varchar_pattern_ops`` index Django adds for
-    ``db_index=True``. SQLite's LIKE is case-insensitive and cannot use a BINARY index, so a
-    half-open range [prefix, next) is used there (exact for the binary collation).
+    PostgreSQL: ``LIKE 'x%'`` uses the ``varchar_pattern_ops`` indexes (the one Django adds for
+    ``City.search_name``'s ``db_index=True``, and ``cityname_country_prefix``). SQLite's LIKE is
+    case-insensitive and cannot use a BINARY index, so a half-open range [prefix, next) is used
+    there (exact for the binary collation).
     """
     if connection.vendor == "sqlite":
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        return {"search_name__gte": prefix, "search_name__lt": upper}
-    return {"search_name__startswith": prefix}
+        return {f"{field}__gte": prefix, f"{field}__lt": upper}
+    return {f"{field}__startswith": prefix}
 
 
 def cities_search(*, country: str, query: str, limit: int = 10) -> list[City]:
-    """Cities of a country whose name starts with ``query`` (case- and accent-insensitive,
+    """Cities of a country with a name that starts with ``query`` (case- and accent-insensitive:
     "sevilla" / "Sévilla" / "SEVILLA" all find Sevilla), most populous first.
 
-    A query of digits (e.g. "69001", "1000-001") matches the postcode exactly (postcodes are
-    known for the main cities only, see ``postcodes.py``). An empty query returns [].
+    A city is found by GeoNames' name and by any of its other names (``CityName``: the local
+    and fr/es/en names and the alternate names in the market's script), so "roma" finds Rome,
+    "lisboa" Lisbon, "münchen" or "munchen" Munich; each city comes once. A query of digits
+    (e.g. "69001", "1000-001") matches the postcode exactly (postcodes are known for the main
+    cities only, see ``postcodes.py``). An empty query returns []. One query.
     """
     code = (country or "").strip().upper()
     raw = (query or "").strip()
@@ -151,11 +158,34 @@ def cities_search(*, country: str, query: str, limit: int = 10) -> list[City]:
     if _POSTCODE_QUERY.match(raw):
         qs = qs.filter(postcode=raw)
     else:
-        folded = search_fold(raw)
+        folded = search_fold(raw)[:200]
         if not folded:
             return []
-        qs = qs.filter(**_prefix_filter(folded))
+        names = CityName.objects.filter(country=code, **_prefix_filter(folded))
+        by_name = City.objects.filter(country=code, **_prefix_filter(folded)).values("pk")
+        own_name = Q(**_prefix_filter(folded)) | Q(pk__in=names.filter(alternate=False).values("city_id"))
+        qs = (
+            # a UNION of the two index searches (an OR of them makes both engines scan the country)
+            qs.filter(pk__in=by_name.union(names.values("city_id"), all=True))
+            # found by one of its own names (GeoNames', local, fr/es/en) before an alternate one
+            .annotate(by_alternate=Case(When(own_name, then=Value(0)), default=Value(1)))
+            .order_by("by_alternate", "-population", "name", "id")
+        )
+        return list(qs[:limit])
     return list(qs.order_by("-population", "name", "id")[:limit])
+
+
+def city_name_expression(path: str = "", *, language: str | None = None):
+    """A query expression for a City's name in ``language`` (default: the active one), as
+    ``City.name_in`` computes it: ``names[language]``, else ``local_name``, else ``name``.
+    ``path`` leads to the city from the queried model, e.g. ``"location__city__"``."""
+    language = (language or get_language() or "en")[:2]
+    return Coalesce(
+        NullIf(KeyTextTransform(language, f"{path}names"), Value("")),
+        NullIf(F(f"{path}local_name"), Value("")),
+        F(f"{path}name"),
+        output_field=CharField(),
+    )
 
 
 def city_get(*, country: str, city_id: int) -> City:
