@@ -59,8 +59,8 @@ def _setup_django(database_url: str) -> None:
 
 def _count_queries(seed: dict) -> dict:
     """Queries of one placement (after a warm-up one): in all, and those issued while the stock
-    rows are locked (from the SELECT … FOR UPDATE to the last write of the transaction, the
-    task row or the order's payment status; COMMIT not counted; PostgreSQL only)."""
+    rows are locked (from the SELECT … FOR UPDATE to the last statement before COMMIT; COMMIT not
+    counted; PostgreSQL only)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -77,11 +77,10 @@ def _count_queries(seed: dict) -> dict:
     sqls = [q["sql"] for q in ctx.captured_queries]
     locked = None
     if connection.vendor == "postgresql":
+        # From the stock lock (SELECT … FOR UPDATE on the stock levels) to the last statement
+        # before COMMIT.
         first = next((i for i, q in enumerate(sqls) if "FOR UPDATE" in q and "inventory_stocklevel" in q), None)
-        last = max(
-            (i for i, q in enumerate(sqls) if q.startswith(('UPDATE "orders_order"', 'INSERT INTO "django_tasks_database_dbtaskresult"'))),
-            default=None,
-        )
+        last = max((i for i, q in enumerate(sqls) if q.strip().upper() != "COMMIT"), default=None)
         locked = last - first + 1 if first is not None and last is not None else None
     return {"queries_per_placement": len(sqls), "queries_under_stock_lock": locked, **_cpu_per_placement(buyer, line)}
 

@@ -25,7 +25,8 @@ import time
 from collections.abc import Mapping
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from stdnum import luhn
 
 from ..errors import WebhookMalformed
@@ -70,15 +71,12 @@ class TestProvider:
     def authorize(
         self, *, amount: int, currency: str, card: CardDetails, idempotency_key: str, metadata: Mapping[str, str]
     ) -> ProviderResult:
-        existing = TestProviderCharge.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:  # same key, same charge: never charge twice
-            return self._result(existing)
         status, code, message = self._decide(card)
-        charge = TestProviderCharge.objects.create(
-            reference=f"tp_ch_{secrets.token_hex(10)}", idempotency_key=idempotency_key, amount=amount,
-            currency=currency, status=status, card_last4=card.last4, decline_code=code,
-        )
-        return ProviderResult(status=status, reference=charge.reference, decline_code=code, message=message)
+        reference = f"tp_ch_{secrets.token_hex(10)}"
+        if not self._insert_unless_known(reference, idempotency_key, amount, currency, status, card.last4, code):
+            # Same key, same charge: never charge twice.
+            return self._result(TestProviderCharge.objects.get(idempotency_key=idempotency_key))
+        return ProviderResult(status=status, reference=reference, decline_code=code, message=message)
 
     def capture(self, *, reference: str, amount: int, idempotency_key: str = "") -> ProviderResult:
         with transaction.atomic():
@@ -170,6 +168,22 @@ class TestProvider:
         if (card.exp_year, card.exp_month) < (today.year, today.month):
             return ResultStatus.DECLINED, "expired_card", "Your card has expired."
         return _OUTCOMES.get(number, (ResultStatus.AUTHORIZED, "", ""))
+
+    @staticmethod
+    def _insert_unless_known(reference, idempotency_key, amount, currency, status, last4, code) -> bool:
+        """One statement for the usual case (a new key): INSERT … ON CONFLICT DO NOTHING (SQLite
+        and PostgreSQL). False when the key was already used. A concurrent insert of the same
+        key makes this wait for it, then do nothing if it committed."""
+        table = TestProviderCharge._meta.db_table
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (reference, idempotency_key, amount, currency, status, captured, refunded,"
+                " card_last4, decline_code, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, 0, 0, %s, %s, %s, %s)"
+                " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                [reference, idempotency_key, amount, currency, str(status), last4, code, now, now],
+            )
+            return cursor.fetchone() is not None
 
     @staticmethod
     def _locked(reference: str) -> TestProviderCharge | None:

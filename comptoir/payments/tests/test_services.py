@@ -333,3 +333,22 @@ def test_release_abandoned_cancels_a_live_authorization_and_ignores_an_unknown_o
     assert TestProviderCharge.objects.get().status == "cancelled"
     assert payment_release_abandoned(provider="test", reference="tp_ch_unknown") is False
     assert payment_release_abandoned(provider="test", reference="") is False
+
+
+def test_the_test_provider_answers_a_known_key_with_the_same_charge():
+    from comptoir.payments.providers import CardDetails
+
+    gateway = get_provider("test")
+    card = CardDetails(number="4242424242424242", exp_month=12, exp_year=2039, cvc="123")
+    first = gateway.authorize(amount=700, currency="EUR", card=card, idempotency_key="k-1", metadata={})
+    again = gateway.authorize(amount=700, currency="EUR", card=card, idempotency_key="k-1", metadata={})
+    declined = gateway.authorize(
+        amount=700, currency="EUR", card=CardDetails(number="4000000000000002", exp_month=12, exp_year=2039, cvc="123"),
+        idempotency_key="k-2", metadata={},
+    )
+    assert (again.reference, again.status) == (first.reference, "authorized")
+    assert (declined.status, declined.decline_code) == ("declined", "card_declined")
+    assert list(TestProviderCharge.objects.order_by("id").values_list("idempotency_key", "status", "amount", "card_last4")) == [
+        ("k-1", "authorized", 700, "4242"),
+        ("k-2", "declined", 700, "0002"),
+    ]
