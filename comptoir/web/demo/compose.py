@@ -64,7 +64,7 @@ class ProductDraft:
     size: str
     base_price: int
     texts: dict[str, tuple[str, str]]  # language -> (title, description)
-    attributes: dict[str, str]
+    attributes: dict[str, dict[str, str]]  # key -> {language: value}, see attribute_values()
 
 
 def _texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colour: str | None,
@@ -97,6 +97,27 @@ def _texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colo
     return texts
 
 
+def attribute_values(noun: Noun, variant: Variant, size: str, colour: str | None) -> dict[str, dict[str, str]]:
+    """The product's attributes with their value in each language, like its titles:
+    {"type": {"en": "Frying Pan", "fr": "Poêle", "es": "Sartén"}, "colour": {"en": "Red", "fr": "Rouge", …}, …}.
+    The product page shows the buyer's language (attribute names are UI labels)."""
+    def cap(text: str) -> str:
+        return text[:1].upper() + text[1:]
+
+    attributes = {
+        "type": {"en": noun.en, "fr": noun.fr, "es": noun.es},
+        "variant": {
+            "en": variant.en,
+            "fr": cap(agree(variant.fr, "fr", noun.fr_gender)),
+            "es": cap(agree(variant.es, "es", noun.es_gender)),
+        },
+        "size": {lang: size_label(size, lang) for lang in ("en", "fr", "es")},
+    }
+    if colour:
+        attributes["colour"] = {lang: cap(colour_word(colour, lang, "m")) for lang in ("en", "fr", "es")}
+    return attributes
+
+
 def product_draft(rng: random.Random, leaf_index: int, leaf: Leaf) -> ProductDraft:
     """Draw one product of `leaf`: noun, variant, size, colour, brand; compose its texts."""
     noun_index = rng.randrange(len(leaf.nouns))
@@ -113,9 +134,7 @@ def product_draft(rng: random.Random, leaf_index: int, leaf: Leaf) -> ProductDra
     if leaf.slug in _PRICE_GROWS_WITH_SIZE:
         price = price * (100 + 15 * size_index) // 100
     price = max(190, (price // 100) * 100 + 90)  # a shop price: …,90
-    attributes = {"type": noun.key, "variant": variant.key, "size": size}
-    if colour:
-        attributes["colour"] = colour
+    attributes = attribute_values(noun, variant, size, colour)
     return ProductDraft(
         leaf_index=leaf_index, noun_index=noun_index, brand_index=brand_index, brand=brand, colour=colour,
         variant=variant, size=size, base_price=price,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import pgettext_lazy
 
 from comptoir.catalog.models import Category, Product, ProductImage, ProductText
 
@@ -70,6 +71,28 @@ class CategoryIndex:
         return chain[::-1]
 
 
+# Names of the attributes products commonly carry, shown in the buyer's language; other keys
+# are shown as written ("fit_type" → "Fit type").
+ATTRIBUTE_LABELS = {
+    "colour": pgettext_lazy("product attribute", "Colour"),
+    "color": pgettext_lazy("product attribute", "Colour"),
+    "size": pgettext_lazy("product attribute", "Size"),
+    "type": pgettext_lazy("product attribute", "Type"),
+    "variant": pgettext_lazy("product attribute", "Variant"),
+    "material": pgettext_lazy("product attribute", "Material"),
+}
+
+
+def _attribute_value(value, language: str) -> str | None:
+    """A value as shown: a list joined, a per-language value ({"en": "Red", "fr": "Rouge"},
+    like the titles) in ``language`` else English; any other mapping is not shown (None)."""
+    if isinstance(value, dict):
+        if not value or not all(isinstance(k, str) and len(k) == 2 and isinstance(v, str) for k, v in value.items()):
+            return None
+        return value.get(language) or value.get("en") or next(iter(value.values()))
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 @dataclass(frozen=True)
 class ProductDetail:
     product: Product
@@ -89,9 +112,9 @@ def product_detail(*, product_id: int, language: str) -> ProductDetail | None:
     text = texts.get(language) or texts.get("en") or next(iter(texts.values()), None)
     images = list(ProductImage.objects.filter(product=product))
     attributes = [
-        (str(k).replace("_", " ").capitalize(), ", ".join(map(str, v)) if isinstance(v, list) else str(v))
+        (str(ATTRIBUTE_LABELS.get(str(k).lower(), str(k).replace("_", " ").capitalize())), shown)
         for k, v in (product.attributes or {}).items()
-        if not isinstance(v, dict)
+        if (shown := _attribute_value(v, language)) is not None
     ]
     return ProductDetail(
         product=product,
