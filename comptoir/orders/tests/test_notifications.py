@@ -1,0 +1,102 @@
+"""Notification emails in the recipient's language; order and payment state labels with their own contexts."""
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings as django_settings
+from django.core import mail
+from django.utils import translation
+from django.utils.translation import pgettext
+
+from comptoir.orders.models import PaymentStatus as OrderPaymentStatus
+from comptoir.orders.models import SellerOrderState
+from comptoir.payments.models import PaymentStatus
+
+from . import factories as f
+from .helpers import place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def compiled(settings, tmp_path):
+    """The project's catalogues compiled into a temporary LOCALE_PATHS (whatever was compiled before)."""
+    if shutil.which("msgfmt") is None:
+        pytest.skip("GNU gettext (msgfmt) is not installed")
+    source = django_settings.LOCALE_PATHS[0]
+    for lang in ("fr", "es", "en"):
+        out = tmp_path / lang / "LC_MESSAGES"
+        out.mkdir(parents=True)
+        subprocess.run(["msgfmt", "--check", "-o", str(out / "django.mo"), f"{source}/{lang}/LC_MESSAGES/django.po"], check=True)
+    settings.LOCALE_PATHS = [tmp_path]
+    return tmp_path
+
+
+def _sellers_shop():
+    f.market("FR")
+    f.market("ES")
+    buyer = f.user("buyer@example.com")
+    sellers = {
+        "fr": f.seller("Atelier Lyon", country="FR", city_name="Lyon"),
+        "es": f.seller("Tienda Sevilla", country="ES", city_name="Sevilla"),
+        "cn": f.seller("Shenzhen Trading", country="CN", city_name="Shenzhen"),
+    }
+    for key, seller in sellers.items():
+        seller.members.create(user=f.user(f"owner-{key}@example.com"))
+    offers = {key: f.offer(seller, net_price=1000, stock=5, title=f"Lamp {key}") for key, seller in sellers.items()}
+    return buyer, sellers, offers
+
+
+def test_each_seller_gets_the_new_order_email_in_the_language_of_its_country(compiled, django_capture_on_commit_callbacks):
+    buyer, sellers, offers = _sellers_shop()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(buyer, [(offers["fr"], 1), (offers["es"], 2), (offers["cn"], 1)], language="en")
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    number = {key: order.parts.get(seller=seller).number for key, seller in sellers.items()}
+
+    fr = by_recipient["owner-fr@example.com"]
+    assert fr.subject == f"Nouvelle commande {number['fr']}"
+    assert fr.body.startswith(f"Nouvelle commande {number['fr']} à accepter.")
+    assert "1 × Lamp fr — 10,00\u00a0€ HT" in fr.body
+    assert "Livraison: Livraison standard — livrer à Ana Ruiz" in fr.body
+
+    es = by_recipient["owner-es@example.com"]
+    assert es.subject == f"Nuevo pedido {number['es']}"
+    assert es.body.startswith(f"Nuevo pedido {number['es']} pendiente de aceptar.")
+    assert "2 × Lamp es — 20,00\u00a0€ sin IVA" in es.body
+    assert "Entrega: Envío estándar — enviar a Ana Ruiz" in es.body
+
+    cn = by_recipient["owner-cn@example.com"]  # no market for CN, and Chinese is no UI language: English
+    assert cn.subject == f"New order {number['cn']}"
+    assert cn.body.startswith(f"New order {number['cn']} to accept.")
+    assert "Delivery: Standard delivery — ship to Ana Ruiz" in cn.body
+
+    # the buyer reads English, whatever the sellers read
+    assert by_recipient["buyer@example.com"].subject == f"Your order {order.reference} is confirmed"
+
+
+def test_buyer_email_subjects_are_translated(compiled, django_capture_on_commit_callbacks):
+    buyer, _sellers, offers = _sellers_shop()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(buyer, [(offers["fr"], 1)], language="fr")
+    assert mail.outbox[0].to == ["buyer@example.com"]
+    assert mail.outbox[0].subject == f"Votre commande {order.reference} est confirmée"
+    with django_capture_on_commit_callbacks(execute=True):
+        order_es = place(buyer, [(offers["es"], 1)], language="es")
+    assert mail.outbox[-2].subject == f"Tu pedido {order_es.reference} está confirmado"
+
+
+def test_order_and_payment_states_are_translated_in_their_own_gender(compiled):
+    with translation.override("fr"):
+        assert str(SellerOrderState.CANCELLED.label) == "Annulée"  # une commande
+        assert str(SellerOrderState.REFUNDED.label) == "Remboursée"
+        assert str(PaymentStatus.CANCELLED.label) == "Annulé"  # un paiement
+        assert str(PaymentStatus.REFUNDED.label) == "Remboursé"
+        assert str(OrderPaymentStatus.CANCELLED.label) == "Annulé"
+        assert pgettext("order state", "Cancelled") != pgettext("payment state", "Cancelled")
+    with translation.override("es"):
+        assert str(SellerOrderState.CANCELLED.label) == "Cancelado"  # un pedido
+        assert str(PaymentStatus.REFUNDED.label) == "Reembolsado"  # un pago
+        assert str(SellerOrderState.RETURN_REQUESTED.label) == "Devolución solicitada"
+    with translation.override("en"):
+        assert str(SellerOrderState.CANCELLED.label) == str(PaymentStatus.CANCELLED.label) == "Cancelled"
