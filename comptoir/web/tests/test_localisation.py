@@ -1,0 +1,126 @@
+"""The buyer's language on the pages: city names, demo product attributes, the card expiry placeholder."""
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings as django_settings
+from django.urls import reverse
+from django.utils import translation
+
+from comptoir.catalog.tests.factories import (
+    make_category, make_city, make_location, make_market, make_offer, make_product, make_seller,
+)
+from comptoir.inventory.listing import listing_refresh
+from comptoir.markets.models import CityName
+from comptoir.web.checkout.forms import CheckoutForm
+from comptoir.web.demo.compose import attribute_values
+from comptoir.web.demo.vocab import LEAVES
+from comptoir.web.middleware import COOKIE_NAME
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def compiled(settings, tmp_path):
+    """The project's catalogues compiled into a temporary LOCALE_PATHS (whatever was compiled before)."""
+    if shutil.which("msgfmt") is None:
+        pytest.skip("GNU gettext (msgfmt) is not installed")
+    source = django_settings.LOCALE_PATHS[0]
+    for lang in ("fr", "es", "en"):
+        out = tmp_path / lang / "LC_MESSAGES"
+        out.mkdir(parents=True)
+        subprocess.run(["msgfmt", "--check", "-o", str(out / "django.mo"), f"{source}/{lang}/LC_MESSAGES/django.po"], check=True)
+    settings.LOCALE_PATHS = [tmp_path]
+    return tmp_path
+
+
+@pytest.fixture
+def shop(client):
+    make_market("ES")
+    sevilla = make_city(
+        "Sevilla", 37.3886, -5.9823, country="ES", population=686_741, geonames_id=2510911, local_name="Sevilla",
+        names={"fr": "Séville", "es": "Sevilla", "en": "Seville"},
+    )
+    CityName.objects.create(city=sevilla, country="ES", search_name="seville", alternate=False)
+    make_city("Sevilla la Nueva", 40.3475, -4.0272, country="ES", population=9_000, local_name="Sevilla la Nueva")
+    koln = make_city(
+        "Köln", 50.9333, 6.95, country="DE", population=1_024_621, geonames_id=2886242, local_name="Köln",
+        names={"fr": "Cologne", "es": "Colonia", "en": "Cologne"},
+    )
+    seller = make_seller("Kölner Laufladen", country="DE", city=koln)
+    leaf = next(leaf for leaf in LEAVES if leaf.slug == "running-shoes")
+    noun = next(n for n in leaf.nouns if n.key == "trail")
+    variant = next(v for v in leaf.variants if v.key == "men")
+    shoes = make_category("running-shoes", names={"en": "Running shoes", "fr": "Chaussures de running", "es": "Zapatillas de running"})
+    demo = make_product(category=shoes, brand="Kochwerk", texts={
+        "en": ("Kochwerk Men's Trail Running Shoes, EU 42, Red", ""),
+        "fr": ("Chaussures de trail homme Kochwerk – EU 42, rouges", ""),
+        "es": ("Zapatillas de trail hombre Kochwerk – EU 42, rojas", ""),
+    }, attributes=attribute_values(noun, variant, "EU 42", "red"))
+    plain = make_product(category=shoes, brand="Acme", attributes={"colour": "red", "fit_type": "wide"})
+    location = make_location(seller, koln)
+    for product in (demo, plain):
+        make_offer(seller, product, location, net_price=5000, stock=3)
+    listing_refresh([demo.pk, plain.pk])
+    client.cookies[COOKIE_NAME] = f"ES:{sevilla.pk}"
+    return {"sevilla": sevilla, "demo": demo, "plain": plain}
+
+
+def _page(client, url, language, **params):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_demo_attributes_show_in_the_buyer_language(client, compiled, shop):
+    url = f"/p/{shop['demo'].pk}/"
+    fr = _page(client, url, "fr")
+    for pair in ("<dt>Type</dt><dd>Chaussures de trail</dd>", "<dt>Variante</dt><dd>Homme</dd>",
+                 "<dt>Taille</dt><dd>EU 42</dd>", "<dt>Couleur</dt><dd>Rouge</dd>"):
+        assert pair in fr
+    es = _page(client, url, "es")
+    for pair in ("<dt>Tipo</dt><dd>Zapatillas de trail</dd>", "<dt>Variante</dt><dd>Hombre</dd>",
+                 "<dt>Talla</dt><dd>EU 42</dd>", "<dt>Color</dt><dd>Rojo</dd>"):
+        assert pair in es
+    en = _page(client, url, "en")
+    for pair in ("<dt>Type</dt><dd>Trail Running Shoes</dd>", "<dt>Variant</dt><dd>Men&#x27;s</dd>",
+                 "<dt>Size</dt><dd>EU 42</dd>", "<dt>Colour</dt><dd>Red</dd>"):
+        assert pair in en
+    assert "Rouge" not in es and "Rojo" not in fr
+
+
+def test_free_text_attributes_keep_their_value_under_a_translated_name(client, compiled, shop):
+    fr = _page(client, f"/p/{shop['plain'].pk}/", "fr")
+    assert "<dt>Couleur</dt><dd>red</dd>" in fr
+    assert "<dt>Fit type</dt><dd>wide</dd>" in fr
+
+
+def test_cities_show_in_the_buyer_language_else_the_local_name(client, shop):
+    url = f"/p/{shop['demo'].pk}/"
+    shown = {lang: _page(client, url, lang) for lang in ("fr", "es", "en")}
+    assert 'class="chip-city">Séville</span>' in shown["fr"]
+    assert 'class="chip-city">Sevilla</span>' in shown["es"]
+    assert 'class="chip-city">Seville</span>' in shown["en"]
+    # the ship-from city of the offer: the seller's Köln
+    assert '<td class="ship-from">Cologne <span class="flag">DE</span>' in shown["fr"]
+    assert '<td class="ship-from">Colonia <span class="flag">DE</span>' in shown["es"]
+    assert '<td class="ship-from">Cologne <span class="flag">DE</span>' in shown["en"]
+
+
+def test_city_suggestions_match_any_name_and_show_the_buyer_s_with_the_local_one(client, shop):
+    url = reverse("storefront:city_suggest")
+    fr = _page(client, url, "fr", market="ES", city_query="séville")
+    assert 'Séville <span class="muted">(Sevilla)</span>' in fr
+    assert "Sevilla la Nueva" not in fr  # "séville" is no prefix of it
+    es = _page(client, url, "es", market="ES", city_query="sevilla")
+    assert "(Sevilla)" not in es  # the name shown is the local one: no repetition
+    assert es.index(">Sevilla") < es.index("Sevilla la Nueva")
+
+
+@pytest.mark.parametrize(("language", "placeholder"), [("fr", "MM/AA"), ("es", "MM/AA"), ("en", "MM/YY")])
+def test_card_expiry_placeholder_is_translated(compiled, language, placeholder):
+    make_market("ES")
+    with translation.override(language):
+        html = str(CheckoutForm()["card_expiry"])
+    assert f'placeholder="{placeholder}"' in html
