@@ -20,7 +20,7 @@ each, and the last refresh always reads the stock after the last commit.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connections, transaction
@@ -46,6 +46,7 @@ class HoldRequest:
     offer_id: int
     quantity: int
     location_id: int | None = None
+    stock_level_id: int | None = None  # the level itself, known from an earlier read (pins the location)
 
 
 def _lock_levels(*, offer_ids: Iterable[int] = (), level_ids: Iterable[int] = ()) -> list[StockLevel]:
@@ -95,27 +96,72 @@ def holds_take(
     kind: str = HoldKind.ORDER,
     near: tuple[float, float] | None = None,
     expires_at=None,
+    before_lock: Callable[[list[Hold]], None] | None = None,
 ) -> list[Hold]:
     """Hold every request or none (raises OutOfStock naming the offers short of stock).
 
-    Each request is served from a single location: the pinned one, else the nearest to `near`
-    (latitude, longitude) that has enough available units, ties broken by most available then pk.
-    Returns the holds in the order of the requests.
+    Each request is served from a single location: its stock level or location when pinned,
+    else the nearest to `near` (latitude, longitude) that has enough available units, ties broken
+    by most available then pk. Returns the holds in the order of the requests.
+
+    When every request names its ``stock_level_id``, the hold rows are written before the stock
+    rows are locked, then ``before_lock(holds)`` runs (the caller writes what refers to the holds,
+    e.g. order lines), and only then are the levels locked, checked and updated: the lock is held
+    for two statements and the commit. Inside the caller's transaction, a shortage found under
+    the lock marks that transaction for rollback (``transaction.set_rollback``) before raising,
+    so the hold rows already written can never be committed, even if the caller catches the error
+    (a caller that wants to go on after OutOfStock calls it in an ``atomic()`` block of its own).
+    ``before_lock`` needs pinned levels (ValueError otherwise).
     """
     if not requests:
         raise InvalidQuantity("Nothing to hold.")
     for r in requests:
         if not isinstance(r.quantity, int) or r.quantity < 1 or r.quantity > MAX_UNITS_PER_REQUEST:
             raise InvalidQuantity(f"Quantity must be between 1 and {MAX_UNITS_PER_REQUEST}.", field="quantity")
+    pinned = all(r.stock_level_id is not None for r in requests)
+    if before_lock is not None and not pinned:
+        raise ValueError("before_lock needs every request pinned to a stock level")
+    take = _take_pinned if pinned else _take
     if transaction.get_connection().in_atomic_block:
-        # Inside the caller's transaction no savepoint is needed (two round trips saved): the
-        # shortage check raises before anything is written, and a failed write fails the caller.
-        return _take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at)
+        # Inside the caller's transaction no savepoint is needed (two round trips saved): _take
+        # raises before it writes; _take_pinned marks the caller's transaction for rollback.
+        return take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at, before_lock=before_lock)
     with transaction.atomic():
-        return _take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at)
+        return take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at, before_lock=before_lock)
 
 
-def _take(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, expires_at) -> list[Hold]:
+def _take_pinned(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, expires_at, before_lock) -> list[Hold]:
+    holds = [
+        Hold(stock_level_id=r.stock_level_id, kind=kind, reference=reference, quantity=r.quantity, expires_at=expires_at)
+        for r in requests
+    ]
+    Hold.objects.bulk_create(holds)
+    if before_lock is not None:
+        before_lock(holds)
+    levels = {lv.pk: lv for lv in _lock_levels(level_ids=[r.stock_level_id for r in requests])}
+    per_level: dict[int, int] = {}
+    for r in requests:
+        per_level[r.stock_level_id] = per_level.get(r.stock_level_id, 0) + r.quantity
+    short = [
+        r.offer_id
+        for r in requests
+        if (lv := levels.get(r.stock_level_id)) is None
+        or lv.offer_id != r.offer_id
+        or (r.location_id is not None and lv.location_id != r.location_id)
+        or lv.on_hand - lv.held < per_level[lv.pk]
+    ]
+    if short:
+        transaction.set_rollback(True)  # the hold rows written above must not survive
+        raise OutOfStock("Not enough stock for some items.", offer_ids=tuple(dict.fromkeys(short)))
+    _add_to_levels(per_level, held=True)
+    for hold in holds:
+        hold.stock_level = levels[hold.stock_level_id]
+    emptied = {levels[pk].offer.product_id for pk, q in per_level.items() if levels[pk].on_hand - levels[pk].held == q}
+    listing_refresh_on_commit(emptied)  # levels emptied by this order leave the storefront
+    return holds
+
+
+def _take(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, expires_at, before_lock=None) -> list[Hold]:
     levels = _lock_levels(offer_ids=[r.offer_id for r in requests])
     available = {lv.pk: lv.on_hand - lv.held for lv in levels}
     before = dict(available)

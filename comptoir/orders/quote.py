@@ -49,6 +49,7 @@ class QuoteLine:
     available: int
     price: pricing.LinePrice
     liable_party: str
+    stock_level_id: int | None = None  # the stock level planned for it (holds are pinned to it)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def quote_build(
     offers, levels, titles = _offers_with_levels([line.offer_id for line in lines], language)
 
     notices: list[Notice] = []
-    planned: dict[tuple[int, int], list[tuple[_Offer, int, int]]] = {}
+    planned: dict[tuple[int, int], list[tuple[_Offer, int, int, int]]] = {}
     for line in lines:
         o = offers.get(line.offer_id)
         if (
@@ -235,7 +236,7 @@ def quote_build(
             return (round(d, 3), -(lv.on_hand - lv.held), lv.pk)
 
         best = min(fit, key=rank)
-        planned.setdefault((o.seller_id, best.location_id), []).append((o, line.quantity, available))
+        planned.setdefault((o.seller_id, best.location_id), []).append((o, line.quantity, available, best.pk))
 
     rates = reference.vat_rates(market.code, on) if planned else {}
     location_by_id = {lv.location_id: lv.location for lvls in levels.values() for lv in lvls}
@@ -246,22 +247,22 @@ def quote_build(
     for (seller_id, location_id), items in planned.items():
         loc = location_by_id[location_id]
         first = items[0][0]
-        consignment = sum(o.net_price * q for o, q, _a in items)
+        consignment = sum(o.net_price * q for o, q, _a, _l in items)
         qlines = []
         party = LiableParty.SELLER
-        for o, q, available in items:
+        for o, q, available, level_id in items:
             rate, party = tax.line_tax(
                 market=market, tax_class=o.tax_class, seller_country=first.seller_country,
                 ship_from_country=loc.country, consignment_value_minor=consignment, on=on, rates=rates,
             )
             price = pricing.price_line(unit_net=o.net_price, quantity=q, rate_bp=rate)
-            qlines.append(QuoteLine(o.pk, o.product_id, titles[o.pk], q, available, price, party))
+            qlines.append(QuoteLine(o.pk, o.product_id, titles[o.pk], q, available, price, party, level_id))
             goods.append(price)
         options = delivery_options(
             ship_from=(loc.latitude, loc.longitude, loc.country),
             destination=destination,
             destination_country=market.code,
-            handling_days=max(o.handling_days for o, _q, _a in items),
+            handling_days=max(o.handling_days for o, _q, _a, _l in items),
             today=on,
         )
         key = f"{seller_id}-{location_id}"

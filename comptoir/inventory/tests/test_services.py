@@ -82,3 +82,62 @@ def test_holds_consume_removes_units_from_on_hand():
 def test_stock_restock_adds_units():
     o = f.offer(f.seller(), stock=1)
     assert stock_restock(stock_level_id=f.level(o).pk, quantity=2).on_hand == 3
+
+
+# --- levels pinned by the caller: holds written before the lock ---------------------------------
+
+def test_pinned_levels_write_the_holds_before_the_lock_and_call_before_lock_with_them():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    o = f.offer(f.seller(), stock=5)
+    lv = f.level(o)
+    seen = []
+    with CaptureQueriesContext(connection) as ctx:
+        [h] = holds_take(
+            requests=[HoldRequest(o.pk, 2, stock_level_id=lv.pk)], reference="p1",
+            before_lock=lambda holds: seen.append([(x.pk, x.stock_level_id, x.quantity) for x in holds]),
+        )
+    sqls = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert sqls[0].startswith('INSERT INTO "inventory_hold"')
+    assert sqls[1].startswith("SELECT s.id, s.offer_id") and sqls[2].startswith('UPDATE "inventory_stocklevel"')
+    assert len(sqls) == 3
+    assert seen == [[(h.pk, lv.pk, 2)]]
+    lv.refresh_from_db()
+    assert (lv.on_hand, lv.held) == (5, 2)
+    assert h.stock_level.offer.product_id == o.product_id
+
+
+def test_a_shortage_on_pinned_levels_leaves_no_hold_even_when_the_caller_catches_it():
+    from django.db import transaction
+
+    s = f.seller()
+    a, b = f.offer(s, stock=5), f.offer(s, stock=1)
+    requests = [HoldRequest(a.pk, 2, stock_level_id=f.level(a).pk), HoldRequest(b.pk, 2, stock_level_id=f.level(b).pk)]
+    with transaction.atomic():
+        try:
+            holds_take(requests=requests, reference="p2")
+        except OutOfStock as exc:
+            assert exc.offer_ids == (b.pk,)
+        assert transaction.get_rollback() is True  # the caller's block cannot commit the hold rows
+    assert Hold.objects.count() == 0
+    assert (f.level(a).held, f.level(b).held) == (0, 0)
+
+
+def test_a_pinned_level_of_another_offer_is_refused():
+    from django.db import transaction
+
+    s = f.seller()
+    a, b = f.offer(s, stock=5), f.offer(s, stock=5)
+    level_of_b = f.level(b).pk
+    with pytest.raises(OutOfStock) as err, transaction.atomic():  # a block of its own to go on after the error
+        holds_take(requests=[HoldRequest(a.pk, 1, stock_level_id=level_of_b)], reference="p3")
+    assert err.value.offer_ids == (a.pk,)
+    assert Hold.objects.count() == 0 and f.level(b).held == 0
+
+
+def test_before_lock_needs_pinned_levels():
+    o = f.offer(f.seller(), stock=5)
+    with pytest.raises(ValueError):
+        holds_take(requests=[HoldRequest(o.pk, 1)], reference="p4", before_lock=lambda holds: None)
+    assert Hold.objects.count() == 0

@@ -9,12 +9,12 @@ Flow (each step calls downwards only):
    our transaction: a declined card never touches stock, and the provider's time holds no stock
    lock); insert the Order (the unique (buyer, key) constraint, and the payment's unique key
    before it, make a concurrent duplicate wait, then fail and return the first order) and the
-   SellerOrders (one INSERT); then, as late as possible, take stock with
-   inventory.services.holds_take (row locks in pk order, one SELECT … FOR UPDATE that also reads
-   the offers), re-verify each offer's price and status from that read, insert the lines (one
-   INSERT), commit; everything else (the notification task, the cart clean-up) is written before
-   the lock. Any error rolls all of it back and releases the authorization at the provider.
-   Listing refresh runs on commit.
+   SellerOrders (one INSERT), the notification task; then inventory.services.holds_take on the
+   quoted stock levels writes the holds, lets us write the lines (one INSERT each), and only then
+   locks the levels (pk order, one SELECT … FOR UPDATE that also reads the offers), checks and
+   updates them; we re-verify each offer's price and status from that read and commit. The stock
+   lock covers two statements and the COMMIT. Any error rolls all of it back and releases the
+   authorization at the provider. Listing refresh runs on commit.
 5. a declined payment or missing stock leaves only a PlacementAttempt row, for support.
 """
 from __future__ import annotations
@@ -213,7 +213,24 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
         for group_index, g in enumerate(quote.groups, start=1)
     ]
     planned = [(part, ql) for part, g in zip(parts, quote.groups, strict=True) for ql in g.lines]
-    requests = [HoldRequest(ql.offer_id, ql.quantity, location_id=part.location_id) for part, ql in planned]
+    requests = [
+        HoldRequest(ql.offer_id, ql.quantity, location_id=part.location_id, stock_level_id=ql.stock_level_id)
+        for part, ql in planned
+    ]
+
+    def write_lines(holds) -> None:
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    seller_order=part, offer_id=ql.offer_id, product_id=ql.product_id, title=ql.title[:250],
+                    quantity=ql.quantity, unit_net=ql.price.unit_net, vat_rate_bp=ql.price.rate_bp,
+                    line_net=ql.price.net, line_vat=ql.price.vat, line_gross=ql.price.gross,
+                    liable_party=ql.liable_party, hold=hold,
+                )
+                for (part, ql), hold in zip(planned, holds, strict=True)
+            ]
+        )
+
     payment = None
     try:
         with transaction.atomic():
@@ -232,8 +249,9 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
                 CartLine.objects.filter(cart=cart, offer_id__in=[r.offer_id for r in requests]).delete()
             if order.payment_status != PaymentStatus.PENDING:  # asynchronous payments notify on confirmation
                 _notify_placed_on_commit(order.pk)
-            # Stock rows locked in pk order from here to COMMIT: keep this section short.
-            holds = holds_take(requests=requests, reference=order.reference)
+            # The holds on the quoted stock levels and the lines are written before the stock rows
+            # are locked; the lock (pk order) then covers the check, one UPDATE and the COMMIT.
+            holds = holds_take(requests=requests, reference=order.reference, before_lock=write_lines)
             # Under the stock lock: the offers (read by the lock query) must still be active at the quoted prices.
             for (_part, ql), hold in zip(planned, holds, strict=True):
                 offer = hold.stock_level.offer
@@ -241,17 +259,6 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
                     raise OfferUnavailable(_("An item was withdrawn by its seller while you were checking out."), field="offer")
                 if offer.net_price != ql.price.unit_net:
                     raise PriceChanged(_("A price changed while you were checking out. Please check the new total."))
-            OrderLine.objects.bulk_create(
-                [
-                    OrderLine(
-                        seller_order=part, offer_id=ql.offer_id, product_id=ql.product_id, title=ql.title[:250],
-                        quantity=ql.quantity, unit_net=ql.price.unit_net, vat_rate_bp=ql.price.rate_bp,
-                        line_net=ql.price.net, line_vat=ql.price.vat, line_gross=ql.price.gross,
-                        liable_party=ql.liable_party, hold=hold,
-                    )
-                    for (part, ql), hold in zip(planned, holds, strict=True)
-                ]
-            )
     except BaseException:
         # Rolled back after the provider authorized (no stock, a price changed, a duplicate): our
         # Payment row is gone, the provider's authorization is not — release it.

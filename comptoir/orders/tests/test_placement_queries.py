@@ -18,12 +18,12 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # title and stock levels, one query); the market, the VAT rates and the destination city come
 # from the reference memo (markets.cache). In it: the payment first (the test provider's
 # charge unless its key is known, the Payment, its two events in one INSERT), the order, the
-# seller orders, the notification task, then under the stock lock: the lock (which also reads
-# the offers), the stock update, the holds, the lines.
+# seller orders, the notification task, the holds and the lines, then under the stock lock: the
+# lock (which also reads the offers) and the stock update.
 QUOTE_AND_CHECKS = 2
 PAYMENT = 3
-WRITES_BEFORE_LOCK = PAYMENT + 3  # payment, order, seller orders, task
-UNDER_LOCK = 1 + 1 + 1 + 1  # lock, stock update, holds, lines
+WRITES_BEFORE_LOCK = PAYMENT + 5  # payment, order, seller orders, task, holds, lines
+UNDER_LOCK = 1 + 1  # lock, stock update
 TRANSACTION = 2  # SAVEPOINT / RELEASE here (BEGIN / COMMIT outside a test transaction)
 REFERENCE_MEMO = override_settings(COMPTOIR_REFERENCE_MAX_AGE=3600)  # a slow machine must not expire it mid-test
 
@@ -61,7 +61,7 @@ def test_without_the_reference_memo_the_market_vat_rates_and_city_are_read_each_
 
 @REFERENCE_MEMO
 @override_settings(TASKS=DB_TASKS)
-def test_the_payment_comes_before_the_order_rows_and_the_stock_lock_covers_only_the_last_4_queries():
+def test_the_payment_comes_before_the_order_rows_and_the_stock_lock_covers_only_the_last_2_queries():
     buyer, _s1, _s2, a, _b = shop()
     place(buyer, [(a, 1)])
     sqls = _placement_queries((buyer, [(a, 1)]))
@@ -73,6 +73,8 @@ def test_the_payment_comes_before_the_order_rows_and_the_stock_lock_covers_only_
         'INSERT INTO "orders_order"',
         'INSERT INTO "orders_sellerorder"',
         'INSERT INTO "django_tasks_database_dbtaskresult"',
+        'INSERT INTO "inventory_hold"',
+        'INSERT INTO "orders_orderline"',
     ]
     lock = first_write + WRITES_BEFORE_LOCK
     assert sqls[lock].startswith('SELECT s.id, s.offer_id')
