@@ -1,4 +1,5 @@
 """The buyer's language on the pages: city names, demo product attributes, the card expiry placeholder."""
+import re
 import shutil
 import subprocess
 
@@ -34,8 +35,7 @@ def compiled(settings, tmp_path):
     return tmp_path
 
 
-@pytest.fixture
-def shop(client):
+def _shop() -> dict:
     make_market("ES")
     sevilla = make_city(
         "Sevilla", 37.3886, -5.9823, country="ES", population=686_741, geonames_id=2510911, local_name="Sevilla",
@@ -62,8 +62,14 @@ def shop(client):
     for product in (demo, plain):
         make_offer(seller, product, location, net_price=5000, stock=3)
     listing_refresh([demo.pk, plain.pk])
-    client.cookies[COOKIE_NAME] = f"ES:{sevilla.pk}"
     return {"sevilla": sevilla, "demo": demo, "plain": plain}
+
+
+@pytest.fixture
+def shop(client):
+    rows = _shop()
+    client.cookies[COOKIE_NAME] = f"ES:{rows['sevilla'].pk}"
+    return rows
 
 
 def _page(client, url, language, **params):
@@ -124,3 +130,34 @@ def test_card_expiry_placeholder_is_translated(compiled, language, placeholder):
     with translation.override(language):
         html = str(CheckoutForm()["card_expiry"])
     assert f'placeholder="{placeholder}"' in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_french_buyer_finds_seville_and_reads_the_product_in_french(live_server, page, screenshot, compiled):
+    rows = _shop()
+    page.context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": "fr", "url": live_server.url}])
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.select_option("#id_market", "ES")
+    page.fill("#id_city_query", "sévi")
+    suggestion = page.locator(f'#city-suggestions button[value="{rows['sevilla'].pk}"]')
+    suggestion.wait_for()
+    assert suggestion.inner_text().startswith("Séville (Sevilla)")
+    assert page.locator("#city-suggestions li").count() == 2  # Séville, Sevilla la Nueva
+    screenshot(page, "l10n-city-suggestions-fr")
+    suggestion.click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "es"  # picking Spain switches to Spanish
+    assert page.locator(".chip-city").inner_text() == "Sevilla"
+
+    page.goto(f"{live_server.url}/p/{rows['demo'].pk}/")
+    page.locator(".lang-switch button[value=fr]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator(".chip-city").inner_text() == "Séville"
+    assert page.locator("h2", has_text="Offres pour Séville").count() == 1
+    specs = page.locator("dl.attrs").inner_text()
+    assert re.search(r"Couleur\s+Rouge", specs) and re.search(r"Taille\s+EU 42", specs), specs
+    assert page.locator("td.ship-from").first.inner_text().startswith("Cologne")
+    screenshot(page, "l10n-product-fr")
