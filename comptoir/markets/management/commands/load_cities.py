@@ -7,7 +7,10 @@ from comptoir.markets.services import cities_load
 
 
 class Command(BaseCommand):
-    help = "Load GeoNames places (population ≥ --min-population) for the given countries. Idempotent."
+    help = (
+        "Load GeoNames places (population ≥ --min-population) for the given countries, with their local and "
+        "fr/es/en names and the other names they are searched by. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("countries", nargs="+", metavar="CC", help="ISO 3166-1 alpha-2 codes, e.g. FR ES")
