@@ -203,6 +203,63 @@ def listing_replace(*, product_ids: Sequence[int], points: Iterable[OfferPointDa
     return len(listings)
 
 
+# Columns of a points source (listing_rebuild_all): one row per (offer, ship-from location).
+POINT_COLUMNS = (
+    "product_id", "currency", "offer_id", "location_id", "seller_id", "seller_country", "ship_country",
+    "latitude", "longitude", "net_price", "handling_days", "available",
+)
+
+
+@transaction.atomic
+def listing_rebuild_all(*, points_sql: str, params: Sequence = ()) -> int:
+    """Replace the whole listing summary from an SQL row source, in the database: the bulk
+    form of listing_replace() for a full rebuild (seed, import, repair), with the same rules.
+
+    `points_sql` is a SELECT whose columns are POINT_COLUMNS, in that order (the feeder,
+    comptoir.inventory.listing.listing_refresh_all, reads the inventory tables; catalog cannot).
+    Points of inactive or unknown products, or with available ≤ 0, are ignored. Three
+    statements: OfferPoint rows (unit vectors computed in SQL), then one ProductListing row per
+    product and currency grouped from them. Returns the number of ProductListing rows."""
+    from django.db import connection
+    from django.utils import timezone
+
+    op, pl = OfferPoint._meta.db_table, ProductListing._meta.db_table
+    product, category = Product._meta.db_table, Category._meta.db_table
+    cols = ", ".join(POINT_COLUMNS)
+    src = ", ".join(f"s.{c}" for c in POINT_COLUMNS[:9])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {op}")
+        cursor.execute(f"DELETE FROM {pl}")
+        cursor.execute(
+            f"INSERT INTO {op} ({cols}, x, y, z) "
+            f"SELECT {src}, s.net_price, s.handling_days, s.available, "
+            f"COS(RADIANS(s.latitude)) * COS(RADIANS(s.longitude)), COS(RADIANS(s.latitude)) * SIN(RADIANS(s.longitude)), "
+            f"SIN(RADIANS(s.latitude)) "
+            f"FROM ({points_sql}) s JOIN {product} p ON p.id = s.product_id WHERE p.is_active AND s.available > 0",
+            list(params),
+        )
+        cursor.execute(f"SELECT DISTINCT seller_country FROM {op} ORDER BY seller_country")
+        countries = [row[0] for row in cursor.fetchall()]
+        # seller_countries: the sorted distinct countries joined by commas, portable SQL (no
+        # ordered string aggregate in SQLite): one CASE per country present.
+        parts = " || ".join(
+            "CASE WHEN MAX(CASE WHEN op.seller_country = %s THEN 1 ELSE 0 END) = 1 THEN %s ELSE '' END" for _ in countries
+        ) or "''"
+        country_params = [value for c in countries for value in (c, c + ",")]
+        cursor.execute(
+            f"INSERT INTO {pl} (product_id, currency, category_id, tax_class, min_net_price, offer_count, "
+            f"seller_countries, best_handling_days, refreshed_at) "
+            f"SELECT op.product_id, op.currency, p.category_id, c.tax_class, MIN(op.net_price), COUNT(DISTINCT op.offer_id), "
+            f"RTRIM({parts}, ','), MIN(op.handling_days), %s "
+            f"FROM {op} op JOIN {product} p ON p.id = op.product_id JOIN {category} c ON c.id = p.category_id "
+            f"GROUP BY op.product_id, op.currency, p.category_id, c.tax_class",
+            [*country_params, timezone.now()],
+        )
+        written = cursor.rowcount
+    listing_cache.versions_bump(Category.objects.values_list("id", flat=True))
+    return written
+
+
 @transaction.atomic
 def listing_facets_rebuild(*, today=None) -> int:
     """Precompute the unfiltered facets of every category page for every active market

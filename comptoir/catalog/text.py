@@ -59,9 +59,7 @@ def analyse(text: str, language: str) -> list[str]:
     return list(_analyse_cached(text, language))
 
 
-@lru_cache(maxsize=20_000)
-def _analyse_cached(text: str, language: str) -> tuple[str, ...]:
-    # repeated strings (brands, category labels, boilerplate descriptions) are analysed once
+def _analyse(text: str, language: str) -> tuple[str, ...]:
     stops = STOP_WORDS.get(language, frozenset())
     cache = _STEM_CACHE.setdefault(language, {})
     out = []
@@ -71,6 +69,37 @@ def _analyse_cached(text: str, language: str) -> tuple[str, ...]:
         stemmed = cache.get(token)
         out.append(stemmed if stemmed is not None else stem(token, language))
     return tuple(out)
+
+
+# repeated strings (brands, category labels, boilerplate descriptions) are analysed once
+_analyse_cached = lru_cache(maxsize=20_000)(_analyse)
+
+
+# raw word (as split on spaces) -> its analysed tokens joined by spaces ("" for a stop
+# word or punctuation), per language. Documents repeat a small vocabulary, so indexing a
+# catalogue analyses each distinct word once instead of folding and stemming every occurrence.
+_WORD_CACHE: dict[str, dict[str, str]] = {lang: {} for lang in STEMMER_LANGUAGES}
+_WORD_CACHE_MAX = 500_000
+
+
+def analysed_text(text: str, language: str) -> str:
+    """``" ".join(analyse(text, language))``, memoised per space-separated word.
+
+    Equivalent to analysing the whole text: folding is per character (a space stays a space,
+    and combining marks never reorder across it) and the tokeniser splits on spaces, so the
+    tokens of the text are the tokens of its words in order. (Only the ASCII space: other
+    whitespace such as U+0085 is dropped by folding and would join its neighbours.)"""
+    cache = _WORD_CACHE.setdefault(language, {})
+    out = []
+    for word in text.split(" "):
+        tokens = cache.get(word)
+        if tokens is None:
+            tokens = " ".join(_analyse(word, language))
+            if len(cache) < _WORD_CACHE_MAX:
+                cache[word] = tokens
+        if tokens:
+            out.append(tokens)
+    return " ".join(out)
 
 
 def query_tokens(query: str | None, language: str) -> list[str]:

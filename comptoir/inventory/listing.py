@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import F
 
-from comptoir.catalog.models import Product
-from comptoir.catalog.services import OfferPointData, listing_facets_rebuild, listing_replace
-from comptoir.sellers.models import SellerStatus
+from comptoir.catalog.models import OfferPoint, ProductListing
+from comptoir.catalog.services import OfferPointData, listing_facets_rebuild, listing_rebuild_all, listing_replace
+from comptoir.sellers.models import Seller, SellerStatus
 
-from .models import Offer, StockLevel
+from .models import Offer, StockLevel, StockLocation
 
 BATCH = 5000
 # Advisory-lock namespace (first key of pg_advisory_xact_lock(int, int)); the second key is a product id.
@@ -83,12 +83,23 @@ def listing_refresh_seller(seller_id: int) -> int:
 
 @transaction.atomic
 def listing_refresh_all() -> int:
-    """Recompute the whole summary (bulk loads, repairs), in batches of products, then the
-    precomputed category facets (catalog.services.listing_facets_rebuild)."""
-    ids = list(Product.objects.order_by("id").values_list("id", flat=True))
-    written = 0
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        written += listing_replace(product_ids=chunk, points=listable_points(id_range=(chunk[0], chunk[-1])))
+    """Recompute the whole summary (bulk loads, repairs) in the database — the listable
+    points are one SELECT over the inventory tables fed to catalog.services.listing_rebuild_all
+    — then the precomputed category facets (catalog.services.listing_facets_rebuild)."""
+    levels, offers = StockLevel._meta.db_table, Offer._meta.db_table
+    sellers, locations = Seller._meta.db_table, StockLocation._meta.db_table
+    points_sql = (
+        "SELECT o.product_id AS product_id, o.currency AS currency, o.id AS offer_id, l.id AS location_id, "
+        "o.seller_id AS seller_id, s.country AS seller_country, l.country AS ship_country, l.latitude AS latitude, "
+        "l.longitude AS longitude, o.net_price AS net_price, o.handling_days AS handling_days, "
+        "sl.on_hand - sl.held AS available "
+        f"FROM {levels} sl JOIN {offers} o ON o.id = sl.offer_id JOIN {sellers} s ON s.id = o.seller_id "
+        f"JOIN {locations} l ON l.id = sl.location_id "
+        "WHERE o.is_active AND s.status = %s AND sl.on_hand > sl.held"
+    )
+    with connection.cursor() as cursor:  # the same serialisation as listing_refresh, for every product
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {OfferPoint._meta.db_table}, {ProductListing._meta.db_table} IN EXCLUSIVE MODE")
+    written = listing_rebuild_all(points_sql=points_sql, params=[SellerStatus.APPROVED])
     listing_facets_rebuild()
     return written

@@ -7,7 +7,7 @@ from itertools import islice
 from django.db import connection, transaction
 
 from comptoir.catalog.models import CATALOG_LANGUAGES
-from comptoir.catalog.text import analyse, query_tokens
+from comptoir.catalog.text import analysed_text, query_tokens
 
 from .base import MAX_MATCHES_PER_LANGUAGE, iter_documents, search_languages
 
@@ -60,9 +60,9 @@ class SqliteBackend:
             while batch := list(islice(documents, 5000)):
                 by_lang: dict[str, list] = {}
                 for doc in batch:
-                    body = " ".join(" ".join(analyse(part, doc.language)) for part in doc.body_parts)
+                    body = " ".join(analysed_text(part, doc.language) for part in doc.body_parts)
                     by_lang.setdefault(doc.language, []).append(
-                        (doc.product_id, " ".join(analyse(doc.title, doc.language)), body)
+                        (doc.product_id, analysed_text(doc.title, doc.language), body)
                     )
                 for lang, rows in by_lang.items():
                     cursor.executemany(f"INSERT INTO {table(lang)} (rowid, title, body) VALUES (%s, %s, %s)", rows)

@@ -107,3 +107,30 @@ def test_inactive_products_are_dropped_from_the_index(catalogue):
     boots.save()
     search_index_product(boots)
     assert search_product_ids("boots", "en") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Poêle anti-adhésive Belleflore – 24 cm, noire", "Eau de parfum sin perfume. 95 % de ingredientes",
+     "ŒUVRES  complètes\u00a0de la Straße", "x¨y ﬁnal ½ tab\tnew\nline", "", "   ", "le la les", "L'éléphant d'Ivoire",
+     "0\x850", "a\u3000b\u2028c"],
+)
+def test_analysed_text_equals_whole_text_analysis(text):
+    from comptoir.catalog.text import analysed_text
+
+    for language in ("fr", "es", "en"):
+        assert analysed_text(text, language) == " ".join(analyse(text, language))
+
+
+def test_analysed_text_equals_whole_text_analysis_for_any_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from comptoir.catalog.text import analysed_text
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(), st.sampled_from(["fr", "es", "en"]))
+    def check(text, language):
+        assert analysed_text(text, language) == " ".join(analyse(text, language))
+
+    check()

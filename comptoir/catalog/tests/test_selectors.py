@@ -6,7 +6,7 @@ from django.db.models import F
 
 from comptoir.catalog.errors import InvalidListingQuery
 from comptoir.catalog.listing_cache import memo_clear
-from comptoir.catalog.models import ListingFacetSnapshot, ListingVersion, OfferPoint, ProductListing, ProductText
+from comptoir.catalog.models import ListingFacetSnapshot, ListingVersion, OfferPoint, Product, ProductListing, ProductText
 from comptoir.catalog.services import search_index_product
 from comptoir.catalog.selectors import CountryFacet, ListingFilters, PriceFacet, product_listing
 from comptoir.common.geo import haversine_km
@@ -316,3 +316,44 @@ def test_editing_a_title_and_reindexing_shows_the_new_title_at_once(world):
     assert next(i.title for i in listing(world, category=book.category).items if i.product_id == book.pk) == title
     search_index_product(book)
     assert next(i.title for i in listing(world, category=book.category).items if i.product_id == book.pk) == "Renamed book"
+
+
+def _summary_rows():
+    points = sorted(
+        OfferPoint.objects.values_list(
+            "product_id", "currency", "offer_id", "location_id", "seller_id", "seller_country", "ship_country",
+            "latitude", "longitude", "net_price", "handling_days", "available", "x", "y", "z",
+        )
+    )
+    listings = sorted(
+        ProductListing.objects.values_list(
+            "product_id", "currency", "category_id", "tax_class", "min_net_price", "offer_count", "seller_countries",
+            "best_handling_days",
+        )
+    )
+    return [p[:12] + tuple(round(v, 12) for v in p[12:]) for p in points], listings
+
+
+def test_full_rebuild_in_sql_writes_what_the_per_product_refresh_writes(world):
+    # a product with offers from three countries and two locations of one seller (sorted
+    # countries, an offer at two locations counted once) and a USD offer (a second currency)
+    s_es = make_seller("Second ES", country="ES", city=world["villeurbanne"])
+    multi = make_product(category=world["kitchen"], texts={"en": ("Multi", "")})
+    make_offer(world["s_lyo"], multi, world["s_lyo"].locations.first(), net_price=700, stock=2, handling_days=3)
+    second = make_location(world["s_lyo"], world["villeurbanne"])
+    StockLevel.objects.create(offer=world["s_lyo"].offers.get(product=multi), location=second, on_hand=5)
+    make_offer(s_es, multi, make_location(s_es, world["villeurbanne"]), net_price=650, stock=1, handling_days=4)
+    s_usd = make_seller("Dollar FR", country="FR", city=world["lyon"])
+    make_offer(s_usd, multi, make_location(s_usd, world["lyon"]), net_price=800, stock=3, currency="USD")
+    all_ids = list(Product.objects.values_list("id", flat=True))
+
+    listing_refresh(all_ids)
+    per_product = _summary_rows()
+    OfferPoint.objects.all().delete()
+    ProductListing.objects.all().delete()
+    written = listing_refresh_all()
+    points, listings = _summary_rows()
+
+    assert (points, listings) == per_product
+    assert written == len(listings) == 6  # 4 listed products + multi in EUR and in USD
+    assert [row[4:7] for row in listings if row[0] == multi.pk] == [(650, 2, "ES,FR"), (800, 1, "FR")]

@@ -3,15 +3,18 @@
 The demo spans every bounded context, so it lives in the top layer (web) and calls the
 domain apps' services: markets.services.markets_seed / cities_load, catalog.services
 gtin_normalise / search_reindex_all, inventory.listing.listing_refresh_all, and
-sellers.services seller_register / seller_approve. Products, texts, pictures, offers and stock levels are written with bulk_create in
-batches: at bench scale (100,000 products, 300,000+ offers) per-row services would take
-hours; the rows are valid by construction (GTINs pass stdnum, identities pass stdnum) and the
-derived tables (search index, listing summary) are rebuilt by their own services at the end.
+sellers.services seller_register / seller_approve. Products, texts, pictures, offers and stock
+levels are written in batches of raw rows (bulk.py: COPY on PostgreSQL, executemany on SQLite):
+at bench scale (100,000 products, 300,000+ offers, 440,000 stock levels) per-row services would
+take hours and model instances with bulk_create minutes; the rows are valid by construction
+(GTINs pass stdnum, identities pass stdnum) and the derived tables (search index, listing
+summary) are rebuilt by their own services at the end, in bulk SQL.
 
 Everything is drawn from one `random.Random(seed)`: the same seed gives the same data.
 """
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable
@@ -30,11 +33,12 @@ from comptoir.catalog.models import Category, Product, ProductImage, ProductText
 from comptoir.catalog.services import gtin_normalise, search_reindex_all
 from comptoir.common.errors import DomainError
 from comptoir.inventory.listing import listing_refresh_all
-from comptoir.inventory.models import LocationKind, Offer, StockLevel, StockLocation
+from comptoir.inventory.models import Condition, LocationKind, Offer, StockLevel, StockLocation
 from comptoir.markets.models import City, Market
 from comptoir.sellers.models import Seller, SellerMember, SellerStatus
 from comptoir.sellers.services import seller_approve, seller_register
 
+from .bulk import insert_rows, reserve_ids, timestamp
 from .compose import ProductDraft, product_draft
 from .identity import identity_generate
 from .images import initials, picture_render
@@ -275,11 +279,15 @@ def _mix_leaf(colour: tuple[int, int, int]) -> tuple[int, int, int]:
 
 def _catalogue(rng: random.Random, scale: Scale, leaves: list[Category], sellers: list[Seller],
                locations: dict[int, list[StockLocation]], report: DemoReport, progress: bool) -> None:
+    """Products with fr/es/en texts and a picture, 1–5 offers each from random sellers, stock
+    at each of the seller's locations; written in batches with raw bulk inserts (bulk.py)."""
     from tqdm import tqdm
 
     pictures = _Pictures(scale.shared_pictures)
     item_counter: dict[tuple[int, int], int] = {}
     counts, weights = zip(*OFFERS_PER_PRODUCT)
+    now = timestamp()
+    location_ids = {seller_id: [loc.pk for loc in locs] for seller_id, locs in locations.items()}
     with tqdm(total=scale.products, unit="product", disable=not progress, desc="demo catalogue") as bar:
         for start in range(0, scale.products, BATCH):
             n = min(BATCH, scale.products - start)
@@ -289,35 +297,39 @@ def _catalogue(rng: random.Random, scale: Scale, leaves: list[Category], sellers
                 key = (d.leaf_index, d.brand_index)
                 item_counter[key] = item_counter.get(key, 0) + 1
                 gtins.append(_gtin(d, item_counter[key]))
-            products = Product.objects.bulk_create(
-                [Product(gtin=g, brand=d.brand, category=leaves[d.leaf_index], attributes=d.attributes) for d, g in zip(drafts, gtins)],
-                batch_size=BATCH,
-            )
-            texts, images = [], []
-            for p, d, g in zip(products, drafts, gtins):
-                for lang, (title, description) in d.texts.items():
-                    texts.append(ProductText(product=p, language=lang, title=title, description=description))
-                images.append(ProductImage(product=p, image=pictures.name_for(d, g), position=0, alt=d.texts["en"][0]))
-            ProductText.objects.bulk_create(texts, batch_size=BATCH)
-            ProductImage.objects.bulk_create(images, batch_size=BATCH)
-            offers = []
-            for p, d in zip(products, drafts):
+            product_ids = reserve_ids(Product, n)
+            insert_rows(Product, ("id", "gtin", "brand", "category_id", "attributes", "is_active", "created_at"), [
+                (pid, g, d.brand, leaves[d.leaf_index].pk, json.dumps(d.attributes), True, now)
+                for pid, d, g in zip(product_ids, drafts, gtins)
+            ])
+            insert_rows(ProductText, ("product_id", "language", "title", "description"), [
+                (pid, lang, title, description)
+                for pid, d in zip(product_ids, drafts) for lang, (title, description) in d.texts.items()
+            ])
+            insert_rows(ProductImage, ("product_id", "image", "position", "alt"), [
+                (pid, pictures.name_for(d, g), 0, d.texts["en"][0][:250]) for pid, d, g in zip(product_ids, drafts, gtins)
+            ])
+            offers = []  # (product id, seller id, net price, handling days)
+            for pid, d in zip(product_ids, drafts):
                 k = rng.choices(counts, weights)[0]
                 for seller in rng.sample(sellers, k):
                     cn = seller.country == "CN"
                     factor = rng.gauss(1.0, 0.07) * (0.8 if cn else 1.0)
                     price = max(99, int(d.base_price * min(max(factor, 0.7), 1.25)) // 10 * 10 + 9)
-                    offers.append(
-                        Offer(seller=seller, product=p, net_price=price, currency="EUR",
-                              handling_days=rng.randint(2, 7) if cn else rng.choices(range(6), (15, 35, 25, 12, 8, 5))[0])
-                    )
-            offers = Offer.objects.bulk_create(offers, batch_size=BATCH)
+                    handling = rng.randint(2, 7) if cn else rng.choices(range(6), (15, 35, 25, 12, 8, 5))[0]
+                    offers.append((pid, seller.pk, price, handling))
+            offer_ids = reserve_ids(Offer, len(offers))
+            insert_rows(Offer, ("id", "seller_id", "product_id", "condition", "net_price", "currency", "handling_days",
+                                "is_active", "updated_at"), [
+                (oid, seller_id, pid, Condition.NEW.value, price, "EUR", handling, True, now)
+                for oid, (pid, seller_id, price, handling) in zip(offer_ids, offers)
+            ])
             levels = []
-            for offer in offers:
-                for location in locations[offer.seller_id]:
+            for oid, (_pid, seller_id, _price, _handling) in zip(offer_ids, offers):
+                for location_id in location_ids[seller_id]:
                     on_hand = 0 if rng.random() < 0.15 else rng.randint(1, 50)
-                    levels.append(StockLevel(offer=offer, location=location, on_hand=on_hand, held=0))
-            StockLevel.objects.bulk_create(levels, batch_size=BATCH)
+                    levels.append((oid, location_id, on_hand, 0))
+            insert_rows(StockLevel, ("offer_id", "location_id", "on_hand", "held"), levels)
             report.products += n
             report.offers += len(offers)
             report.stock_levels += len(levels)
