@@ -225,14 +225,14 @@ def _city_names_replace(country: str, keys_by_geonames_id: dict[int, tuple[set[s
 
     Only the places being loaded are touched (a re-run with a higher ``min_population`` keeps
     the names of the smaller places it does not rewrite)."""
-    ids = {
-        geonames_id: pk
-        for geonames_id, pk in City.objects.filter(country=country).values_list("geonames_id", "id")
-        if geonames_id in keys_by_geonames_id
-    }
-    city_ids = list(ids.values())
-    for start in range(0, len(city_ids), 900):
-        CityName.objects.filter(city_id__in=city_ids[start : start + 900]).delete()
+    every = dict(City.objects.filter(country=country).values_list("geonames_id", "id"))
+    ids = {geonames_id: pk for geonames_id, pk in every.items() if geonames_id in keys_by_geonames_id}
+    if len(ids) == len(every):  # the usual case: the whole country is (re)loaded
+        CityName.objects.filter(country=country).delete()
+    else:
+        city_ids = list(ids.values())
+        for start in range(0, len(city_ids), 900):
+            CityName.objects.filter(city_id__in=city_ids[start : start + 900]).delete()
     rows = [
         (ids[geonames_id], country, key, alternate)
         for geonames_id, (own, alternates) in keys_by_geonames_id.items()

@@ -111,6 +111,11 @@ def test_a_reload_rebuilds_the_names_and_keeps_one_row_per_name(europe):
     munich.refresh_from_db()
     assert (munich.local_name, munich.names["es"]) == ("München", "Múnich")
     assert ids(cities_search(country="DE", query="münchen"))[0] == MUNICH
+    # a partial reload (only the places of ≥ 1M people) leaves the other places' names alone
+    CityName.objects.filter(city=munich).delete()
+    cities_load(countries=["DE"], min_population=1_000_000)
+    assert CityName.objects.count() == rows
+    assert ids(cities_search(country="DE", query="nürnberg"))[0] == 2861650  # Nuremberg, 515,000 people
 
 
 def test_a_city_found_by_its_own_name_ranks_before_one_found_by_an_alternate_name():
