@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connections, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import F
 from django.utils import timezone
 
 from comptoir.common.geo import haversine_km
@@ -206,20 +206,19 @@ def _take(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, e
 
 
 def _add_to_levels(per_level: dict[int, int], *, held: bool = False, on_hand: bool = False) -> None:
-    """held/on_hand += per_level[pk] for each level, in one UPDATE (levels already locked)."""
-    if not per_level:
+    """held/on_hand += per_level[pk] for each level, in one UPDATE (levels already locked). The
+    SQL is written here: it runs under the stock lock, where the ORM's compilation of the CASE
+    expression cost more than the statement."""
+    if not per_level or not (held or on_hand):
         return
     ids = sorted(per_level)
-    if len(ids) == 1:
-        delta = Value(per_level[ids[0]])
-    else:
-        delta = Case(*(When(pk=pk, then=Value(per_level[pk])) for pk in ids), default=Value(0))
-    changes = {}
-    if held:
-        changes["held"] = F("held") + delta
-    if on_hand:
-        changes["on_hand"] = F("on_hand") + delta
-    StockLevel.objects.filter(pk__in=ids).update(**changes)
+    delta = "CASE id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " ELSE 0 END"
+    delta_params = [value for pk in ids for value in (pk, int(per_level[pk]))]
+    columns = [name for name, wanted in (("held", held), ("on_hand", on_hand)) if wanted]
+    assignments = ", ".join(f"{name} = {name} + {delta}" for name in columns)
+    sql = f"UPDATE {StockLevel._meta.db_table} SET {assignments} WHERE id IN ({', '.join(['%s'] * len(ids))})"
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(sql, delta_params * len(columns) + ids)
 
 
 def listing_refresh_on_commit(product_ids: Iterable[int], *, using: str = "default") -> None:
