@@ -168,6 +168,7 @@ def _worker(barrier, queue, user_id: int, offer_id: int, n: int) -> None:
     order_place(buyer=buyer, lines=[LineRequest(offer_id, 1)], address=LYON, card=OK_CARD, idempotency_key=uuid.uuid4().hex)
     barrier.wait(timeout=120)
     latencies, errors = [], 0
+    cpu0, server0 = time.process_time(), _backend_cpu_seconds(connection)
     start = time.perf_counter()
     for _ in range(n):
         t = time.perf_counter()
@@ -176,7 +177,13 @@ def _worker(barrier, queue, user_id: int, offer_id: int, n: int) -> None:
             latencies.append(time.perf_counter() - t)
         except Exception:  # noqa: BLE001 - counted and reported
             errors += 1
-    queue.put({"latencies": latencies, "baseline": baseline, "errors": errors, "start": start, "end": time.perf_counter()})
+    end = time.perf_counter()
+    server1 = _backend_cpu_seconds(connection)
+    queue.put({
+        "latencies": latencies, "baseline": baseline, "errors": errors, "start": start, "end": end,
+        "client_cpu": time.process_time() - cpu0,
+        "server_cpu": (server1 - server0) if server0 is not None and server1 is not None else None,
+    })
     connections.close_all()
 
 
@@ -199,8 +206,14 @@ def _round(seed: dict, concurrency: int, contended: bool, n: int) -> dict:
     base = [x for r in results for x in r["baseline"]]
     wall = max(r["end"] for r in results) - min(r["start"] for r in results)
     p95, base_p95 = _pct(lat, 95) * 1000, _pct(base, 95) * 1000
+    server_cpu = [r["server_cpu"] for r in results]
+    cpu = {
+        "client": round(sum(r["client_cpu"] for r in results) / len(lat) * 1000, 2) if lat else None,
+        "db_server": round(sum(server_cpu) / len(lat) * 1000, 2) if lat and None not in server_cpu else None,
+    }
     return {
         "concurrency": concurrency,
+        "cpu_ms_per_order": cpu,
         "mode": "contended" if contended else "uncontended",
         "orders": len(lat),
         "errors": sum(r["errors"] for r in results),
