@@ -196,6 +196,11 @@ def _seller_countries(n: int) -> list[str]:
     return [c for c in SELLER_COUNTRIES for _ in range(counts[c])]
 
 
+def _local_name(city: City) -> str:
+    """The city as its people write it ("Köln", "München"), not GeoNames' English "Cologne"."""
+    return city.local_name or city.name
+
+
 def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) -> tuple[list[Seller], dict[int, list[StockLocation]]]:
     """Sellers (every 10th pending review) with 1–2 warehouses each in cities of their country,
     registered through sellers.services (which re-checks every identity number with stdnum)."""
@@ -206,9 +211,9 @@ def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) ->
         city = rng.choices(cities[country], weights=[max(c.population, 1) for c in cities[country]])[0]
         name = f"{rng.choice(prefixes)} {rng.choice(surnames)}"
         if country == "CN":
-            name = f"{city.name} {rng.choice(surnames)} {rng.choice(prefixes)}"
+            name = f"{_local_name(city)} {rng.choice(surnames)} {rng.choice(prefixes)}"
         if name in used_names:
-            name = f"{name} {city.name}"
+            name = f"{name} {_local_name(city)}"
         if name in used_names:
             name = f"{name} {i}"
         used_names.add(name)
@@ -229,7 +234,7 @@ def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) ->
             places.append(rng.choice(others))
         for city in places:
             locations.append(
-                StockLocation(kind=LocationKind.WAREHOUSE, seller=seller, name=f"{seller.display_name} — {city.name}"[:120],
+                StockLocation(kind=LocationKind.WAREHOUSE, seller=seller, name=f"{seller.display_name} — {_local_name(city)}"[:120],
                               city=city, country=city.country, latitude=city.latitude, longitude=city.longitude)
             )
     locations = StockLocation.objects.bulk_create(locations, batch_size=BATCH)

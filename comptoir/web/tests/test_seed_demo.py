@@ -127,6 +127,17 @@ def test_offers_compete_and_stock_sits_in_one_or_two_warehouses_of_the_sellers_c
     assert StockLevel.objects.filter(on_hand=0).exists()
 
 
+def test_warehouses_are_named_after_their_city_as_its_people_write_it(small):
+    names = dict(StockLocation.objects.filter(city__geonames_id__in=[2867714, 3169070, 3176959, 3172394]).values_list("city__name", "name"))
+    # GeoNames calls them Munich, Rome, Florence and Naples; the demo uses the local names
+    assert names == {
+        "Munich": "Kontor Fischer — München", "Rome": "Emporio Marino — Roma",
+        "Florence": "Bottega Colombo — Firenze", "Naples": "Emporio Ricci — Napoli",
+    }
+    for name, local, geonames in StockLocation.objects.values_list("name", "city__local_name", "city__name"):
+        assert name.endswith(f" — {local or geonames}"), name
+
+
 def models_F(name):
     from django.db.models import F
 
