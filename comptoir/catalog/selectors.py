@@ -96,6 +96,9 @@ class ListingPage:
     currency: str
     price_facets: tuple[PriceFacet, ...] = field(default=())
     country_facets: tuple[CountryFacet, ...] = field(default=())
+    # None: the listing covers every match. N: a search matched more products than it reads
+    # (catalog.search.base.MAX_MATCHES); the listing, its total and facets cover the best N.
+    capped_at: int | None = None
 
 
 def vat_rates_bp(market: Market, today: date) -> dict[str, int]:
@@ -214,19 +217,16 @@ def _product_listing(
 
     # --- FROM / WHERE shared by the aggregate and the page --------------------------------
     match_ids = None
-    match = search.match_sql(query, language) if query else None
+    match = search.search_matches(query, language) if query else None
     if query and match is None:
         return _empty(page, page_size, currency)
+    capped_at = match.limit if match is not None and match.capped else None
     if match is not None:
-        # The (capped) matches are read once, then joined as literal rows by the facets and
+        # The (bounded) matches are read once, then joined as literal rows by the facets and
         # the page: the full-text ranking runs once per request, not once per query.
-        msql, mparams = match
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT m.product_id, m.rank FROM ({msql}) m", mparams)
-            matched = cursor.fetchall()
-        if not matched:
+        if not match.ranks:
             return _empty(page, page_size, currency)
-        rank_of = {int(pid): float(rank) for pid, rank in matched}
+        rank_of = match.ranks
         match_ids = ", ".join(str(pid) for pid in rank_of)
 
     where, params = ["pl.currency = %s"], [currency]
@@ -319,7 +319,7 @@ def _product_listing(
     total, price_facets, country_facets = facets
     num_pages = max(1, math.ceil(total / page_size))
     if total == 0 or page > num_pages:
-        return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets)
+        return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
 
     # --- the page -----------------------------------------------------------------------
     if sort == "relevance" and match is None:
@@ -354,7 +354,7 @@ def _product_listing(
         start = (page - 1) * page_size
         chosen = [(pid, int(g), offers, rank_of[pid]) for pid, g, offers in sorted(candidates, key=key)[start : start + page_size]]
         if not chosen:
-            return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets)
+            return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
         source, source_params = f"({_values_sql(chosen, ('product_id', 'g', 'offer_count', 'rk'))}) q", []
     page_sql = (
         f"SELECT q.product_id, p.brand, q.g, q.offer_count, "
@@ -378,7 +378,7 @@ def _product_listing(
         )
         for pid, brand, g, offers, title, image in rows
     )
-    return ListingPage(items, total, page, page_size, num_pages, currency, price_facets, country_facets)
+    return ListingPage(items, total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
 
 
 Facets = tuple[int, tuple[PriceFacet, ...], tuple[CountryFacet, ...]]

@@ -4,12 +4,14 @@
   (``catalog_search_fr``, ``catalog_search_es``, ``catalog_search_en``; rowid = product id)
   holding pre-folded, pre-stemmed text (comptoir.catalog.text). The query goes through the
   same analysis and every token is quoted, so FTS5 syntax in user input is inert.
-* PostgreSQL: table ``catalog_search_pg`` (product_id, language, tsvector) with a GIN index;
+* PostgreSQL: table ``catalog_search_pg`` (product_id, language, document and title
+  tsvectors) with partial GIN indexes per language;
   documents built with the french / spanish / english configurations over ``unaccent``;
   queries with ``plainto_tsquery`` over the folded words.
 
 A buyer searching in language L matches the L documents and the English ones (the title
-falls back to English when a product has no L text). Rank: lower is better.
+falls back to English when a product has no L text). Rank: lower is better; title matches
+first. Broad queries read and rank a bounded part of their matches: see base.MAX_MATCHES.
 
 Index maintenance (writes) is in catalog.services: search_index_product(),
 search_index_products(), search_reindex_all(); `comptoir reindex_search` runs the last.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from .base import SearchBackend
+from .base import MAX_MATCHES, SearchBackend, SearchMatches
 
 
 def get_backend() -> SearchBackend:
@@ -31,21 +33,17 @@ def get_backend() -> SearchBackend:
     return SqliteBackend()
 
 
-def match_sql(query: str | None, language: str) -> tuple[str, list] | None:
-    """SQL selecting (product_id, rank) of the products matching `query`; None if the query
-    has no searchable word (empty, only punctuation or stop words)."""
-    return get_backend().match_sql(query, language)
+def search_matches(query: str | None, language: str, *, limit: int | None = None) -> SearchMatches | None:
+    """The products matching `query` for a buyer in `language` (their language's documents and
+    the English ones), ranked, at most `limit` (default base.MAX_MATCHES; `capped` when more
+    matched); None when the query has no searchable word (empty, only punctuation or stop words)."""
+    return get_backend().matches(query, language, limit=limit)
 
 
 def search_product_ids(query: str | None, language: str, *, limit: int = 50) -> list[int]:
     """Ids of matching products (active or not), best first; [] when nothing is searchable."""
-    sub = match_sql(query, language)
-    if sub is None:
-        return []
-    sql, params = sub
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT m.product_id FROM ({sql}) m ORDER BY m.rank, m.product_id LIMIT %s", [*params, limit])
-        return [row[0] for row in cursor.fetchall()]
+    matches = search_matches(query, language)
+    return matches.ordered_ids()[:limit] if matches is not None else []
 
 
-__all__ = ["SearchBackend", "get_backend", "match_sql", "search_product_ids"]
+__all__ = ["MAX_MATCHES", "SearchBackend", "SearchMatches", "get_backend", "search_matches", "search_product_ids"]

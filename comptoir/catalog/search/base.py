@@ -8,10 +8,52 @@ from typing import Protocol
 from comptoir.catalog.models import CATALOG_LANGUAGES, Category, Product, ProductText
 
 LANGUAGE_CONFIGS = {"fr": "french", "es": "spanish", "en": "english"}
-# A search keeps the best-ranked matches of each searched language only: broad words ("black")
-# match tens of thousands of products, and joining, counting and sorting all of them per request
-# costs far more than anyone pages through.
-MAX_MATCHES_PER_LANGUAGE = 1000
+
+# A search keeps at most MAX_MATCHES products, chosen without ranking every match: broad words
+# ("noir", "sport") match 10,000–100,000 documents, and ranking, joining and counting all of them
+# per request costs far more than anyone pages through. Per searched language, each backend reads
+# two tiers, each in the index's own cheap order (newest product first, see `newest first` in
+# the backends) and stops after what it needs:
+#   1. documents with every query word in the title,
+#   2. then, if tier 1 left room, documents with the words anywhere else;
+# and ranks only what it read with the engine's rank (SQLite bm25, PostgreSQL ts_rank). Title
+# matches come first, then the rest; when a tier had more matches than the room left, the result
+# is `capped` (the listing says "more than MAX_MATCHES products") and holds the newest of them.
+MAX_MATCHES = 1000
+TIER_OFFSET = 1e9  # rank of a tier-2 match = TIER_OFFSET + the engine's rank (always below tier 1)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchMatches:
+    """The products a query matched: product id -> rank (lower is better), at most `limit`.
+    capped: more documents matched than were read, so `ranks` is the best part of the matches
+    and any count of it is a lower bound."""
+
+    ranks: dict[int, float]
+    capped: bool
+    limit: int = MAX_MATCHES
+
+    def ordered_ids(self) -> list[int]:
+        """Best first; ties: newest product first."""
+        return sorted(self.ranks, key=lambda pid: (self.ranks[pid], -pid))
+
+
+def match_limit(limit: int | None) -> int:
+    return MAX_MATCHES if limit is None else limit
+
+
+def merge_matches(rows: Iterable[tuple[int, int, float]], capped: bool, limit: int) -> SearchMatches:
+    """(product id, tier 0|1, engine rank) rows of every searched language -> SearchMatches: a
+    product keeps its best rank; beyond `limit` products only the best are kept (capped)."""
+    ranks: dict[int, float] = {}
+    for pid, tier, rank in rows:
+        value = tier * TIER_OFFSET + float(rank)
+        if pid not in ranks or value < ranks[pid]:
+            ranks[pid] = value
+    if len(ranks) > limit:
+        best = sorted(ranks, key=lambda pid: (ranks[pid], -pid))[:limit]
+        ranks, capped = {pid: ranks[pid] for pid in best}, True
+    return SearchMatches(ranks, capped, limit)
 
 
 def search_languages(language: str) -> list[str]:
@@ -33,7 +75,9 @@ class SearchDocument:
 
 
 class SearchBackend(Protocol):
-    def match_sql(self, query: str | None, language: str) -> tuple[str, list] | None: ...
+    def matches(self, query: str | None, language: str, *, limit: int | None = None) -> SearchMatches | None:
+        """At most `limit` (default MAX_MATCHES) products; None when the query has no searchable
+        word (empty, punctuation, stop words)."""
 
     def index_products(self, product_ids: Iterable[int]) -> None: ...
 

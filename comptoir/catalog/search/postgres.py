@@ -1,5 +1,12 @@
 """PostgreSQL backend: tsvector per (product, language) with french/spanish/english configs
-over unaccent, GIN index, plainto_tsquery over the folded query words."""
+over unaccent, plainto_tsquery over the folded query words.
+
+Table ``catalog_search_pg`` (migrations 0003, 0007, 0008): ``document`` (title weight A; brand,
+category names and description weight B) and ``title_document`` (the title alone), each with a
+partial GIN index per language. A full reindex writes the rows language by language, newest
+product first, so that a GIN match read without ORDER BY ("first found") is the newest matches
+and stops after the LIMIT: see base.MAX_MATCHES for the two tiers.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -9,53 +16,69 @@ from django.db import connection, transaction
 from comptoir.catalog.models import CATALOG_LANGUAGES
 from comptoir.catalog.text import plain_query
 
-from .base import LANGUAGE_CONFIGS, MAX_MATCHES_PER_LANGUAGE, search_languages
+from .base import LANGUAGE_CONFIGS, SearchMatches, match_limit, merge_matches, search_languages
 
 TABLE = "catalog_search_pg"  # created by migration catalog 0003
-CANDIDATES = 3 * MAX_MATCHES_PER_LANGUAGE
-
 
 _CONFIG_CASE = "CASE t.language " + " ".join(
     f"WHEN '{lang}' THEN '{cfg}'::regconfig" for lang, cfg in LANGUAGE_CONFIGS.items()
 ) + " ELSE 'simple'::regconfig END"
 
-# Document: title (weight A); brand, category + parent category names, description (weight B).
+# Each title is analysed once: it is the title document and the weight-A part of the document.
 _INSERT_SQL = f"""
-INSERT INTO {TABLE} (product_id, language, document)
-SELECT t.product_id, t.language,
-       setweight(to_tsvector({_CONFIG_CASE}, unaccent(t.title)), 'A') ||
-       setweight(to_tsvector({_CONFIG_CASE}, unaccent(
-           p.brand || ' ' || COALESCE(c.names ->> t.language, c.names ->> 'en', c.slug) || ' ' ||
-           COALESCE(pc.names ->> t.language, pc.names ->> 'en', pc.slug, '') || ' ' || t.description)), 'B')
-FROM catalog_producttext t
-JOIN catalog_product p ON p.id = t.product_id
-JOIN catalog_category c ON c.id = p.category_id
-LEFT JOIN catalog_category pc ON pc.id = c.parent_id
-WHERE p.is_active AND t.language IN ({", ".join(f"'{lang}'" for lang in CATALOG_LANGUAGES)})
+INSERT INTO {TABLE} (product_id, language, document, title_document)
+SELECT d.product_id, d.language, setweight(d.title_document, 'A') || setweight(d.body, 'B'), d.title_document
+FROM (
+    SELECT t.product_id, t.language,
+           to_tsvector({_CONFIG_CASE}, unaccent(t.title)) AS title_document,
+           to_tsvector({_CONFIG_CASE}, unaccent(
+               p.brand || ' ' || COALESCE(c.names ->> t.language, c.names ->> 'en', c.slug) || ' ' ||
+               COALESCE(pc.names ->> t.language, pc.names ->> 'en', pc.slug, '') || ' ' || t.description)) AS body
+    FROM catalog_producttext t
+    JOIN catalog_product p ON p.id = t.product_id
+    JOIN catalog_category c ON c.id = p.category_id
+    LEFT JOIN catalog_category pc ON pc.id = c.parent_id
+    WHERE p.is_active AND t.language IN ({", ".join(f"'{lang}'" for lang in CATALOG_LANGUAGES)}) {{where}}
+) d
+ORDER BY d.language, d.product_id DESC
 """
+# The sort of a full reindex (≈ 100 MB of tsvectors at bench scale) in memory, not on disk.
+_SORT_MEMORY = "SET LOCAL work_mem = '256MB'"
 
 
 class PostgresBackend:
-    def match_sql(self, query: str | None, language: str) -> tuple[str, list] | None:
+    def matches(self, query: str | None, language: str, *, limit: int | None = None) -> SearchMatches | None:
         words = plain_query(query)
         if not words:
             return None
-        parts, params = [], []
-        for lang in search_languages(language):
-            cfg = LANGUAGE_CONFIGS[lang]
-            # The GIN index yields the matches; ranking all of a broad word's (10k+) documents
-            # means visiting every heap row, so at most CANDIDATES are read (LIMIT without ORDER
-            # BY stops the scan), ranked, and the best MAX_MATCHES_PER_LANGUAGE kept.
-            parts.append(
-                f"(SELECT c.product_id, -ts_rank(c.document, c.q) AS rank FROM ("
-                f"SELECT s.product_id, s.document, q.q FROM {TABLE} s, "
-                f"plainto_tsquery('{cfg}'::regconfig, unaccent(%s)) AS q(q) "
-                f"WHERE s.language = '{lang}' AND s.document @@ q.q LIMIT {CANDIDATES}) c "
-                f"ORDER BY 2, 1 LIMIT {MAX_MATCHES_PER_LANGUAGE})"
-            )
-            params.append(words)
-        union = " UNION ALL ".join(parts)
-        return f"SELECT u.product_id AS product_id, MIN(u.rank) AS rank FROM ({union}) u GROUP BY u.product_id", params
+        limit = match_limit(limit)
+        rows: list[tuple[int, int, float]] = []
+        capped = False
+        with connection.cursor() as cursor:
+            for lang in search_languages(language):
+                cfg = LANGUAGE_CONFIGS[lang]
+                # tier 1: every word in the title; tier 2: the other matches (see base.MAX_MATCHES).
+                # No ORDER BY: the GIN bitmap is read in table order (newest first after a reindex)
+                # and the scan stops at the LIMIT; only the rows read are ranked.
+                room = limit
+                for tier, condition in (
+                    (0, "s.title_document @@ q.q"),
+                    (1, "s.document @@ q.q AND NOT COALESCE(s.title_document @@ q.q, false)"),
+                ):
+                    cursor.execute(
+                        f"SELECT s.product_id, -ts_rank(s.document, q.q) FROM {TABLE} s, "
+                        f"plainto_tsquery('{cfg}'::regconfig, unaccent(%s)) AS q(q) "
+                        f"WHERE s.language = '{lang}' AND {condition} LIMIT %s",
+                        [words, room + 1],
+                    )
+                    found = cursor.fetchall()
+                    full = len(found) > room
+                    rows += [(pid, tier, rank) for pid, rank in found[:room]]
+                    room -= len(found[:room])
+                    if full:  # more matches than room: the next tier cannot add any
+                        capped = True
+                        break
+        return merge_matches(rows, capped, limit)
 
     def index_products(self, product_ids: Iterable[int]) -> None:
         ids = sorted(set(product_ids))
@@ -63,10 +86,11 @@ class PostgresBackend:
             return
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE product_id = ANY(%s)", [ids])
-            cursor.execute(_INSERT_SQL + " AND t.product_id = ANY(%s)", [ids])
+            cursor.execute(_INSERT_SQL.format(where="AND t.product_id = ANY(%s)"), [ids])
 
     def reindex_all(self) -> int:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
-            cursor.execute(_INSERT_SQL)
+            cursor.execute(_SORT_MEMORY)
+            cursor.execute(_INSERT_SQL.format(where=""))
             return cursor.rowcount

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from comptoir.catalog.models import CATALOG_LANGUAGES
 from comptoir.catalog.text import analysed_text, query_tokens
 
-from .base import MAX_MATCHES_PER_LANGUAGE, iter_documents, search_languages
+from .base import SearchMatches, iter_documents, match_limit, merge_matches, search_languages
 
 
 def table(language: str) -> str:
@@ -27,22 +27,40 @@ class SqliteBackend:
     TITLE_WEIGHT = 10.0
     BODY_WEIGHT = 1.0
 
-    def match_sql(self, query: str | None, language: str) -> tuple[str, list] | None:
-        parts, params = [], []
-        for lang in search_languages(language):
-            tokens = query_tokens(query, lang)
-            if not tokens:
-                continue
-            t = table(lang)
-            parts.append(
-                f"SELECT * FROM (SELECT rowid AS product_id, bm25({t}, {self.TITLE_WEIGHT}, {self.BODY_WEIGHT}) AS rank "
-                f"FROM {t} WHERE {t} MATCH %s ORDER BY rank LIMIT {MAX_MATCHES_PER_LANGUAGE})"  # LIMIT also keeps
-            )  # bm25() out of the outer GROUP BY (SQLite would otherwise flatten the subquery and refuse it)
-            params.append(fts_expression(tokens))
-        if not parts:
-            return None
-        union = " UNION ALL ".join(parts)
-        return f"SELECT u.product_id AS product_id, MIN(u.rank) AS rank FROM ({union}) u GROUP BY u.product_id", params
+    def matches(self, query: str | None, language: str, *, limit: int | None = None) -> SearchMatches | None:
+        limit = match_limit(limit)
+        rows: list[tuple[int, int, float]] = []
+        capped, searched = False, False
+        with connection.cursor() as cursor:
+            for lang in search_languages(language):
+                tokens = query_tokens(query, lang)
+                if not tokens:
+                    continue
+                searched = True
+                expr = fts_expression(tokens)
+                in_title = f"{{title}} : ({expr})"
+                # tier 1: every word in the title; tier 2: the other matches (see base.MAX_MATCHES)
+                room = limit
+                for tier, match in ((0, in_title), (1, f"({expr}) NOT ({in_title})")):
+                    found = self._read(cursor, lang, match, room + 1)
+                    full = len(found) > room
+                    rows += [(pid, tier, rank) for pid, rank in found[:room]]
+                    room -= len(found[:room])
+                    if full:  # more matches than room: the next tier cannot add any
+                        capped = True
+                        break
+        return merge_matches(rows, capped, limit) if searched else None
+
+    def _read(self, cursor, lang: str, match: str, limit: int) -> list[tuple[int, float]]:
+        """Up to `limit` matches, newest product first (FTS5 walks its rowid = product id order
+        and stops at the limit), with their bm25 rank: only the rows read are ranked."""
+        t = table(lang)
+        cursor.execute(
+            f"SELECT rowid, bm25({t}, {self.TITLE_WEIGHT}, {self.BODY_WEIGHT}) FROM {t} WHERE {t} MATCH %s "
+            f"ORDER BY rowid DESC LIMIT %s",
+            [match, limit],
+        )
+        return cursor.fetchall()
 
     def _write(self, product_ids: list[int] | None, documents) -> int:
         count = 0

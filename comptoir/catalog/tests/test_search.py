@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from comptoir.catalog.search import search_product_ids
 from comptoir.catalog.services import search_index_product, search_reindex_all
@@ -134,3 +135,78 @@ def test_analysed_text_equals_whole_text_analysis_for_any_text():
         assert analysed_text(text, language) == " ".join(analyse(text, language))
 
     check()
+
+
+# --- bounded matches: title tier first, newest first within a tier, capped beyond the limit ---
+
+@pytest.fixture
+def lamps():
+    """Five products with "lamp" in the title and three with it only in the description,
+    created in this order (so ids grow: the last created is the newest)."""
+    home = make_category("home", names={"en": "Home"})
+    titled = [make_product(category=home, brand="Lux", texts={"en": (f"Desk lamp model {i}", "Bright")}) for i in range(5)]
+    described = [make_product(category=home, brand="Lux", texts={"en": (f"Desk light model {i}", "A lamp")}) for i in range(3)]
+    return titled, described
+
+
+def test_matches_within_the_limit_are_all_ranked_title_matches_first(lamps):
+    from comptoir.catalog.search import search_matches
+
+    titled, described = lamps
+    matches = search_matches("lamp", "en", limit=8)
+    assert matches.capped is False
+    ordered = matches.ordered_ids()
+    assert set(ordered[:5]) == {p.pk for p in titled}
+    assert set(ordered[5:]) == {p.pk for p in described}
+
+
+def test_a_full_title_tier_caps_the_result_with_its_newest_matches(lamps):
+    from comptoir.catalog.search import search_matches
+
+    titled, _described = lamps
+    matches = search_matches("lamp", "en", limit=3)
+    assert matches.capped is True
+    assert len(matches.ranks) == 3 and set(matches.ranks) <= {p.pk for p in titled}
+    if connection.vendor == "sqlite":  # FTS5 reads newest first; PostgreSQL reads in table order
+        assert set(matches.ranks) == {p.pk for p in titled[2:]}
+
+
+def test_the_second_tier_fills_the_room_left_with_its_newest_matches(lamps):
+    from comptoir.catalog.search import search_matches
+
+    titled, described = lamps
+    matches = search_matches("lamp", "en", limit=7)
+    assert matches.capped is True
+    assert set(matches.ordered_ids()[:5]) == {p.pk for p in titled}
+    assert len(matches.ranks) == 7 and set(matches.ordered_ids()[5:]) <= {p.pk for p in described}
+    if connection.vendor == "sqlite":
+        assert set(matches.ordered_ids()[5:]) == {p.pk for p in described[1:]}
+
+
+def test_exactly_the_limit_of_matches_is_not_capped(lamps):
+    from comptoir.catalog.search import search_matches
+
+    titled, _described = lamps
+    assert search_matches("lamp model", "en", limit=8).capped is False  # "model" is in every title
+    matches = search_matches("bright lamp", "en", limit=5)  # the five titled lamps only
+    assert (matches.capped, set(matches.ranks)) == (False, {p.pk for p in titled})
+
+
+def test_more_occurrences_rank_higher_within_a_tier():
+    shoes = make_category("shoes", names={"en": "Shoes"})
+    once = make_product(category=shoes, texts={"en": ("Trail shoe", "Light")})
+    twice = make_product(category=shoes, texts={"en": ("Trail trail", "Light")})
+    assert search_product_ids("trail", "en") == [twice.pk, once.pk]
+
+
+def test_a_full_reindex_writes_the_postgres_documents_newest_first(lamps):
+    # PostgreSQL reads a broad query's matches in table order (no ORDER BY, so the scan stops at
+    # the limit): after a full reindex, that order is newest product first, as FTS5's.
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL table order")
+    search_reindex_all()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT language, product_id FROM catalog_search_pg ORDER BY ctid")
+        rows = cursor.fetchall()
+    assert len(rows) == 8
+    assert rows == sorted(rows, key=lambda r: (r[0], -r[1]))

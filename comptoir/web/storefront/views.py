@@ -274,6 +274,7 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
         "page_links": _page_links(listing.page, listing.num_pages),
         "has_filters": any([min_price is not None, max_price is not None, filters.seller_countries,
                             filters.local_only_km, filters.deliver_by]),
+        "search_cap": formatting.number(listing.capped_at, locale) if listing.capped_at else "",
         **extra,
     }
     if csrf_placeholder:

@@ -301,3 +301,19 @@ def test_inactive_product_is_a_404(client, shop):
     response = client.get(f"/p/{shop['blue'].pk}/")
     assert response.status_code == 404
     assert "Este producto no existe o ya no se vende." in response.text
+
+
+def test_a_search_matching_more_than_it_reads_says_so(client, shop, monkeypatch):
+    # "shoes" matches both shoes; with a limit of one, the page lists the best
+    # one and says more matched, and a filter counts among that best one.
+    client.cookies["django_language"] = "en"
+    monkeypatch.setattr("comptoir.catalog.search.base.MAX_MATCHES", 1)
+    page = client.get("/search", {"q": "shoes"}).content.decode()
+    count = re.search(r'id="result-count">([^<]*)<', page).group(1)
+    assert count == "More than 1 products match: the most relevant are listed."
+    filtered = client.get("/search", {"q": "shoes", "price": "0-100000"}).content.decode()
+    assert re.search(r'id="result-count">([^<]*)<', filtered).group(1) == "1 product among the 1 most relevant matches"
+    monkeypatch.setattr("comptoir.catalog.search.base.MAX_MATCHES", 2)
+    cache.clear()  # the page cache does not know the limit
+    page = client.get("/search", {"q": "shoes"}).content.decode()
+    assert re.search(r'id="result-count">([^<]*)<', page).group(1) == "2 products"
