@@ -4,6 +4,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .countries import country_name
+
 
 class TaxClass(models.TextChoices):
     STANDARD = "standard", _("Standard")
@@ -32,6 +34,12 @@ class Market(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The country's name in the active UI language (CLDR: "Espagne", "España", "Spain");
+        ``name`` for a code CLDR does not know. Pages show this, never ``name``."""
+        return country_name(self.code, default=self.name)
 
     @property
     def ui_languages(self) -> list[str]:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 import pycountry
 from django.db import connection
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
@@ -186,6 +188,80 @@ def city_name_expression(path: str = "", *, language: str | None = None):
         F(f"{path}name"),
         output_field=CharField(),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AddressPlace:
+    """The City a typed address was matched to (see ``cities_for_addresses``)."""
+
+    city_id: int
+    latitude: float
+    longitude: float
+
+
+_ADDRESS_BATCH = 5000  # addresses per query: keeps the bound parameters under SQLite's and PostgreSQL's limits
+
+
+def cities_for_addresses(addresses: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], AddressPlace]:
+    """The place of each typed address: {(country, postcode, city name): AddressPlace}.
+
+    Like the buyer's city search, but exact and for many addresses at once (analytics over
+    every order): the most populous city of the country with that postcode, else the city
+    whose folded name equals the typed one folded — GeoNames' name or any of its ``CityName``
+    names, so "München", "munchen" and "Munich" all give Munich —, a city found by one of its
+    own names before one found by an alternate name, then the most populous. Addresses that
+    match nothing are absent. One query (a UNION of three index look-ups) per 5,000 addresses,
+    whatever the number of orders behind them.
+    """
+    wanted: dict[tuple[str, str, str], tuple[str, str, str]] = {}  # address → (country, postcode, folded name)
+    for address in addresses:
+        if address not in wanted:
+            country, postcode, name = address
+            wanted[address] = ((country or "").strip().upper(), (postcode or "").strip(), search_fold(name or "")[:200])
+    found: dict[tuple[str, str, str], AddressPlace] = {}
+    items = list(wanted.items())
+    for start in range(0, len(items), _ADDRESS_BATCH):
+        batch = items[start : start + _ADDRESS_BATCH]
+        best = _places_matching(
+            countries={c for _a, (c, _p, _n) in batch},
+            postcodes={p for _a, (_c, p, _n) in batch if p},
+            names={n for _a, (_c, _p, n) in batch if n},
+        )
+        for address, (country, postcode, name) in batch:
+            hit = (postcode and best.get((country, "postcode", postcode))) or (name and best.get((country, "name", name)))
+            if hit:
+                found[address] = hit[1]
+    return found
+
+
+def _places_matching(*, countries: set[str], postcodes: set[str], names: set[str]) -> dict[tuple[str, str, str], tuple[tuple, AddressPlace]]:
+    """{(country, "postcode" | "name", key): (rank, AddressPlace)} of the best city per key, in one query."""
+    if not countries or not (postcodes or names):
+        return {}
+    def rows(qs, kind: str, key: str, city: str, alternate):
+        return qs.order_by().annotate(
+            kind=Value(kind, output_field=CharField()), key=F(key), city_id_=F(f"{city}id"),
+            alternate_=alternate, population_=F(f"{city}population"),
+            latitude_=F(f"{city}latitude"), longitude_=F(f"{city}longitude"),
+        ).values_list("kind", "country", "key", "city_id_", "alternate_", "population_", "latitude_", "longitude_")
+
+    not_alternate = Value(False, output_field=BooleanField())
+    parts = []
+    if postcodes:
+        parts.append(rows(City.objects.filter(country__in=countries, postcode__in=postcodes), "postcode", "postcode", "", not_alternate))
+    if names:
+        parts.append(rows(City.objects.filter(country__in=countries, search_name__in=names), "name", "search_name", "", not_alternate))
+        parts.append(rows(
+            CityName.objects.filter(country__in=countries, search_name__in=names), "name", "search_name", "city__", F("alternate"),
+        ))
+    query = (parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]).order_by()
+    best: dict[tuple[str, str, str], tuple[tuple, AddressPlace]] = {}
+    for kind, country, key, city_id, alternate, population, latitude, longitude in query:
+        rank = (bool(alternate), -(population or 0), city_id)
+        current = best.get((country, kind, key))
+        if current is None or rank < current[0]:
+            best[(country, kind, key)] = (rank, AddressPlace(city_id, latitude, longitude))
+    return best
 
 
 def city_get(*, country: str, city_id: int) -> City:

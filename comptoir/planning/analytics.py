@@ -12,8 +12,9 @@ channel            "delivery" (home delivery: any SellerOrder.delivery_method ot
 online share       (delivery + collect) / total; in-store share = in_store / total.
 domestic share     GMV of seller orders whose seller is registered in the buyer's country / online GMV.
 within 50 km       GMV of seller orders shipped from a location within 50 km (great circle) of the
-                   buyer's place (markets.City matched by postcode, else by name) / online GMV of
-                   the orders whose place is known.
+                   buyer's place (markets.City matched by postcode, else by any of its names:
+                   "München", "Munich" and "munchen" are the same place) / online GMV of the orders
+                   whose place is known.
 mean delivery km   mean great-circle distance from ship-from location to the buyer's place over the
                    home-delivery seller orders whose place is known.
 """
@@ -24,11 +25,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from comptoir.common.geo import haversine_km
-from comptoir.markets.models import City
+from comptoir.markets.selectors import cities_for_addresses
 
 PICKUP_METHODS = frozenset({"pickup", "collect", "click_collect", "click_and_collect", "store_pickup", "store"})
 LOCAL_KM = 50.0
@@ -96,38 +97,9 @@ def _iso_week(ts: dt.datetime) -> str:
 
 
 def _places(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], tuple[float, float]]:
-    """(country, postcode, city name) → (lat, lon) of the most populous matching City; 2 queries."""
-    keys = set(keys)
-    if not keys:
-        return {}
-    out: dict[tuple[str, str, str], tuple[float, float]] = {}
-    by_pc: dict[tuple[str, str], tuple[float, float, int]] = {}
-    q = Q()
-    for country, pc, _ in keys:
-        if pc:
-            q |= Q(country=country, postcode=pc)
-    if q:
-        for country, pc, lat, lon, pop in City.objects.filter(q).values_list("country", "postcode", "latitude", "longitude", "population"):
-            cur = by_pc.get((country, pc))
-            if cur is None or pop > cur[2]:
-                by_pc[(country, pc)] = (lat, lon, pop)
-    missing = [k for k in keys if (k[0], k[1]) not in by_pc]
-    by_name: dict[tuple[str, str], tuple[float, float, int]] = {}
-    q = Q()
-    for country, _, name in missing:
-        if name.strip():
-            q |= Q(country=country, name__iexact=name.strip())
-    if q:
-        for country, name, lat, lon, pop in City.objects.filter(q).values_list("country", "name", "latitude", "longitude", "population"):
-            key = (country, name.lower())
-            cur = by_name.get(key)
-            if cur is None or pop > cur[2]:
-                by_name[key] = (lat, lon, pop)
-    for k in keys:
-        hit = by_pc.get((k[0], k[1])) or by_name.get((k[0], k[2].strip().lower()))
-        if hit:
-            out[k] = (hit[0], hit[1])
-    return out
+    """(country, postcode, typed city name) → (lat, lon) of the buyer's place (see
+    ``markets.selectors.cities_for_addresses``: postcode, else any of the city's names); 1 query."""
+    return {k: (p.latitude, p.longitude) for k, p in cities_for_addresses(keys).items()}
 
 
 def market_weekly_stats(*, since: dt.datetime | None = None, market_code: str | None = None) -> list[WeekStats]:
@@ -195,7 +167,8 @@ def _neg_week(week: str) -> tuple[int, int]:
 
 
 def orders_by_city(market_code: str) -> dict[int, int]:
-    """Orders placed per markets.City pk (buyer place matched by postcode, else name) in a market."""
+    """Orders placed per markets.City pk in a market (the buyer's place matched by postcode, else by
+    any of the city's names: "München" counts for Munich). Two queries."""
     SellerOrder = _orders_models()
     if SellerOrder is None:
         return {}
@@ -207,25 +180,10 @@ def orders_by_city(market_code: str) -> dict[int, int]:
     if not rows:
         return {}
     keys = [(c, pc or "", name or "") for c, pc, name in rows]
-    # resolve to City pks (same matching as _places, but keeping the pk)
-    pcs = {pc for _, pc, _ in keys if pc}
-    by_pc: dict[str, tuple[int, int]] = {}
-    for pk, pc, pop in City.objects.filter(country=market_code, postcode__in=pcs).values_list("pk", "postcode", "population"):
-        if pc not in by_pc or pop > by_pc[pc][1]:
-            by_pc[pc] = (pk, pop)
-    names = {name.strip().lower() for _, pc, name in keys if pc not in by_pc and name.strip()}
-    by_name: dict[str, tuple[int, int]] = {}
-    if names:
-        q = Q()
-        for n in names:
-            q |= Q(name__iexact=n)
-        for pk, name, pop in City.objects.filter(q, country=market_code).values_list("pk", "name", "population"):
-            k = name.lower()
-            if k not in by_name or pop > by_name[k][1]:
-                by_name[k] = (pk, pop)
+    places = cities_for_addresses(keys)  # one query for every distinct address
     counts: dict[int, int] = defaultdict(int)
-    for _, pc, name in keys:
-        hit = by_pc.get(pc) or by_name.get(name.strip().lower())
-        if hit:
-            counts[hit[0]] += 1
+    for key in keys:
+        place = places.get(key)
+        if place is not None:
+            counts[place.city_id] += 1
     return dict(counts)

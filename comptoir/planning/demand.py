@@ -31,9 +31,10 @@ by the same factor so the total equals the country population; relative weights 
 
 Platform demand (optional): ``weight_i = population_i × (1 + α · index_i)`` where ``index_i`` is
 the city's share of platform orders divided by its share of population (1.0 = as many orders as
-its size predicts), clipped to [0, ``INDEX_CAP``]; α = ``PLATFORM_ALPHA`` (0.5). A city with no
-orders keeps its population weight (index 0 → × 1); one ordering twice its share weighs
-× 2. With no orders at all every weight is the population.
+its size predicts; the orders of a section count for the place containing it), clipped to
+[0, ``INDEX_CAP``]; α = ``PLATFORM_ALPHA`` (0.5). A city with no orders keeps its population
+weight (index 0 → × 1); one ordering twice its share weighs × 2. With no orders at all every
+weight is the population.
 """
 from __future__ import annotations
 
@@ -192,6 +193,24 @@ def country_population(code: str) -> int | None:
     return int(info["population"]) if info and info.get("population") else None
 
 
+def orders_per_point(city_ids: np.ndarray, parent: np.ndarray, orders_by_city: Mapping[int, int]) -> np.ndarray:
+    """Orders per place (aligned with ``city_ids``), each section's orders credited to the kept
+    place that contains it: an order matched to "Paris 15 Vaugirard" (by its postcode) or to a
+    district counts for Paris, not for a place the planner drops. ``parent`` is
+    ``SectionReport.parent``; a chain of sections is followed to its kept place."""
+    n = len(city_ids)
+    raw = np.array([orders_by_city.get(int(c), 0) for c in city_ids], dtype=np.float64)
+    owner = np.arange(n)
+    for i in np.nonzero(parent >= 0)[0]:
+        j, hops = int(i), 0
+        while parent[j] >= 0 and hops < n:
+            j, hops = int(parent[j]), hops + 1
+        owner[i] = j
+    out = np.zeros(n, dtype=np.float64)
+    np.add.at(out, owner, raw)
+    return out
+
+
 def demand_from_rows(
     market: str,
     rows: Sequence[tuple[int, str, float, float, int]],
@@ -213,7 +232,7 @@ def demand_from_rows(
     orders = None
     n_orders = 0
     if orders_by_city:
-        orders = np.array([orders_by_city.get(int(c), 0) for c in ids[k]], dtype=np.float64)
+        orders = orders_per_point(ids, rep.parent, orders_by_city)[k]
         n_orders = int(orders.sum())
         if n_orders == 0:
             orders = None

@@ -156,3 +156,29 @@ def test_ui_language_of_a_country():
         "ES": "es", "MX": "es", "CH": "fr", "CN": "en", "DE": "en",  # no market: CLDR official languages, else English
     }
     assert country_ui_language("es") == "es"
+
+
+def test_typed_addresses_find_their_city_by_postcode_else_by_any_name_own_names_first():
+    from comptoir.markets.selectors import AddressPlace, cities_for_addresses
+
+    munich = City.objects.create(geonames_id=MUNICH, country="DE", name="Munich", local_name="München", ascii_name="Munich",
+                                 search_name="munich", latitude=48.14, longitude=11.58, population=1_260_391)
+    CityName.objects.create(city=munich, country="DE", search_name="munchen", alternate=False)
+    # a small place whose alternate name is also "München" and whose own name is "Monaco"
+    monaco = City.objects.create(geonames_id=1, country="DE", name="Monaco", ascii_name="Monaco", search_name="monaco",
+                                 latitude=50.0, longitude=10.0, population=600, postcode="12345")
+    CityName.objects.create(city=monaco, country="DE", search_name="munchen", alternate=True)
+    # a bigger place known by "Monaco" only as an alternate name: the small place's own name wins
+    CityName.objects.create(city=munich, country="DE", search_name="monaco", alternate=True)
+    with CaptureQueriesContext(connection) as ctx:
+        found = cities_for_addresses([
+            ("DE", "", "München"), ("DE", "80331", "MÜNCHEN"), ("DE", "", "munich"), ("DE", "", "Monaco"),
+            ("DE", "12345", "München"), ("FR", "", "München"), ("DE", "", ""), ("DE", "", "Atlantis"),
+        ])
+    assert len(ctx.captured_queries) == 1
+    at_munich, at_monaco = AddressPlace(munich.pk, 48.14, 11.58), AddressPlace(monaco.pk, 50.0, 10.0)
+    assert found == {
+        ("DE", "", "München"): at_munich, ("DE", "80331", "MÜNCHEN"): at_munich, ("DE", "", "munich"): at_munich,
+        ("DE", "", "Monaco"): at_monaco, ("DE", "12345", "München"): at_monaco,  # the postcode decides
+    }
+    assert cities_for_addresses([]) == {}

@@ -11,6 +11,7 @@ from comptoir.planning.demand import (
     calibrate_to,
     country_population,
     demand_from_rows,
+    orders_per_point,
     platform_index,
     section_mask,
 )
@@ -122,3 +123,18 @@ def test_platform_blend_formula():
 def test_calibrate_only_scales_down():
     assert calibrate_to(np.array([10.0, 30.0]), 20.0).tolist() == [5.0, 15.0]
     assert calibrate_to(np.array([10.0, 30.0]), 100.0).tolist() == [10.0, 30.0]
+
+
+def test_orders_of_a_section_count_for_the_place_containing_it():
+    # "Grandville 03" and "Grandville-Nord" are sections of Grandville (the name rule above)
+    rows = [
+        (10, "Grandville", 45.0, 5.0, 300_000), (11, "Grandville 03", 45.01, 5.01, 40_000),
+        (12, "Grandville-Nord", 45.03, 5.0, 30_000), (13, "Petitbourg", 45.1, 5.1, 20_000),
+    ]
+    d = demand_from_rows("XX", rows, orders_by_city={11: 3, 12: 1, 13: 2, 99: 5})
+    assert d.city_ids.tolist() == [10, 13]
+    assert d.platform_orders == 6  # the 5 orders of a city that is not a demand point are not counted
+    # orders share (4/6, 2/6) ÷ population share (300/320, 20/320) → index (0.711…, 5.33… → cap 5)
+    assert d.weight.tolist() == pytest.approx([300_000 * (1 + 0.5 * (4 / 6) / (300 / 320)), 20_000 * (1 + 0.5 * INDEX_CAP)])
+    # a chain of sections ends at its kept place
+    assert orders_per_point(np.array([1, 2, 3]), np.array([-1, 2, 0]), {2: 1, 3: 4}).tolist() == [5.0, 0.0, 0.0]
