@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comptoir.catalog.models import Product
 from comptoir.markets.models import City
@@ -37,9 +38,9 @@ class StockLocation(models.Model):
 
 
 class Condition(models.TextChoices):
-    NEW = "new", _("New")
-    REFURBISHED = "refurbished", _("Refurbished")
-    USED = "used", _("Used")
+    NEW = "new", pgettext_lazy("offer condition", "New")
+    REFURBISHED = "refurbished", pgettext_lazy("offer condition", "Refurbished")
+    USED = "used", pgettext_lazy("offer condition", "Used")
 
 
 class Offer(models.Model):
@@ -51,7 +52,7 @@ class Offer(models.Model):
     net_price = models.PositiveBigIntegerField(_("net price (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     handling_days = models.PositiveSmallIntegerField(_("handling days"), default=1)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("offer", "active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -96,9 +97,9 @@ class HoldKind(models.TextChoices):
 
 
 class HoldState(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    RELEASED = "released", _("Released")
-    CONSUMED = "consumed", _("Consumed")
+    ACTIVE = "active", pgettext_lazy("hold state", "Active")
+    RELEASED = "released", pgettext_lazy("hold state", "Released")
+    CONSUMED = "consumed", pgettext_lazy("hold state", "Consumed")
 
 
 class Hold(models.Model):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comptoir.markets.models import Market
 
@@ -13,7 +14,7 @@ class CandidateSite(models.Model):
     name = models.CharField(_("name"), max_length=120)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("candidate site", "active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

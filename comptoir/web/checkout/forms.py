@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.markets.countries import sorted_by_country_name
 from comptoir.markets.models import Market
 
 
@@ -20,7 +21,9 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [(m.code, m.name) for m in Market.objects.filter(is_active=True).order_by("name")]
+        # The markets' countries, named and sorted in the buyer's language ("Allemagne, Belgique, Espagne…").
+        markets = sorted_by_country_name(Market.objects.filter(is_active=True))
+        self.fields["country"].choices = [(m.code, m.display_name) for m in markets]
         self.fields["card_number"].widget.attrs.update(autocomplete="cc-number", inputmode="numeric")
         # Translators: placeholder of the card expiry field (two-digit month / two-digit year), as in its label.
         self.fields["card_expiry"].widget.attrs.update(autocomplete="cc-exp", placeholder=_("MM/YY"))

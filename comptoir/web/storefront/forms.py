@@ -55,11 +55,11 @@ class LocationForm(forms.Form):
             try:
                 cleaned["city"] = city_get(country=market.code, city_id=city_id)
             except NotFound:
-                self.add_error("city", forms.ValidationError(_("This city is not in %(market)s."), code="unknown_city", params={"market": market.name}))
+                self.add_error("city", forms.ValidationError(_("This city is not in %(market)s."), code="unknown_city", params={"market": market.display_name}))
         elif query:
             found = cities_search(country=market.code, query=query, limit=1)
             if not found:
-                self.add_error("city_query", forms.ValidationError(_("No city in %(market)s matches “%(query)s”."), code="no_city", params={"market": market.name, "query": query}))
+                self.add_error("city_query", forms.ValidationError(_("No city in %(market)s matches “%(query)s”."), code="no_city", params={"market": market.display_name, "query": query}))
             else:
                 cleaned["city"] = found[0]
         else:

@@ -132,13 +132,95 @@ def test_card_expiry_placeholder_is_translated(compiled, language, placeholder):
     assert f'placeholder="{placeholder}"' in html
 
 
+def _markets():
+    for code in ("FR", "DE", "BE", "NL", "IE"):
+        make_market(code)
+
+
+@pytest.mark.parametrize(("language", "options", "current"), [
+    ("fr", ["Allemagne (EUR)", "Belgique (EUR)", "Espagne (EUR)", "France (EUR)", "Irlande (EUR)", "Pays-Bas (EUR)"],
+     "Offres affichées pour Séville, Espagne."),
+    ("es", ["Alemania (EUR)", "Bélgica (EUR)", "España (EUR)", "Francia (EUR)", "Irlanda (EUR)", "Países Bajos (EUR)"],
+     "Mostrando ofertas para Sevilla, España."),
+    ("en", ["Belgium (EUR)", "France (EUR)", "Germany (EUR)", "Ireland (EUR)", "Netherlands (EUR)", "Spain (EUR)"],
+     "Showing offers for Seville, Spain."),
+])
+def test_market_picker_names_and_sorts_countries_in_the_buyer_language(client, compiled, shop, language, options, current):
+    _markets()
+    html = _page(client, "/", language)
+    select = re.search(r'<select name="market" id="id_market".*?</select>', html, re.S).group(0)
+    assert re.findall(r"<option [^>]*>([^<]*)</option>", select) == options
+    assert f'<option value="ES" selected>{options[2 if language != "en" else 5]}</option>' in select
+    assert f'<p class="location-current">{current}</p>' in html
+    spain = {"fr": "Espagne", "es": "España", "en": "Spain"}[language]
+    assert f'<span title="{spain}" class="chip-market">ES</span>' in html
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("fr", "Aucune ville du marché Espagne ne correspond à « Atlantis »."),
+    ("es", "Ninguna ciudad del mercado España coincide con «Atlantis»."),
+])
+def test_the_picker_s_errors_name_the_market_in_the_buyer_language(client, compiled, shop, language, message):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(reverse("storefront:location_set"), {"market": "ES", "city_query": "Atlantis", "next": "/"})
+    assert message.replace(" »", "\u00a0»").replace("« ", "«\u00a0") in response.text
+
+
+@pytest.mark.parametrize(("language", "choices"), [
+    ("fr", [("DE", "Allemagne"), ("BE", "Belgique"), ("ES", "Espagne"), ("FR", "France"), ("IE", "Irlande"), ("NL", "Pays-Bas")]),
+    ("es", [("DE", "Alemania"), ("BE", "Bélgica"), ("ES", "España"), ("FR", "Francia"), ("IE", "Irlanda"), ("NL", "Países Bajos")]),
+])
+def test_checkout_country_select_names_and_sorts_countries_in_the_buyer_language(language, choices):
+    make_market("ES")
+    _markets()
+    with translation.override(language):
+        assert CheckoutForm().fields["country"].choices == choices
+
+
+@pytest.mark.parametrize(("language", "offer", "site", "hold", "condition"), [
+    ("fr", "active", "actif", ["Active", "Libérée", "Consommée"], ["Neuf", "Reconditionné", "Occasion"]),
+    ("es", "activa", "activo", ["Activa", "Liberada", "Consumida"], ["Nuevo", "Reacondicionado", "Usado"]),
+    ("en", "active", "active", ["Active", "Released", "Consumed"], ["New", "Refurbished", "Used"]),
+])
+def test_offer_and_candidate_site_labels_agree_with_their_noun(compiled, language, offer, site, hold, condition):
+    from comptoir.inventory.models import Condition, HoldState, Offer
+    from comptoir.planning.models import CandidateSite
+
+    with translation.override(language):
+        assert str(Offer._meta.get_field("is_active").verbose_name) == offer  # une offre active / una oferta activa
+        assert str(CandidateSite._meta.get_field("is_active").verbose_name) == site  # un site actif / un emplazamiento activo
+        assert [str(label) for label in HoldState.labels] == hold  # une réservation libérée
+        assert [str(label) for label in Condition.labels] == condition  # un produit neuf
+
+
+def test_order_invoice_and_seller_pages_name_the_country_in_the_reader_s_language(client, compiled):
+    from comptoir.orders.tests import factories as of
+    from comptoir.orders.tests.helpers import place, shop as order_shop
+
+    buyer, seller, _s2, lamp, _chair = order_shop()
+    order = place(buyer, [(lamp, 1)])
+    part = order.parts.get()
+    owner = of.user("owner@example.com")
+    seller.members.create(user=owner)
+    client.force_login(buyer)
+    assert "69001 Lyon<br>France</p>" in _page(client, f"/orders/{order.reference}/", "fr")
+    assert "69001 Lyon<br>Francia</p>" in _page(client, f"/orders/{order.reference}/", "es")
+    invoice = _page(client, f"/orders/{order.reference}/invoice/{part.number}/", "es")
+    assert "69001 Lyon<br>Francia</div>" in invoice  # the customer
+    client.force_login(owner)
+    assert "69001 Lyon (Francia)" in _page(client, "/seller/orders/", "es")
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_french_buyer_finds_seville_and_reads_the_product_in_french(live_server, page, screenshot, compiled):
     rows = _shop()
+    _markets()
     page.context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": "fr", "url": live_server.url}])
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("#id_market option").all_inner_texts() == [
+        "Allemagne (EUR)", "Belgique (EUR)", "Espagne (EUR)", "France (EUR)", "Irlande (EUR)", "Pays-Bas (EUR)"]
     page.select_option("#id_market", "ES")
     page.fill("#id_city_query", "sévi")
     suggestion = page.locator(f'#city-suggestions button[value="{rows['sevilla'].pk}"]')
@@ -150,6 +232,9 @@ def test_a_french_buyer_finds_seville_and_reads_the_product_in_french(live_serve
     page.wait_for_url(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "es"  # picking Spain switches to Spanish
     assert page.locator(".chip-city").inner_text() == "Sevilla"
+    assert page.locator(".location-current").inner_text() == "Mostrando ofertas para Sevilla, España."
+    assert page.locator("#id_market option:checked").inner_text() == "España (EUR)"
+    screenshot(page, "l10n-market-picker-es")
 
     page.goto(f"{live_server.url}/p/{rows['demo'].pk}/")
     page.locator(".lang-switch button[value=fr]").click()
