@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -306,10 +306,10 @@ def _product_listing(
             search_rows = [(pid, int(g), offers, combo) for pid, g, offers, combo in cursor.fetchall()]
         if facets is None:
             edges = _bucket_edges(currency)
-            facets = _facets_from_groups(
-                ((bisect.bisect_right(edges, g), _in_price_range(g, filters), combo, 1) for _pid, g, _o, combo in search_rows),
-                edges, countries,
+            groups = Counter(
+                (bisect.bisect_right(edges, g), _in_price_range(g, filters), combo) for _pid, g, _o, combo in search_rows
             )
+            facets = _facets_from_groups(((b, r, c, n) for (b, r, c), n in groups.items()), edges, countries)
     if facets is None:
         facets = _aggregate_facets(
             currency, gross, rate_params, price_where, price_params, countries, base_from, base_params, where, params

@@ -114,12 +114,16 @@ def search_index_products(product_ids: Iterable[int]) -> None:
     )
 
 
-@transaction.atomic
 def search_reindex_all() -> int:
-    """Rebuild the whole search index in bulk; returns the number of documents written
-    (PostgreSQL: rows inserted; SQLite: FTS rows)."""
-    count = get_backend().reindex_all()
-    listing_cache.versions_bump(Category.objects.values_list("id", flat=True))
+    """Rebuild the whole search index in bulk (one transaction); returns the number of
+    documents written (PostgreSQL: rows inserted; SQLite: FTS rows). Outside a transaction,
+    the index is then maintained (PostgreSQL VACUUM ANALYZE, FTS5 optimize)."""
+    backend = get_backend()
+    with transaction.atomic():
+        count = backend.reindex_all()
+        listing_cache.versions_bump(Category.objects.values_list("id", flat=True))
+    if not transaction.get_connection().in_atomic_block:
+        backend.maintain()
     return count
 
 

@@ -19,7 +19,7 @@ LANGUAGE_CONFIGS = {"fr": "french", "es": "spanish", "en": "english"}
 # and ranks only what it read with the engine's rank (SQLite bm25, PostgreSQL ts_rank). Title
 # matches come first, then the rest; when a tier had more matches than the room left, the result
 # is `capped` (the listing says "more than MAX_MATCHES products") and holds the newest of them.
-MAX_MATCHES = 1000
+MAX_MATCHES = 500
 TIER_OFFSET = 1e9  # rank of a tier-2 match = TIER_OFFSET + the engine's rank (always below tier 1)
 
 
@@ -82,6 +82,9 @@ class SearchBackend(Protocol):
     def index_products(self, product_ids: Iterable[int]) -> None: ...
 
     def reindex_all(self) -> int: ...
+
+    def maintain(self) -> None:
+        """Housekeeping after a bulk reindex, run outside any transaction."""
 
 
 def category_labels() -> dict[int, dict[str, str]]:

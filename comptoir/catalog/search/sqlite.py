@@ -94,3 +94,9 @@ class SqliteBackend:
 
     def reindex_all(self) -> int:
         return self._write(None, iter_documents(None))
+
+    def maintain(self) -> None:
+        """After a full reindex, outside any transaction: merge each FTS5 index's segments."""
+        with connection.cursor() as cursor:
+            for lang in CATALOG_LANGUAGES:
+                cursor.execute(f"INSERT INTO {table(lang)}({table(lang)}) VALUES ('optimize')")

@@ -42,6 +42,11 @@ def number(value: int, locale: str) -> str:
 def distance_km(km: float | None, locale: str) -> str:
     if km is None:
         return ""
+    return _distance_km(float(km), locale)
+
+
+@lru_cache(maxsize=50_000)
+def _distance_km(km: float, locale: str) -> str:
     pattern = "#,##0" if km >= 10 else "#,##0.0"
     return f"{format_decimal(km, format=pattern, locale=locale)}\u00a0km"
 

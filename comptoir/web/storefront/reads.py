@@ -8,6 +8,7 @@ in a constant three queries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.urls import reverse
@@ -126,7 +127,9 @@ def product_detail(*, product_id: int, language: str) -> ProductDetail | None:
     )
 
 
+@lru_cache(maxsize=50_000)
 def product_url(product_id: int, title: str | None = None) -> str:
+    """/p/<id>/<slug of the title>/ (memoised: a listing page shows dozens)."""
     slug = slugify(title or "")[:60].strip("-")
     if slug:
         return reverse("storefront:product_slug", args=[product_id, slug])
