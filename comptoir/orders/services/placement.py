@@ -2,7 +2,8 @@
 
 Flow (each step calls downwards only):
 1. validate the lines, the address and the idempotency key; same key + same content → the
-   existing order, same key + other content → IdempotencyKeyReused;
+   existing order, same key + other content → IdempotencyKeyReused (looked up only when the
+   placement fails: a used key fails on the unique keys of the payment and the order);
 2. price a fresh quote (orders.quote) and compare it with the total the buyer confirmed;
 3. build the Order, SellerOrder and OrderLine rows in Python from the quote (no lock held);
 4. in ONE transaction: authorize the payment first (payments.services.payment_authorize inside
@@ -156,31 +157,33 @@ def order_place(
     address = address_validate(address)
     delivery_choices = dict(delivery_choices or {})
     fingerprint = _fingerprint(lines=lines, address=address, delivery_choices=delivery_choices)
-    existing = _existing(buyer, key, fingerprint)
-    if existing is not None:
-        return existing
-
-    market = reference.active_market(address.country)
-    if market is None:
-        raise MarketNotServed(_("We do not deliver to this country yet."), field="country")
-    quote = quote_build(
-        lines=lines, market=market, language=language, delivery_choices=delivery_choices,
-        destination=destination_point(country=address.country, postcode=address.postcode, city=address.city),
-    )
+    # The key is looked up only when something fails (no query on the way to a new order): a
+    # retry of a placed order fails on the unique keys — the payment's, then the order's — or,
+    # if its stock has gone since, on the quote; either way it gets the first order back here.
+    quote = None
     try:
+        market = reference.active_market(address.country)
+        if market is None:
+            raise MarketNotServed(_("We do not deliver to this country yet."), field="country")
+        quote = quote_build(
+            lines=lines, market=market, language=language, delivery_choices=delivery_choices,
+            destination=destination_point(country=address.country, postcode=address.postcode, city=address.city),
+        )
         _check_quote(quote, expected_total)
-        order = _place(buyer=buyer, key=key, fingerprint=fingerprint, quote=quote, address=address, card=card,
-                       language=language, cart=cart)
+        return _place(buyer=buyer, key=key, fingerprint=fingerprint, quote=quote, address=address, card=card,
+                      language=language, cart=cart)
     except IntegrityError:
-        # A concurrent request with the same key committed first (unique (buyer, key)).
+        # A concurrent or earlier request with the same key committed first.
         existing = _existing(buyer, key, fingerprint)
         if existing is None:
             raise
         return existing
     except DomainError as exc:
-        _record_attempt(buyer, key, exc, quote.totals.gross)
+        existing = _existing(buyer, key, fingerprint)  # raises IdempotencyKeyReused on other contents
+        if existing is not None:
+            return existing
+        _record_attempt(buyer, key, exc, quote.totals.gross if quote is not None else 0)
         raise
-    return order
 
 
 def _check_quote(quote: Quote, expected_total: int | None) -> None:

@@ -86,6 +86,26 @@ def test_same_key_with_other_content_is_refused():
     assert Order.objects.count() == 1 and f.level(a).held == 1
 
 
+def test_a_retry_after_the_last_units_went_returns_the_order_not_out_of_stock():
+    from comptoir.payments.models import TestProviderCharge
+
+    buyer, _s1, _s2, a, _b = shop()  # a: 5 units
+    first = place(buyer, [(a, 5)], key="key-0000003")
+    again = place(buyer, [(a, 5)], key="key-0000003")  # the quote now finds no stock
+    assert again.pk == first.pk
+    assert (Order.objects.count(), Payment.objects.count(), TestProviderCharge.objects.count()) == (1, 1, 1)
+    assert PlacementAttempt.objects.count() == 0
+    assert f.level(a).held == 5
+
+
+def test_same_key_with_other_content_is_refused_even_when_the_new_content_cannot_be_placed():
+    buyer, _s1, _s2, a, _b = shop()
+    place(buyer, [(a, 5)], key="key-0000004")
+    with pytest.raises(IdempotencyKeyReused):
+        place(buyer, [(a, 1)], key="key-0000004")  # out of stock, and another content
+    assert Order.objects.count() == 1 and f.level(a).held == 5
+
+
 def test_declined_card_leaves_stock_untouched_and_writes_no_order():
     buyer, _s1, _s2, a, b = shop()
     with pytest.raises(PaymentDeclined):

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Before the transaction: the idempotency look-up and the quote (offers with seller, product,
-# title and stock levels, one query); the market, the VAT rates and the destination city come
+# Before the transaction: the quote (offers with seller, product, title and stock levels, one
+# query; the idempotency key is looked up only when the placement fails); the market, the VAT rates and the destination city come
 # from the reference memo (markets.cache). In it: the payment first (the test provider's
 # charge unless its key is known, the Payment, its two events in one INSERT), the order, the
 # seller orders, the notification task, the holds and the lines, then under the stock lock: the
 # lock (which also reads the offers) and the stock update.
-QUOTE_AND_CHECKS = 2
+QUOTE_AND_CHECKS = 1
 PAYMENT = 3
 WRITES_BEFORE_LOCK = PAYMENT + 5  # payment, order, seller orders, task, holds, lines
 UNDER_LOCK = 1 + 1  # lock, stock update
@@ -36,11 +36,11 @@ def _placement_queries(lines, **kw) -> list[str]:
 
 @REFERENCE_MEMO
 @override_settings(TASKS=DB_TASKS)
-def test_one_placement_of_one_line_runs_exactly_14_queries():
+def test_one_placement_of_one_line_runs_exactly_13_queries():
     buyer, _s1, _s2, a, _b = shop()
     place(buyer, [(a, 1)])  # warm-up: fills the reference memo
     sqls = _placement_queries((buyer, [(a, 1)]))
-    assert len(sqls) == QUOTE_AND_CHECKS + TRANSACTION + WRITES_BEFORE_LOCK + UNDER_LOCK == 14
+    assert len(sqls) == QUOTE_AND_CHECKS + TRANSACTION + WRITES_BEFORE_LOCK + UNDER_LOCK == 13
     assert DBTaskResult.objects.count() == 2  # the task row is written in the placement's transaction
 
 
@@ -49,14 +49,14 @@ def test_one_placement_of_one_line_runs_exactly_14_queries():
 def test_two_sellers_cost_the_same_number_of_queries_as_one():
     buyer, _s1, _s2, a, b = shop()
     place(buyer, [(a, 1)])
-    assert len(_placement_queries((buyer, [(a, 1), (b, 1)]))) == 14
+    assert len(_placement_queries((buyer, [(a, 1), (b, 1)]))) == 13
 
 
 @override_settings(TASKS=DB_TASKS, COMPTOIR_REFERENCE_MAX_AGE=0)
 def test_without_the_reference_memo_the_market_vat_rates_and_city_are_read_each_time():
     buyer, _s1, _s2, a, _b = shop()
     place(buyer, [(a, 1)])
-    assert len(_placement_queries((buyer, [(a, 1)]))) == 14 + 3
+    assert len(_placement_queries((buyer, [(a, 1)]))) == 13 + 3
 
 
 @REFERENCE_MEMO
