@@ -4,12 +4,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from ninja.security import APIKeyHeader, HttpBearer
 
 from .models import ApiToken
+
+
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def _hash(secret: str) -> str:
@@ -33,7 +37,10 @@ def token_user(raw: str):
     token = ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True).select_related("user").first()
     if token is None or not hmac.compare_digest(token.hashed_secret, _hash(secret)) or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        # Recorded to the minute: a token used on every request must not write on every request.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

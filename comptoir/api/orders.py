@@ -188,12 +188,13 @@ def _part_out(part: SellerOrder) -> dict:
 
 
 def _order_out(order: Order) -> dict:
+    parts = list(order.parts.all())  # prefetched by the callers (selectors.orders_for_buyer / order_with_parts)
     return {
         "reference": order.reference, "currency": order.currency, "payment_status": order.payment_status,
         "goods_net": order.goods_net, "delivery_net": order.delivery_net, "vat_total": order.vat_total,
         "total_gross": order.total_gross,
-        "vat_breakdown": [{"rate_bp": b.rate_bp, "net": b.net, "vat": b.vat} for b in selectors.order_vat_breakdown(order)],
-        "parts": [_part_out(p) for p in order.parts.select_related("seller").prefetch_related("lines")],
+        "vat_breakdown": [{"rate_bp": b.rate_bp, "net": b.net, "vat": b.vat} for b in selectors.order_vat_breakdown(order, parts=parts)],
+        "parts": [_part_out(p) for p in parts],
     }
 
 
@@ -264,7 +265,7 @@ def order_create(request: HttpRequest, payload: OrderIn, idempotency_key: str = 
         expected_total=payload.expected_total,
         language=_language(request),
     )
-    return 201, _order_out(order)
+    return 201, _order_out(selectors.order_with_parts(order))
 
 
 @router.get("", response=list[OrderOut])

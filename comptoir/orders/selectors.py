@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from comptoir.markets.models import Market
@@ -61,16 +61,29 @@ def part_vat_breakdown(part: SellerOrder) -> list[pricing.VatBucket]:
     return pricing.vat_breakdown(items)
 
 
-def order_vat_breakdown(order: Order) -> list[pricing.VatBucket]:
+def order_vat_breakdown(order: Order, *, parts=None) -> list[pricing.VatBucket]:
+    """The order's VAT by rate, goods and delivery; ``parts``: its seller orders with their
+    lines already read (no query then)."""
     items = []
-    for part in order.parts.prefetch_related("lines"):
+    for part in parts if parts is not None else order.parts.prefetch_related("lines"):
         items += [pricing.LinePrice(l.unit_net, l.quantity, l.vat_rate_bp, l.line_net, l.line_vat) for l in part.lines.all()]
         items.append(pricing.LinePrice(part.delivery_net, 1, part.delivery_vat_rate_bp, part.delivery_net, part.delivery_vat))
     return pricing.vat_breakdown(items)
 
 
+def _parts_prefetch():
+    return (Prefetch("parts", queryset=SellerOrder.objects.select_related("seller")), "parts__lines")
+
+
 def orders_for_buyer(buyer) -> QuerySet[Order]:
-    return Order.objects.filter(buyer=buyer).prefetch_related("parts__seller", "parts__lines")
+    """The buyer's orders with their parts (and sellers) and lines: two queries for all of them."""
+    return Order.objects.filter(buyer=buyer).prefetch_related(*_parts_prefetch())
+
+
+def order_with_parts(order: Order) -> Order:
+    """Read an order's parts (with sellers) and lines into it, as orders_for_buyer does (2 queries)."""
+    prefetch_related_objects([order], *_parts_prefetch())
+    return order
 
 
 def order_for_buyer(*, buyer, reference: str) -> Order:

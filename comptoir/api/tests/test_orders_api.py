@@ -124,3 +124,63 @@ def test_seller_api_key_sees_only_its_seller_orders():
     r = Client().get("/api/v1/seller-orders", HTTP_X_API_KEY=secret)
     assert r.status_code == 200
     assert [p["seller_id"] for p in r.json()] == [s2.pk]
+
+
+# --- query budget of the order endpoints --------------------------------------------------------
+
+def _count(fn) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def test_the_order_list_reads_a_constant_number_of_queries_whatever_the_number_of_orders():
+    from django.test import override_settings
+
+    buyer, _s1, _s2, a, b = shop()
+    headers = auth(buyer)
+    c = Client()
+    with override_settings(COMPTOIR_REFERENCE_MAX_AGE=3600):
+        c.post("/api/v1/orders", body((a, 1), (b, 1)), content_type="application/json", HTTP_IDEMPOTENCY_KEY="api-q-0001", **headers)
+        one = _count(lambda: c.get("/api/v1/orders", **headers))
+        for i in range(2, 5):
+            c.post("/api/v1/orders", body((a, 1)), content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"api-q-000{i}", **headers)
+        four = _count(lambda: c.get("/api/v1/orders", **headers))
+    assert len(c.get("/api/v1/orders", **headers).json()) == 4
+    assert one == four == 1 + 3  # the token; orders, their parts with sellers, their lines
+
+
+def test_placing_through_the_api_adds_three_queries_to_the_placement():
+    from django.test import override_settings
+
+    buyer, _s1, _s2, a, _b = shop()
+    headers = auth(buyer)
+    c = Client()
+    db_tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the task row is one of the 13
+    with override_settings(COMPTOIR_REFERENCE_MAX_AGE=3600, TASKS=db_tasks):
+        c.post("/api/v1/orders", body((a, 1)), content_type="application/json", HTTP_IDEMPOTENCY_KEY="api-q-0010", **headers)
+        n = _count(lambda: c.post("/api/v1/orders", body((a, 1)), content_type="application/json", HTTP_IDEMPOTENCY_KEY="api-q-0011", **headers))
+    # the token (its last use is stamped at most once a minute), the placement's 13, the parts
+    # with their sellers and the lines for the response
+    assert n == 1 + 13 + 2
+
+
+def test_a_token_stamps_its_last_use_at_most_once_a_minute():
+    import datetime as dt
+
+    from comptoir.api.auth import token_user
+    from comptoir.api.models import ApiToken
+
+    user = f.user("stamp@example.com")
+    raw = token_create(user=user)
+    assert token_user(raw) == user
+    first = ApiToken.objects.get().last_used_at
+    assert first is not None
+    token_user(raw)
+    assert ApiToken.objects.get().last_used_at == first
+    ApiToken.objects.update(last_used_at=first - dt.timedelta(minutes=2))
+    token_user(raw)
+    assert ApiToken.objects.get().last_used_at > first - dt.timedelta(minutes=2)
