@@ -177,25 +177,37 @@ def _line_out(line) -> dict:
     }
 
 
-def _part_out(part: SellerOrder) -> dict:
+def _part_out(part) -> dict:
+    """A SellerOrder (seller and lines read with it) or a selectors.PartRead."""
+    seller_name = part.seller_name if hasattr(part, "seller_name") else part.seller.display_name
+    lines = part.lines if isinstance(part.lines, tuple) else part.lines.all()
     return {
-        "number": part.number, "seller_id": part.seller_id, "seller_name": part.seller.display_name, "state": part.state,
+        "number": part.number, "seller_id": part.seller_id, "seller_name": seller_name, "state": part.state,
         "delivery_method": part.delivery_method, "delivery_net": part.delivery_net, "delivery_vat": part.delivery_vat,
         "promised_from": part.promised_from, "promised_to": part.promised_to, "goods_net": part.goods_net,
         "vat_total": part.vat_total, "total_gross": part.total_gross, "carrier": part.carrier,
-        "tracking_number": part.tracking_number, "lines": [_line_out(line) for line in part.lines.all()],
+        "tracking_number": part.tracking_number, "lines": [_line_out(line) for line in lines],
     }
+
+
+def _orders_out(orders) -> list[dict]:
+    """Orders with their parts and lines, all read in one query (selectors.order_parts_read)."""
+    orders = list(orders)
+    parts = selectors.order_parts_read(o.pk for o in orders)
+    return [
+        {
+            "reference": order.reference, "currency": order.currency, "payment_status": order.payment_status,
+            "goods_net": order.goods_net, "delivery_net": order.delivery_net, "vat_total": order.vat_total,
+            "total_gross": order.total_gross,
+            "vat_breakdown": [{"rate_bp": b.rate_bp, "net": b.net, "vat": b.vat} for b in selectors.parts_vat_breakdown(parts[order.pk])],
+            "parts": [_part_out(p) for p in parts[order.pk]],
+        }
+        for order in orders
+    ]
 
 
 def _order_out(order: Order) -> dict:
-    parts = list(order.parts.all())  # prefetched by the callers (selectors.orders_for_buyer / order_with_parts)
-    return {
-        "reference": order.reference, "currency": order.currency, "payment_status": order.payment_status,
-        "goods_net": order.goods_net, "delivery_net": order.delivery_net, "vat_total": order.vat_total,
-        "total_gross": order.total_gross,
-        "vat_breakdown": [{"rate_bp": b.rate_bp, "net": b.net, "vat": b.vat} for b in selectors.order_vat_breakdown(order, parts=parts)],
-        "parts": [_part_out(p) for p in parts],
-    }
+    return _orders_out([order])[0]
 
 
 def _address(data: AddressIn) -> Address:
@@ -265,19 +277,19 @@ def order_create(request: HttpRequest, payload: OrderIn, idempotency_key: str = 
         expected_total=payload.expected_total,
         language=_language(request),
     )
-    return 201, _order_out(selectors.order_with_parts(order))
+    return 201, _order_out(order)
 
 
 @router.get("", response=list[OrderOut])
 def order_list(request):
     """The caller's orders, newest first (at most 50)."""
-    return [_order_out(o) for o in selectors.orders_for_buyer(request.user)[:50]]
+    return _orders_out(selectors.buyer_orders_plain(request.user)[:50])
 
 
 @router.get("/{reference}", response={200: OrderOut, 404: ErrorOut})
 def order_get(request, reference: str):
     """One of the caller's orders. Another buyer's order is 404."""
-    return 200, _order_out(selectors.order_for_buyer(buyer=request.user, reference=reference))
+    return 200, _order_out(selectors.order_for_buyer(buyer=request.user, reference=reference, with_parts=False))
 
 
 @router.post("/{reference}/parts/{number}/cancel", response={200: PartOut, **ERRORS})
