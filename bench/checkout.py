@@ -26,6 +26,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -280,6 +281,87 @@ def _http_get(port: int, path: str) -> int:
         conn.close()
 
 
+_WRK_SCRIPT = """
+local tokens = {%(tokens)s}
+local offers = {%(offers)s}
+local body_head = '{"lines": [{"offer_id": '
+local body_tail = %(body_tail)s
+local run = "%(run)s"
+local n = 0
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+end
+function request()
+  n = n + 1
+  local i = (n * 7 + tid) %% #tokens + 1
+  return wrk.format("POST", "/api/v1/orders", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[i],
+    ["Idempotency-Key"] = run .. "-" .. tid .. "-" .. n,
+  }, body_head .. offers[i] .. body_tail)
+end
+function done(summary, latency, requests)
+  io.write(string.format('{"requests": %%d, "non_2xx": %%d, "socket_errors": %%d, "duration_us": %%d, "p50_us": %%d, "p95_us": %%d, "mean_us": %%f}\\n',
+    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration, latency:percentile(50), latency:percentile(95), latency.mean))
+end
+"""
+
+
+def _wrk(port: int, script: Path, connections: int, seconds: int, path: str = "/") -> dict:
+    out = subprocess.run(
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script), f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _wrk_round(seed: dict, port: int, concurrency: int, contended: bool, seconds: int) -> dict:
+    """The buyers as wrk connections (a C load generator: the client costs next to no CPU)."""
+    from comptoir.orders.tests.helpers import LYON, OK_CARD
+
+    buyers = range(concurrency)
+    address = json.dumps({"full_name": LYON.full_name, "line1": LYON.line1, "postcode": LYON.postcode, "city": LYON.city,
+                          "country": LYON.country, "phone": LYON.phone})
+    card = json.dumps({"number": OK_CARD.number, "expiry": OK_CARD.expiry, "cvc": OK_CARD.cvc})
+    def lua(value: str) -> str:  # a Lua string literal, single-quoted
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    script = Path(tempfile.mkdtemp(prefix="bench-checkout-")) / "orders.lua"
+    script.write_text(_WRK_SCRIPT % {
+        "tokens": ", ".join(lua(seed["tokens"][i]) for i in buyers),
+        "offers": ", ".join(str(seed["contended"] if contended else seed["own"][i]) for i in buyers),
+        "body_tail": lua(f', "quantity": 1}}], "address": {address}, "card": {card}}}'),
+        "run": uuid.uuid4().hex[:12],
+    })
+    _wrk(port, script, concurrency, 2)  # warm-up: every worker's connection, imports and prepared statements
+    result = _wrk(port, script, concurrency, seconds)
+    baseline_script = script.with_name("hello.lua")
+    baseline_script.write_text(
+        'function done(summary, latency, requests)\n  io.write(string.format(\'{"requests": %d, "non_2xx": %d, "socket_errors": 0, '
+        '"duration_us": %d, "p50_us": %d, "p95_us": %d, "mean_us": %f}\\n\', summary.requests, summary.errors.status, '
+        'summary.duration, latency:percentile(50), latency:percentile(95), latency.mean))\nend\n'
+    )
+    baseline = _wrk(port, baseline_script, concurrency, 3, "/healthz")
+    ok = result["requests"] - result["non_2xx"]
+    p95 = result["p95_us"] / 1000
+    return {
+        "concurrency": concurrency,
+        "mode": "contended" if contended else "uncontended",
+        "load_generator": f"wrk -t{min(2, concurrency)} -c{concurrency} -d{seconds}s",
+        "orders": ok,
+        "errors": result["non_2xx"] + result["socket_errors"],
+        "orders_per_second": round(ok / (result["duration_us"] / 1e6), 1),
+        "p50_ms": round(result["p50_us"] / 1000, 2),
+        "p95_ms": round(p95, 2),
+        "mean_ms": round(result["mean_us"] / 1000, 2),
+        "baseline_p95_ms": round(baseline["p95_us"] / 1000, 3),
+        "p95_over_baseline": round(p95 / (baseline["p95_us"] / 1000), 1) if baseline["p95_us"] else None,
+    }
+
+
 def _http_round(seed: dict, port: int, concurrency: int, contended: bool, n: int) -> dict:
     import threading
 
@@ -341,7 +423,8 @@ def _summary(results: list[dict], concurrency: int, contended: bool) -> dict:
     return out
 
 
-def run_backend(label: str, url: str, orders: int, levels: list[int], via: str = "service", server_workers: int = 0) -> dict:
+def run_backend(label: str, url: str, orders: int, levels: list[int], via: str = "service", server_workers: int = 0,
+                seconds: int = 10) -> dict:
     _setup_django(url)
     seed = _seed(max(levels), orders)
     queries = _count_queries(seed)
@@ -362,7 +445,10 @@ def run_backend(label: str, url: str, orders: int, levels: list[int], via: str =
         connections.close_all()
         server, port = _start_gunicorn(url, server_workers)
         try:
-            rounds = [_http_round(seed, port, c, contended, orders) for c in levels for contended in (False, True)]
+            if shutil.which("wrk"):
+                rounds = [_wrk_round(seed, port, c, contended, seconds) for c in levels for contended in (False, True)]
+            else:  # Python client threads: they cost CPU on this machine too, which wrk does not
+                rounds = [_http_round(seed, port, c, contended, orders) for c in levels for contended in (False, True)]
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -388,6 +474,7 @@ def main() -> None:
     ap.add_argument("--concurrency", default="1,8,20")
     ap.add_argument("--via", choices=["service", "http"], default="service",
                     help="buyers call order_place in their own processes (service) or POST to the API under gunicorn (http)")
+    ap.add_argument("--seconds", type=int, default=10, help="length of each round with --via http and wrk")
     ap.add_argument("--server-workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers with --via http")
     args = ap.parse_args()
     levels = [int(x) for x in args.concurrency.split(",")]
@@ -404,7 +491,7 @@ def main() -> None:
     ctx = mp.get_context("spawn")
     for label, url in jobs:
         q = ctx.Queue()
-        p = ctx.Process(target=_child, args=(q, label, url, args.orders, levels, args.via, args.server_workers))
+        p = ctx.Process(target=_child, args=(q, label, url, args.orders, levels, args.via, args.server_workers, args.seconds))
         p.start()
         out["results"].append(q.get(timeout=3600))
         p.join()
@@ -417,8 +504,8 @@ def main() -> None:
     print(json.dumps(out, indent=2))
 
 
-def _child(q, label, url, orders, levels, via, server_workers):
-    q.put(run_backend(label, url, orders, levels, via, server_workers))
+def _child(q, label, url, orders, levels, via, server_workers, seconds):
+    q.put(run_backend(label, url, orders, levels, via, server_workers, seconds))
 
 
 if __name__ == "__main__":
