@@ -3,7 +3,7 @@ bench-scale catalogue, and requests/s of the category page against /healthz (sam
 same run). Prints one JSON document. See bench/README.md.
 
     .venv/bin/python bench/storefront.py [--database-url URL] [--requests N] [--scale bench|small]
-        [--warmup 10] [--rounds 3] [--seconds 5] [--connections 8] [--redis-url URL]
+        [--warmup 10] [--rounds 6] [--seconds 3] [--connections 8] [--redis-url URL]
 """
 from __future__ import annotations
 
@@ -157,8 +157,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="sequential requests per page type")
     parser.add_argument("--scale", choices=sorted(MIN_PRODUCTS), default="bench")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    parser.add_argument("--seconds", type=int, default=5, help="duration of each load run")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--seconds", type=int, default=3, help="duration of each load run")
+    parser.add_argument("--rounds", type=int, default=6,
                         help="measured load rounds, each a category run then a /healthz run (interleaved, so that a "
                              "change of machine load between runs weighs on both sides)")
     parser.add_argument("--warmup", type=int, default=10,
@@ -214,6 +214,7 @@ def main() -> None:
         "database": vendor, "cache": "redis" if args.redis_url else "locmem (per worker)", "scale": args.scale,
         **counts, "pages": pages,
         "rps": {"category": round(category_rps, 1), "hello": round(hello_rps, 1), "ratio": round(ratio, 3),
+                "ratio_median_of_rounds": round(statistics.median(r["ratio"] for r in rounds), 3),
                 "rounds": rounds, "warmup_category": round(warmup_rps, 1) if warmup_rps is not None else None,
                 "load_tool": loader, "connections": args.connections, "seconds": args.seconds, "warmup_seconds": args.warmup},
         "targets": TARGETS,
