@@ -12,13 +12,13 @@ LANGUAGE_CONFIGS = {"fr": "french", "es": "spanish", "en": "english"}
 # A search keeps at most MAX_MATCHES products, chosen without ranking every match: broad words
 # ("noir", "sport") match 10,000–100,000 documents, and ranking, joining and counting all of them
 # per request costs far more than anyone pages through. Per searched language, each backend reads
-# two tiers, each in the index's own cheap order (newest product first, see `newest first` in
-# the backends) and stops after what it needs:
+# two tiers, each in the index's own cheap order (FTS5: newest product first; PostgreSQL: table
+# order, newest first after a full reindex) and stops after what it needs:
 #   1. documents with every query word in the title,
 #   2. then, if tier 1 left room, documents with the words anywhere else;
 # and ranks only what it read with the engine's rank (SQLite bm25, PostgreSQL ts_rank). Title
 # matches come first, then the rest; when a tier had more matches than the room left, the result
-# is `capped` (the listing says "more than MAX_MATCHES products") and holds the newest of them.
+# is `capped` (the listing says "more than MAX_MATCHES products") and holds the first read.
 MAX_MATCHES = 500
 TIER_OFFSET = 1e9  # rank of a tier-2 match = TIER_OFFSET + the engine's rank (always below tier 1)
 
