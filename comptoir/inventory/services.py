@@ -138,27 +138,73 @@ def _take_pinned(requests: Sequence[HoldRequest], *, reference: str, kind: str, 
     Hold.objects.bulk_create(holds)
     if before_lock is not None:
         before_lock(holds)
-    levels = {lv.pk: lv for lv in _lock_levels(level_ids=[r.stock_level_id for r in requests])}
     per_level: dict[int, int] = {}
     for r in requests:
         per_level[r.stock_level_id] = per_level.get(r.stock_level_id, 0) + r.quantity
+    connection = transaction.get_connection()
+    if connection.features.has_select_for_update_of:
+        # One statement under the lock (then COMMIT): lock in pk order, check, update, read back.
+        levels, before = _lock_check_update(per_level, connection)
+    else:  # SQLite: the database lock taken at BEGIN IMMEDIATE serialises writers already
+        levels = {lv.pk: lv for lv in _lock_levels(level_ids=list(per_level))}
+        before = {pk: lv.on_hand - lv.held for pk, lv in levels.items()}
+        if all(pk in levels and before[pk] >= q for pk, q in per_level.items()):
+            _add_to_levels(per_level, held=True)
     short = [
         r.offer_id
         for r in requests
         if (lv := levels.get(r.stock_level_id)) is None
         or lv.offer_id != r.offer_id
         or (r.location_id is not None and lv.location_id != r.location_id)
-        or lv.on_hand - lv.held < per_level[lv.pk]
+        or before[lv.pk] < per_level[lv.pk]
     ]
     if short:
-        transaction.set_rollback(True)  # the hold rows written above must not survive
+        transaction.set_rollback(True)  # the hold rows written above, and any update, must not survive
         raise OutOfStock("Not enough stock for some items.", offer_ids=tuple(dict.fromkeys(short)))
-    _add_to_levels(per_level, held=True)
     for hold in holds:
         hold.stock_level = levels[hold.stock_level_id]
-    emptied = {levels[pk].offer.product_id for pk, q in per_level.items() if levels[pk].on_hand - levels[pk].held == q}
+    emptied = {levels[pk].offer.product_id for pk, q in per_level.items() if before[pk] == q}
     listing_refresh_on_commit(emptied)  # levels emptied by this order leave the storefront
     return holds
+
+
+def _lock_check_update(per_level: dict[int, int], connection) -> tuple[dict[int, StockLevel], dict[int, int]]:
+    """PostgreSQL: lock the levels in pk order (a materialised SELECT … FOR UPDATE), add the
+    held units to those that have them available, and read every locked level back with its
+    offer's product, price and status — one statement, so that the lock covers it and COMMIT
+    only. Returns the levels (after the update) and their available units before it (-1 for a
+    level that did not have the units: not updated)."""
+    ids = sorted(per_level)
+    lv, offer = StockLevel._meta.db_table, Offer._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    wanted = ", ".join(["(%s::bigint, %s::int)"] * len(ids))
+    sql = (
+        f"WITH locked AS MATERIALIZED (SELECT id FROM {lv} WHERE id IN ({marks}) ORDER BY id FOR UPDATE),"
+        f" wanted (id, quantity) AS (VALUES {wanted}),"
+        f" updated AS (UPDATE {lv} s SET held = s.held + w.quantity FROM locked l, wanted w"
+        "  WHERE s.id = l.id AND w.id = s.id AND s.on_hand - s.held >= w.quantity RETURNING s.id, s.on_hand, s.held)"
+        f" SELECT s.id, s.offer_id, s.location_id, u.on_hand, u.held, o.product_id, o.net_price, o.is_active"
+        f" FROM locked l JOIN {lv} s ON s.id = l.id JOIN {offer} o ON o.id = s.offer_id LEFT JOIN updated u ON u.id = s.id"
+    )
+    params = [*ids, *(value for pk in ids for value in (pk, per_level[pk]))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    alias = connection.alias
+    levels: dict[int, StockLevel] = {}
+    before: dict[int, int] = {}
+    for pk, offer_id, location_id, on_hand, held, product_id, net_price, is_active in rows:
+        # Only the UPDATE's RETURNING is current: the outer SELECT reads the statement's snapshot,
+        # taken before the lock wait. A level the UPDATE skipped (not enough units) is short.
+        if on_hand is None:
+            before[pk] = -1
+            on_hand = held = 0
+        else:
+            before[pk] = on_hand - held + per_level[pk]
+        level = StockLevel.from_db(alias, _LEVEL_FIELDS, (pk, offer_id, location_id, on_hand, held))
+        level.offer = Offer.from_db(alias, _OFFER_FIELDS, (offer_id, product_id, net_price, bool(is_active)))
+        levels[pk] = level
+    return levels, before
 
 
 def _take(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, expires_at, before_lock=None) -> list[Hold]:

@@ -69,3 +69,66 @@ def test_processes_racing_for_the_last_units_sell_exactly_the_stock():
     level = StockLevel.objects.get(offer=offer)
     assert (level.on_hand, level.held, level.available) == (UNITS, UNITS, 0)
     assert Order.objects.count() == UNITS
+
+
+def _hold_the_row_then_sell_out(level_id: int, locked, release) -> None:
+    """Another buyer's transaction: locks the level, waits, then takes every unit and commits."""
+    from django.db import transaction
+
+    connections.close_all()
+    try:
+        with transaction.atomic():
+            level = StockLevel.objects.select_for_update().get(pk=level_id)
+            locked.set()
+            release.wait(timeout=30)
+            StockLevel.objects.filter(pk=level_id).update(held=level.on_hand)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)
+def test_a_placement_that_waited_for_the_lock_sees_the_stock_as_committed_meanwhile():
+    """Deterministic interleaving: the placement's statement starts (and takes its snapshot) while
+    another transaction holds the row, which then sells the last units and commits. The placement
+    must judge the stock as committed by then, not by its statement's snapshot."""
+    import threading
+    import time as _time
+
+    from django.db import connection
+
+    from comptoir.orders.quote import LineRequest
+    from comptoir.orders.services import order_place
+    from comptoir.orders.tests.helpers import LYON, OK_CARD
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL")
+    f.market("FR")
+    offer = f.offer(f.seller(), stock=3)
+    buyer = f.user("waiter@example.com")
+    level = f.level(offer)
+    locked, release = threading.Event(), threading.Event()
+    other = threading.Thread(target=_hold_the_row_then_sell_out, args=(level.pk, locked, release))
+    other.start()
+    assert locked.wait(timeout=30)
+    outcome = {}
+
+    def place() -> None:
+        try:
+            order_place(buyer=buyer, lines=[LineRequest(offer.pk, 1)], address=LYON, card=OK_CARD, idempotency_key=uuid.uuid4().hex)
+            outcome["result"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - the assertion below names it
+            outcome["result"] = getattr(exc, "code", type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    placing = threading.Thread(target=place)
+    placing.start()
+    _time.sleep(1.0)  # the placement is now waiting for the row lock
+    release.set()
+    other.join(timeout=30)
+    placing.join(timeout=30)
+    assert outcome == {"result": "out_of_stock"}
+    level.refresh_from_db()
+    assert (level.on_hand, level.held) == (3, 3)
+    assert Order.objects.count() == 0
