@@ -18,8 +18,8 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import connection
 
-from .models import City, Market
-from .selectors import vat_rates_on
+from .models import Market
+from .selectors import cities_for_addresses, vat_rates_on
 
 T = TypeVar("T")
 _MAX_ENTRIES = 10_000  # distinct destinations; the memo starts over past it
@@ -59,15 +59,14 @@ def vat_rates(market_code: str, on: date) -> dict[str, int]:
 
 
 def city_point(*, country: str, postcode: str = "", city: str = "") -> tuple[float, float] | None:
-    """(latitude, longitude) of the most populous place with this postcode in the country, else
-    with this name (case-insensitive), else None."""
+    """(latitude, longitude) of the place with this postcode in the country, else of the city
+    typed — by any of its names ("München", "Munich", "munchen"; selectors.cities_for_addresses),
+    else None."""
     postcode, city = (postcode or "").strip(), (city or "").strip()
     return _memoised(("point", country, postcode, city.casefold()), lambda: _city_point(country, postcode, city))
 
 
 def _city_point(country: str, postcode: str, city: str) -> tuple[float, float] | None:
-    qs = City.objects.filter(country=country).order_by("-population")
-    found = qs.filter(postcode=postcode).values_list("latitude", "longitude").first() if postcode else None
-    if found is None and city:
-        found = qs.filter(name__iexact=city).values_list("latitude", "longitude").first()
-    return (found[0], found[1]) if found else None
+    address = (country, postcode, city)
+    found = cities_for_addresses([address]).get(address)
+    return (found.latitude, found.longitude) if found else None

@@ -56,3 +56,14 @@ def test_unknown_places_and_markets_are_none():
     f.market("FR")
     assert cache.active_market("XX") is None
     assert cache.city_point(country="FR", postcode="00000", city="Nowhere") is None
+
+
+def test_a_delivery_city_typed_by_another_of_its_names_is_found():
+    from comptoir.markets.models import City, CityName
+
+    f.market("DE")
+    munich = City.objects.create(geonames_id=2867714, country="DE", name="Munich", ascii_name="Munich", search_name="munich",
+                                 latitude=48.137, longitude=11.575, population=1_260_000)
+    CityName.objects.create(city=munich, country="DE", search_name="munchen", alternate=False)
+    assert cache.city_point(country="DE", city="München") == (48.137, 11.575)
+    assert cache.city_point(country="DE", city="MUNCHEN") == (48.137, 11.575)
