@@ -318,7 +318,7 @@ def _wrk(port: int, script: Path, connections: int, seconds: int, path: str = "/
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _wrk_round(seed: dict, port: int, concurrency: int, contended: bool, seconds: int) -> dict:
+def _wrk_round(seed: dict, port: int, concurrency: int, contended: bool, seconds: int, server_workers: int) -> dict:
     """The buyers as wrk connections (a C load generator: the client costs next to no CPU)."""
     from comptoir.orders.tests.helpers import LYON, OK_CARD
 
@@ -336,7 +336,9 @@ def _wrk_round(seed: dict, port: int, concurrency: int, contended: bool, seconds
         "body_tail": lua(f', "quantity": 1}}], "address": {address}, "card": {card}}}'),
         "run": uuid.uuid4().hex[:12],
     })
-    _wrk(port, script, concurrency, 2)  # warm-up: every worker's connection, imports and prepared statements
+    # Warm-up, with at least two connections per server worker so that every worker has opened
+    # its database connection and prepared its statements before the timed run.
+    _wrk(port, script, max(concurrency, 2 * server_workers), 3)
     result = _wrk(port, script, concurrency, seconds)
     baseline_script = script.with_name("hello.lua")
     baseline_script.write_text(
@@ -446,7 +448,7 @@ def run_backend(label: str, url: str, orders: int, levels: list[int], via: str =
         server, port = _start_gunicorn(url, server_workers)
         try:
             if shutil.which("wrk"):
-                rounds = [_wrk_round(seed, port, c, contended, seconds) for c in levels for contended in (False, True)]
+                rounds = [_wrk_round(seed, port, c, contended, seconds, server_workers) for c in levels for contended in (False, True)]
             else:  # Python client threads: they cost CPU on this machine too, which wrk does not
                 rounds = [_http_round(seed, port, c, contended, orders) for c in levels for contended in (False, True)]
         finally:
