@@ -72,3 +72,22 @@ def _clear_django_cache():
     buyer_memo_clear()
     reference_memo_clear()
     yield
+
+
+@pytest.fixture
+def compiled(settings, tmp_path):
+    """The project's catalogues compiled into a temporary LOCALE_PATHS (whatever was compiled before)."""
+    import shutil
+    import subprocess
+
+    from django.conf import settings as django_settings
+
+    if shutil.which("msgfmt") is None:
+        pytest.skip("GNU gettext (msgfmt) is not installed")
+    source = django_settings.LOCALE_PATHS[0]
+    for lang in ("fr", "es", "en"):
+        out = tmp_path / lang / "LC_MESSAGES"
+        out.mkdir(parents=True)
+        subprocess.run(["msgfmt", "--check", "-o", str(out / "django.mo"), f"{source}/{lang}/LC_MESSAGES/django.po"], check=True)
+    settings.LOCALE_PATHS = [tmp_path]
+    return tmp_path

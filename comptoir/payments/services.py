@@ -145,13 +145,7 @@ def payment_authorize(
     amount or currency raises IdempotencyKeyReused). Bad card input raises InvalidCard or
     CardExpired before anything is written. A declined card returns a Payment with status
     ``declined`` and its ``decline_code``; an asynchronous one returns status ``pending``."""
-    _check_amount(amount)
-    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
-        raise errors.PaymentError(f"Not an ISO 4217 currency code: {currency!r}", code="payment_invalid_currency")
-    if not idempotency_key or len(idempotency_key) > 200:
-        raise errors.PaymentError("An idempotency key of 1 to 200 characters is required", code="idempotency_key_required")
-    if not order_ref:
-        raise errors.PaymentError("An order reference is required", code="order_ref_required")
+    _check_request(order_ref=order_ref, amount=amount, currency=currency, idempotency_key=idempotency_key)
     provider_name = provider or active_provider_name()
     gateway = get_provider(provider_name)
 
@@ -176,15 +170,13 @@ def payment_authorize(
                 return payment
 
     try:
-        result = gateway.authorize(
-            amount=amount, currency=currency, card=card, idempotency_key=idempotency_key,
+        result = _provider_authorize(
+            gateway, amount=amount, currency=currency, card=card, idempotency_key=idempotency_key,
             metadata={"order_ref": order_ref, "payment_id": str(payment.pk), **(metadata or {})},
         )
-    except errors.PaymentError:
+    except errors.ProviderUnavailable as exc:  # the row stays "initiated"; retrying with the key resumes it
+        _event(payment, "authorize_error", {"error": type(exc.__cause__ or exc).__name__})
         raise
-    except Exception as exc:  # network error: the row stays "initiated"; retrying with the key resumes it
-        _event(payment, "authorize_error", {"error": type(exc).__name__})
-        raise errors.ProviderUnavailable(f"The payment provider could not be reached: {type(exc).__name__}") from exc
 
     with transaction.atomic():
         payment = _locked(payment)
@@ -222,23 +214,15 @@ def payment_authorize_in_transaction(
     CardExpired, ProviderUnavailable; a declined card returns a Payment with status ``declined``."""
     if not transaction.get_connection().in_atomic_block:
         raise errors.PaymentError("payment_authorize_in_transaction needs the caller's transaction", code="payment_needs_transaction")
-    _check_amount(amount)
-    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
-        raise errors.PaymentError(f"Not an ISO 4217 currency code: {currency!r}", code="payment_invalid_currency")
-    if not idempotency_key or len(idempotency_key) > 200 or not order_ref:
-        raise errors.PaymentError("An order reference and an idempotency key of 1 to 200 characters are required", code="idempotency_key_required")
+    _check_request(order_ref=order_ref, amount=amount, currency=currency, idempotency_key=idempotency_key)
     provider_name = provider or active_provider_name()
     gateway = get_provider(provider_name)
     card = card_validate(number=card_number, expiry=card_expiry, cvc=card_cvc)
-    try:
-        result = gateway.authorize(
-            amount=amount, currency=currency, card=card, idempotency_key=idempotency_key,
-            metadata={"order_ref": order_ref, **(metadata or {})},
-        )
-    except errors.PaymentError:
-        raise
-    except Exception as exc:  # network error: nothing is written; the caller's retry with the key resumes it
-        raise errors.ProviderUnavailable(f"The payment provider could not be reached: {type(exc).__name__}") from exc
+    # A network error writes nothing here: the caller's retry with the key resumes it.
+    result = _provider_authorize(
+        gateway, amount=amount, currency=currency, card=card, idempotency_key=idempotency_key,
+        metadata={"order_ref": order_ref, **(metadata or {})},
+    )
     payment = Payment.objects.create(
         order_ref=order_ref, provider=provider_name, amount=amount, currency=currency, idempotency_key=idempotency_key,
         card_brand=_card_brand(card.number), card_last4=card.last4,
@@ -268,6 +252,26 @@ def payment_release_abandoned(*, provider: str, reference: str) -> bool:
         logging.getLogger(__name__).exception("could not cancel abandoned authorization %s at %s", reference, provider)
         return False
     return result.status == ResultStatus.SUCCEEDED
+
+
+def _check_request(*, order_ref: str, amount, currency, idempotency_key: str) -> None:
+    _check_amount(amount)
+    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
+        raise errors.PaymentError(f"Not an ISO 4217 currency code: {currency!r}", code="payment_invalid_currency")
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise errors.PaymentError("An idempotency key of 1 to 200 characters is required", code="idempotency_key_required")
+    if not order_ref:
+        raise errors.PaymentError("An order reference is required", code="order_ref_required")
+
+
+def _provider_authorize(gateway, **request) -> ProviderResult:
+    """The provider's answer; any failure other than ours (network, provider bug) is ProviderUnavailable."""
+    try:
+        return gateway.authorize(**request)
+    except errors.PaymentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the provider's client raises
+        raise errors.ProviderUnavailable(f"The payment provider could not be reached: {type(exc).__name__}") from exc
 
 
 def _same_request(payment: Payment, order_ref: str, amount: int, currency: str, provider: str) -> None:

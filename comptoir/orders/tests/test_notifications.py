@@ -1,9 +1,6 @@
 """Notification emails in the recipient's language; order and payment state labels with their own contexts."""
-import shutil
-import subprocess
 
 import pytest
-from django.conf import settings as django_settings
 from django.core import mail
 from django.utils import translation
 from django.utils.translation import pgettext
@@ -16,20 +13,6 @@ from . import factories as f
 from .helpers import place
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def compiled(settings, tmp_path):
-    """The project's catalogues compiled into a temporary LOCALE_PATHS (whatever was compiled before)."""
-    if shutil.which("msgfmt") is None:
-        pytest.skip("GNU gettext (msgfmt) is not installed")
-    source = django_settings.LOCALE_PATHS[0]
-    for lang in ("fr", "es", "en"):
-        out = tmp_path / lang / "LC_MESSAGES"
-        out.mkdir(parents=True)
-        subprocess.run(["msgfmt", "--check", "-o", str(out / "django.mo"), f"{source}/{lang}/LC_MESSAGES/django.po"], check=True)
-    settings.LOCALE_PATHS = [tmp_path]
-    return tmp_path
 
 
 def _sellers_shop():

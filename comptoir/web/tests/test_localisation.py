@@ -1,7 +1,5 @@
 """The buyer's language on the pages: city names, demo product attributes, the card expiry placeholder."""
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.conf import settings as django_settings
@@ -19,20 +17,6 @@ from comptoir.web.demo.vocab import LEAVES
 from comptoir.web.middleware import COOKIE_NAME
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def compiled(settings, tmp_path):
-    """The project's catalogues compiled into a temporary LOCALE_PATHS (whatever was compiled before)."""
-    if shutil.which("msgfmt") is None:
-        pytest.skip("GNU gettext (msgfmt) is not installed")
-    source = django_settings.LOCALE_PATHS[0]
-    for lang in ("fr", "es", "en"):
-        out = tmp_path / lang / "LC_MESSAGES"
-        out.mkdir(parents=True)
-        subprocess.run(["msgfmt", "--check", "-o", str(out / "django.mo"), f"{source}/{lang}/LC_MESSAGES/django.po"], check=True)
-    settings.LOCALE_PATHS = [tmp_path]
-    return tmp_path
 
 
 def _shop() -> dict:
