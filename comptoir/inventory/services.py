@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from comptoir.common.geo import haversine_km
+from comptoir.common.rows import rows_insert
 
 from .errors import InvalidQuantity, OutOfStock
 from .models import Hold, HoldKind, HoldState, Offer, StockLevel, StockLocation
@@ -135,7 +136,7 @@ def _take_pinned(requests: Sequence[HoldRequest], *, reference: str, kind: str, 
         Hold(stock_level_id=r.stock_level_id, kind=kind, reference=reference, quantity=r.quantity, expires_at=expires_at)
         for r in requests
     ]
-    Hold.objects.bulk_create(holds)
+    rows_insert(holds)
     if before_lock is not None:
         before_lock(holds)
     per_level: dict[int, int] = {}
@@ -245,7 +246,7 @@ def _take(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, e
         Hold(stock_level=lv, kind=kind, reference=reference, quantity=r.quantity, expires_at=expires_at)
         for r, lv in zip(requests, chosen, strict=True)
     ]
-    Hold.objects.bulk_create(holds)
+    rows_insert(holds)
     # Levels emptied by this order leave the storefront (one refresh for all their products).
     listing_refresh_on_commit({lv.offer.product_id for lv in chosen if before[lv.pk] > 0 and available[lv.pk] == 0})
     return holds

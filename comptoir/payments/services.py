@@ -19,6 +19,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from stdnum import luhn
 
+from comptoir.common.rows import rows_insert
 from comptoir.ledger.services import ledger_post_payment_capture, ledger_post_payment_refund
 
 from . import errors
@@ -223,13 +224,14 @@ def payment_authorize_in_transaction(
         gateway, amount=amount, currency=currency, card=card, idempotency_key=idempotency_key,
         metadata={"order_ref": order_ref, **(metadata or {})},
     )
-    payment = Payment.objects.create(
+    payment = Payment(
         order_ref=order_ref, provider=provider_name, amount=amount, currency=currency, idempotency_key=idempotency_key,
         card_brand=_card_brand(card.number), card_last4=card.last4,
         status=_RESULT_TO_STATUS.get(result.status, PaymentStatus.FAILED), provider_reference=result.reference,
         decline_code=result.decline_code, message=result.message[:300],
     )
-    PaymentEvent.objects.bulk_create([
+    rows_insert([payment])  # on every order: SQL compiled once (comptoir.common.rows)
+    rows_insert([
         PaymentEvent(payment=payment, kind="created", payload={"amount": amount, "currency": currency, "order_ref": order_ref}),
         PaymentEvent(payment=payment, kind="authorize", payload=_result_payload(result)),
     ])

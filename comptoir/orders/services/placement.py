@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.common.errors import DomainError
+from comptoir.common.rows import rows_insert
 from comptoir.inventory.errors import OutOfStock
 from comptoir.inventory.services import HoldRequest, holds_take
 from comptoir.markets import cache as reference
@@ -222,7 +223,7 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
     ]
 
     def write_lines(holds) -> None:
-        OrderLine.objects.bulk_create(
+        rows_insert(
             [
                 OrderLine(
                     seller_order=part, offer_id=ql.offer_id, product_id=ql.product_id, title=ql.title[:250],
@@ -244,10 +245,10 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
             order.payment_status = _payment_status(payment)
             # Then the Order row (the unique (buyer, key) makes a concurrent duplicate wait here),
             # the seller orders (one INSERT), the cart clean-up and the notification task.
-            order.save(force_insert=True)
+            rows_insert([order])
             for part in parts:
                 part.order = order
-            SellerOrder.objects.bulk_create(parts)
+            rows_insert(parts)
             if cart is not None:
                 CartLine.objects.filter(cart=cart, offer_id__in=[r.offer_id for r in requests]).delete()
             if order.payment_status != PaymentStatus.PENDING:  # asynchronous payments notify on confirmation
