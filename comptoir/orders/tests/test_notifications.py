@@ -42,12 +42,14 @@ def test_each_seller_gets_the_new_order_email_in_the_language_of_its_country(com
     assert fr.body.startswith(f"Nouvelle commande {number['fr']} à accepter.")
     assert "1 × Lamp fr — 10,00\u00a0€ HT" in fr.body
     assert "Livraison: Livraison standard — livrer à Ana Ruiz" in fr.body
+    assert fr.body.rstrip().endswith("69001 Lyon, France")
 
     es = by_recipient["owner-es@example.com"]
     assert es.subject == f"Nuevo pedido {number['es']}"
     assert es.body.startswith(f"Nuevo pedido {number['es']} pendiente de aceptar.")
     assert "2 × Lamp es — 20,00\u00a0€ sin IVA" in es.body
     assert "Entrega: Envío estándar — enviar a Ana Ruiz" in es.body
+    assert es.body.rstrip().endswith("69001 Lyon, Francia")  # the country in the reader's language
 
     cn = by_recipient["owner-cn@example.com"]  # no market for CN, and Chinese is no UI language: English
     assert cn.subject == f"New order {number['cn']}"
@@ -56,6 +58,7 @@ def test_each_seller_gets_the_new_order_email_in_the_language_of_its_country(com
 
     # the buyer reads English, whatever the sellers read
     assert by_recipient["buyer@example.com"].subject == f"Your order {order.reference} is confirmed"
+    assert "Delivery address: Ana Ruiz, 1 rue de la République, 69001 Lyon, France" in by_recipient["buyer@example.com"].body
 
 
 def test_buyer_email_subjects_are_translated(compiled, django_capture_on_commit_callbacks):

@@ -266,6 +266,8 @@ def test_product_page_ranks_offers_local_first_with_distance_promise_and_gross_p
     assert "Orden local primero" in text
     assert "Zapatillas rojas de correr" in text and "Ligeras y cómodas." in text
     assert text.index("Calzados Triana") < text.index("Madrid Running") < text.index("Atelier Lyon")
+    # country chips name the country in the reader's language when pointed at
+    assert '<span class="flag" title="Francia">FR</span>' in text and '<span class="flag" title="España">ES</span>' in text
 
 
 def test_product_page_with_a_slug_is_the_same_page(client, shop):
