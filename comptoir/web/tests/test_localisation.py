@@ -93,9 +93,9 @@ def test_cities_show_in_the_buyer_language_else_the_local_name(client, shop):
     assert 'class="chip-city">Sevilla</span>' in shown["es"]
     assert 'class="chip-city">Seville</span>' in shown["en"]
     # the ship-from city of the offer: the seller's Köln
-    assert '<td class="ship-from">Cologne <span class="flag">DE</span>' in shown["fr"]
-    assert '<td class="ship-from">Colonia <span class="flag">DE</span>' in shown["es"]
-    assert '<td class="ship-from">Cologne <span class="flag">DE</span>' in shown["en"]
+    assert '<td class="ship-from">Cologne <span class="flag" title="Allemagne">DE</span>' in shown["fr"]
+    assert '<td class="ship-from">Colonia <span class="flag" title="Alemania">DE</span>' in shown["es"]
+    assert '<td class="ship-from">Cologne <span class="flag" title="Germany">DE</span>' in shown["en"]
 
 
 def test_city_suggestions_match_any_name_and_show_the_buyer_s_with_the_local_one(client, shop):
