@@ -6,7 +6,8 @@ from comptoir.planning.services import OBJECTIVES
 
 
 def _market_choices():
-    return [(m.code, str(m)) for m in Market.objects.filter(is_active=True).order_by("code")]
+    # A callable: evaluated per form, in the reader's language ("ES — Espagne").
+    return [(m.code, f"{m.code} — {m.display_name}") for m in Market.objects.filter(is_active=True).order_by("code")]
 
 
 class PlannerForm(forms.Form):

@@ -112,3 +112,16 @@ def test_analytics_query_count_is_constant(client, operator):
     with CaptureQueriesContext(connection) as ctx:
         client.get("/operator/analytics/")
     assert len(ctx.captured_queries) <= 6
+
+
+def test_the_planner_market_choices_are_named_in_the_operator_language():
+    from django.utils import translation
+
+    from comptoir.orders.tests import factories as f
+    from comptoir.web.operator.forms import PlannerForm
+
+    f.market("ES")
+    with translation.override("fr"):
+        assert dict(PlannerForm().fields["market"].choices)["ES"] == "ES — Espagne"
+    with translation.override("es"):
+        assert dict(PlannerForm().fields["market"].choices)["ES"] == "ES — España"
