@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from comptoir.markets.models import Market
@@ -63,12 +63,15 @@ def part_vat_breakdown(part: SellerOrder) -> list[pricing.VatBucket]:
     return pricing.vat_breakdown(items)
 
 
-def order_vat_breakdown(order: Order, *, parts=None) -> list[pricing.VatBucket]:
-    """The order's VAT by rate, goods and delivery; ``parts``: its seller orders with their
-    lines already read (no query then)."""
+def order_vat_breakdown(order: Order) -> list[pricing.VatBucket]:
+    """The order's VAT by rate, goods and delivery."""
+    return _vat_breakdown((part, part.lines.all()) for part in order.parts.prefetch_related("lines"))
+
+
+def _vat_breakdown(parts_with_lines) -> list[pricing.VatBucket]:
     items = []
-    for part in parts if parts is not None else order.parts.prefetch_related("lines"):
-        items += [pricing.LinePrice(l.unit_net, l.quantity, l.vat_rate_bp, l.line_net, l.line_vat) for l in part.lines.all()]
+    for part, lines in parts_with_lines:
+        items += [pricing.LinePrice(l.unit_net, l.quantity, l.vat_rate_bp, l.line_net, l.line_vat) for l in lines]
         items.append(pricing.LinePrice(part.delivery_net, 1, part.delivery_vat_rate_bp, part.delivery_net, part.delivery_vat))
     return pricing.vat_breakdown(items)
 
@@ -149,23 +152,13 @@ def order_parts_read(order_ids: Iterable[int]) -> dict[int, list[PartRead]]:
 
 
 def parts_vat_breakdown(parts: Iterable[PartRead]) -> list[pricing.VatBucket]:
-    """order_vat_breakdown from parts already read (order_parts_read)."""
-    items = []
-    for part in parts:
-        items += [pricing.LinePrice(l.unit_net, l.quantity, l.vat_rate_bp, l.line_net, l.line_vat) for l in part.lines]
-        items.append(pricing.LinePrice(part.delivery_net, 1, part.delivery_vat_rate_bp, part.delivery_net, part.delivery_vat))
-    return pricing.vat_breakdown(items)
+    """order_vat_breakdown from parts already read (order_parts_read): no query."""
+    return _vat_breakdown((part, part.lines) for part in parts)
 
 
 def orders_for_buyer(buyer) -> QuerySet[Order]:
     """The buyer's orders with their parts (and sellers) and lines: two queries for all of them."""
     return Order.objects.filter(buyer=buyer).prefetch_related(*_parts_prefetch())
-
-
-def order_with_parts(order: Order) -> Order:
-    """Read an order's parts (with sellers) and lines into it, as orders_for_buyer does (2 queries)."""
-    prefetch_related_objects([order], *_parts_prefetch())
-    return order
 
 
 def buyer_orders_plain(buyer) -> QuerySet[Order]:
