@@ -1,4 +1,5 @@
-"""Inventory reads for the storefront: ranked offers of a product, the product listing."""
+"""Inventory reads for the storefront: the ranked offers of a product. The listing (category
+and search pages) is ``comptoir.inventory.listing.read.product_listing``."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +8,6 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from comptoir.catalog.models import Category, Product
-from comptoir.catalog.selectors import ListingPage, product_listing
 from comptoir.common.errors import DomainError
 from comptoir.common.geo import haversine_km
 from comptoir.common.money import gross_from_net
@@ -103,10 +103,3 @@ def offers_for_product(
             )
         )
     return rank_offers(ranked)
-
-
-def storefront_listing(**kwargs) -> ListingPage:
-    """catalog.selectors.product_listing() with the default delivery-promise policy, so the
-    deliver-by filter works; the storefront and the API call this one."""
-    kwargs.setdefault("promise_policy", DEFAULT_POLICY)
-    return product_listing(**kwargs)

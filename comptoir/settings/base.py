@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "comptoir.planning",
     "comptoir.web",
     "comptoir.api",
+    "comptoir.demo",
 ]
 
 MIDDLEWARE = [

@@ -217,8 +217,8 @@ def _listing(request, *, category_slug, heading, query, template):
 
 
 def _render_listing(request, market, *, category, query, template, extra, csrf_placeholder):
-    from comptoir.catalog.errors import InvalidListingQuery
-    from comptoir.catalog.selectors import ListingFilters
+    from comptoir.inventory.errors import InvalidListingQuery
+    from comptoir.inventory.listing.read import ListingFilters
 
     form = ListingFilterForm(request.GET)
     form.is_valid()
@@ -284,9 +284,9 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
 
 def _product_listing(**kwargs):
     """The listing with the delivery-promise policy that the deliver-by filter needs."""
-    from comptoir.inventory.selectors import storefront_listing
+    from comptoir.inventory.listing.read import product_listing
 
-    return storefront_listing(**kwargs)
+    return product_listing(**kwargs)
 
 
 def _price_facet_label(facet, currency, locale) -> str:

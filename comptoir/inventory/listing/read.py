@@ -1,4 +1,4 @@
-"""Catalogue reads: the storefront product listing (category and search pages).
+"""Reads of the listing summary: the storefront product listing (category and search pages).
 
 product_listing() reads only the denormalised summary tables (ProductListing, OfferPoint),
 the search index and markets' VAT rates, in a constant number of SQL queries whatever the
@@ -21,7 +21,6 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
 
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -31,25 +30,16 @@ from comptoir.common.geo import EARTH_RADIUS_KM, bounding_box, haversine_matrix_
 from comptoir.common.money import minor_digits
 from comptoir.markets.models import City, Market, VatRate
 
-from . import listing_cache, search
-from .errors import InvalidListingQuery
-from .models import Category, ListingFacetSnapshot, OfferPoint, ProductImage, ProductListing, ProductText
+from comptoir.catalog import listing_cache, search
+from comptoir.catalog.models import Category, ProductImage, ProductText
+
+from ..errors import InvalidListingQuery
+from ..models import ListingFacetSnapshot, OfferPoint, ProductListing
+from ..promise import DEFAULT_POLICY, PromisePolicy
 
 MAX_PAGE_SIZE = 100
 PRICE_BUCKET_EDGES_MAJOR = (10, 20, 50, 100, 200, 500)
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
-
-
-class TransitPolicy(Protocol):
-    """What the deliver-by filter needs from a delivery-promise policy (implemented by
-    comptoir.inventory.promise.PromisePolicy; catalog cannot import inventory)."""
-
-    bands_km: tuple[float, ...]
-    eu_countries: frozenset
-
-    def transit_days(self, relation: str, band: int) -> tuple[int, int]: ...
-
-    def business_days_between(self, start: date, end: date) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,16 +154,16 @@ def product_listing(
     page_size: int = 24,
     sort: str = "relevance",
     today: date | None = None,
-    promise_policy: TransitPolicy | None = None,
+    promise_policy: PromisePolicy = DEFAULT_POLICY,
 ) -> ListingPage:
     """One page of listed products for a market, a category and/or a search query.
 
     sort: "relevance" (search rank; newest first without a query), "price_asc",
-    "price_desc", "newest". The deliver-by filter needs `promise_policy` (the storefront
-    passes comptoir.inventory.promise.DEFAULT_POLICY, see inventory.selectors.storefront_listing).
+    "price_desc", "newest". The deliver-by filter reads the promise of `promise_policy`,
+    the one the product page and the checkout use.
     Products of a tax class without a VAT rate in the market are not listed.
 
-    Cached (comptoir.catalog.listing_cache): the facets per (market, category, query,
+    Cached (comptoir.catalog.listing_cache, versioned per category): the facets per (market, category, query,
     filters) and the page per (… , page, size, sort, city); a listing refresh of a category
     invalidates its entries at once. Warm: one query (the category tree with its versions).
     """
@@ -188,7 +178,7 @@ def product_listing(
     facet_key = listing_cache.cache_key(
         "facets", tree.versions_key(category_ids), market.code, currency, today.isoformat(),
         language if query else None, category.pk if category is not None else None, query, filters,
-        city_id if geo else None, promise_policy is not None,
+        city_id if geo else None, promise_policy is not DEFAULT_POLICY,
     )
     page_key = listing_cache.cache_key("page", facet_key, language, city_id, page, page_size, sort)
     cached = listing_cache.get(page_key)
@@ -258,8 +248,6 @@ def _product_listing(
         )
         params += [currency, lat0, lat1, lon0, lon1, chord2_within(filters.local_only_km)]
     if filters.deliver_by is not None:
-        if promise_policy is None:
-            raise InvalidListingQuery("The deliver-by filter needs a delivery promise policy", field="deliver_by")
         from_days = promise_policy.business_days_between(today, filters.deliver_by)
         days_sql, days_params = _transit_max_sql(promise_policy, market.code, chord2 if buyer_city else None)
         where.append(
@@ -457,7 +445,7 @@ def _facets_from_data(data: dict) -> Facets:
 
 def category_facets_compute(*, market: Market, category: Category, today: date | None = None) -> tuple[str, str, dict] | None:
     """The unfiltered facets of a category page in `market` (uncached), as stored by
-    catalog.services.listing_facets_rebuild(): (rates_key, versions_key, data); None when the
+    listing.refresh.listing_facets_rebuild(): (rates_key, versions_key, data); None when the
     market has no VAT rate. Three queries."""
     today = today or timezone.localdate()
     tree = listing_cache.CategoryTree.load()
@@ -496,7 +484,7 @@ def _unit(lat: float, lon: float) -> tuple[float, float, float]:
     return math.cos(a) * math.cos(b), math.cos(a) * math.sin(b), math.sin(a)
 
 
-def _transit_max_sql(policy: TransitPolicy, dest: str, chord2: str | None) -> tuple[str, list]:
+def _transit_max_sql(policy: PromisePolicy, dest: str, chord2: str | None) -> tuple[str, list]:
     """SQL for the max transit days of an offer point by relation and distance band."""
     eu = sorted(policy.eu_countries)
 
