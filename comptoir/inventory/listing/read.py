@@ -198,37 +198,62 @@ def rates_key(rates: dict[str, int]) -> str:
     return ",".join(f"{k}:{v}" for k, v in sorted(rates.items()))
 
 
+@dataclass(slots=True)
+class _Scope:
+    """The FROM / WHERE shared by the facets and the page, and the gross-price SQL."""
+
+    currency: str
+    gross: str  # SQL: the product's best gross price under the market's VAT rates
+    rate_params: list
+    rates: dict[str, int]
+    where: list[str]
+    params: list
+    price_where: list[str]
+    price_params: list
+    countries: tuple[str, ...]
+    country_where: list[str]
+    country_params: list
+    base_from: str = ""
+
+
 def _product_listing(
     *, market, language, category_ids, query, buyer_city, filters, page, page_size, sort, today, promise_policy,
     facet_key=None, versions_key=None, category_id=None,
 ) -> ListingPage:
     currency = market.currency
-    pl, op = ProductListing._meta.db_table, OfferPoint._meta.db_table
-
-    # --- FROM / WHERE shared by the aggregate and the page --------------------------------
-    match_ids = None
     match = search.search_matches(query, language) if query else None
-    if query and match is None:
+    if query and (match is None or not match.ranks):
         return _empty(page, page_size, currency)
     capped_at = match.limit if match is not None and match.capped else None
+    scope = _scope(market, category_ids, match, buyer_city, filters, today, promise_policy)
+    if scope is None:
+        return _empty(page, page_size, currency)
+    facets, search_rows = _facets(scope, match, filters, facet_key, versions_key, category_id)
+    total, price_facets, country_facets = facets
+    num_pages = max(1, math.ceil(total / page_size))
+    items: tuple[ListingItem, ...] = ()
+    if total and page <= num_pages:
+        items = _page_items(scope, match, search_rows, filters, language, buyer_city, page, page_size, sort)
+    return ListingPage(items, total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
+
+
+def _scope(market, category_ids, match, buyer_city, filters, today, promise_policy) -> _Scope | None:
+    """The listing's filters as SQL over ProductListing (pl) and OfferPoint (op); None when the
+    market has no VAT rate (nothing can be priced)."""
+    currency = market.currency
+    op = OfferPoint._meta.db_table
+    where, params = ["pl.currency = %s"], [currency]
     if match is not None:
         # The (bounded) matches are read once, then joined as literal rows by the facets and
         # the page: the full-text ranking runs once per request, not once per query.
-        if not match.ranks:
-            return _empty(page, page_size, currency)
-        rank_of = match.ranks
-        match_ids = ", ".join(str(pid) for pid in rank_of)
-
-    where, params = ["pl.currency = %s"], [currency]
-    if match_ids is not None:
-        where.append(f"pl.product_id IN ({match_ids})")
+        where.append(f"pl.product_id IN ({', '.join(str(pid) for pid in match.ranks)})")
     if category_ids is not None:
         where.append(f"pl.category_id IN ({', '.join(['%s'] * len(category_ids))})")
         params += category_ids
 
     rates = vat_rates_bp(market, today)
     if not rates:
-        return _empty(page, page_size, currency)
+        return None
     rate_case = "CASE pl.tax_class " + " ".join(f"WHEN %s THEN {int(r)}" for r in rates.values()) + " END"
     rate_params = list(rates.keys())
     gross = f"(pl.min_net_price + (pl.min_net_price * {rate_case} * 2 + 10000) / 20000)"
@@ -256,8 +281,6 @@ def _product_listing(
         )
         params += [currency, *days_params, from_days]
 
-    base_from, base_params = f"FROM {pl} pl", []
-
     price_where, price_params = [], []
     if filters.min_price is not None:
         price_where.append(f"{gross} >= %s")
@@ -270,14 +293,21 @@ def _product_listing(
     if countries:
         country_where.append("(" + " OR ".join(["(',' || pl.seller_countries || ',') LIKE %s"] * len(countries)) + ")")
         country_params += [f"%,{c},%" for c in countries]
+    return _Scope(
+        currency, gross, rate_params, rates, where, params, price_where, price_params, countries, country_where,
+        country_params, base_from=f"FROM {ProductListing._meta.db_table} pl",
+    )
 
-    # --- facets: cached, else the precomputed snapshot, else one grouped aggregate ---------
+
+def _facets(scope: _Scope, match, filters, facet_key, versions_key, category_id):
+    """(facets, search rows): the facets cached, else the precomputed snapshot, else one grouped
+    aggregate; for a search, its matched rows, read once for the facets and the page."""
     facets = listing_cache.get(facet_key) if facet_key else None
     unfiltered_category = match is None and category_id is not None and filters == ListingFilters()
     if facets is None and unfiltered_category and versions_key is not None:
         snap = (
             ListingFacetSnapshot.objects.filter(
-                currency=currency, category_id=category_id, rates_key=rates_key(rates), versions_key=versions_key
+                currency=scope.currency, category_id=category_id, rates_key=rates_key(scope.rates), versions_key=versions_key
             ).values_list("data", flat=True).first()
         )
         if snap is not None:
@@ -288,50 +318,56 @@ def _product_listing(
         # facets and the page.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT pl.product_id, {gross} AS g, pl.offer_count, pl.seller_countries {base_from} WHERE {' AND '.join(where)}",
-                [*rate_params, *base_params, *params],
+                f"SELECT pl.product_id, {scope.gross} AS g, pl.offer_count, pl.seller_countries {scope.base_from} "
+                f"WHERE {' AND '.join(scope.where)}",
+                [*scope.rate_params, *scope.params],
             )
             search_rows = [(pid, int(g), offers, combo) for pid, g, offers, combo in cursor.fetchall()]
         if facets is None:
-            edges = _bucket_edges(currency)
+            edges = _bucket_edges(scope.currency)
             groups = Counter(
                 (bisect.bisect_right(edges, g), _in_price_range(g, filters), combo) for _pid, g, _o, combo in search_rows
             )
-            facets = _facets_from_groups(((b, r, c, n) for (b, r, c), n in groups.items()), edges, countries)
+            facets = _facets_from_groups(((b, r, c, n) for (b, r, c), n in groups.items()), edges, scope.countries)
     if facets is None:
         facets = _aggregate_facets(
-            currency, gross, rate_params, price_where, price_params, countries, base_from, base_params, where, params
+            scope.currency, scope.gross, scope.rate_params, scope.price_where, scope.price_params, scope.countries,
+            scope.base_from, [], scope.where, scope.params,
         )
     if facet_key:
         listing_cache.put(facet_key, facets)
-    total, price_facets, country_facets = facets
-    num_pages = max(1, math.ceil(total / page_size))
-    if total == 0 or page > num_pages:
-        return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
+    return facets, search_rows
 
-    # --- the page -----------------------------------------------------------------------
+
+_ORDERS = {  # sort: (inner order of the page's ids, outer order of the page's rows)
+    "relevance": ("pl.product_id DESC", "q.rk, q.product_id DESC"),  # inner: search only (in Python)
+    "price_asc": ("g, pl.product_id", "q.g, q.product_id"),
+    "price_desc": ("g DESC, pl.product_id", "q.g DESC, q.product_id"),
+    "newest": ("pl.product_id DESC", "q.product_id DESC"),
+}
+
+
+def _page_items(scope: _Scope, match, search_rows, filters, language, buyer_city, page, page_size, sort) -> tuple[ListingItem, ...]:
+    """The page's cards: ids chosen on cheap columns (or among the search's matches), then their
+    titles, brands and first pictures in one query."""
     if sort == "relevance" and match is None:
         sort = "newest"
-    inner_order, outer_order = {
-        "relevance": ("pl.product_id DESC", "q.rk, q.product_id DESC"),  # inner: search only (in Python)
-        "price_asc": ("g, pl.product_id", "q.g, q.product_id"),
-        "price_desc": ("g DESC, pl.product_id", "q.g DESC, q.product_id"),
-        "newest": ("pl.product_id DESC", "q.product_id DESC"),
-    }[sort]
+    inner_order, outer_order = _ORDERS[sort]
     pt, pi = ProductText._meta.db_table, ProductImage._meta.db_table
-    filtered = " AND ".join([*where, *price_where, *country_where])
+    filtered = " AND ".join([*scope.where, *scope.price_where, *scope.country_where])
     if match is None:
-        # The page's ids are chosen first on cheap columns; titles and images only for those.
         source = (
-            f"(SELECT pl.product_id, {gross} AS g, pl.offer_count, 0 AS rk {base_from} WHERE {filtered} "
+            f"(SELECT pl.product_id, {scope.gross} AS g, pl.offer_count, 0 AS rk {scope.base_from} WHERE {filtered} "
             f"ORDER BY {inner_order} LIMIT %s OFFSET %s) q"
         )
-        source_params = [*rate_params, *base_params, *params, *price_params, *country_params, page_size, (page - 1) * page_size]
+        source_params = [
+            *scope.rate_params, *scope.params, *scope.price_params, *scope.country_params, page_size, (page - 1) * page_size,
+        ]
     else:
-        # Search: the (capped) candidates are few; they are ordered here with their rank.
+        rank_of = match.ranks
         candidates = [
             (pid, g, offers) for pid, g, offers, combo in search_rows
-            if _in_price_range(g, filters) and (not countries or set(combo.split(",")).intersection(countries))
+            if _in_price_range(g, filters) and (not scope.countries or set(combo.split(",")).intersection(scope.countries))
         ]
         key = {
             "relevance": lambda r: (rank_of[r[0]], -r[0]),
@@ -342,7 +378,7 @@ def _product_listing(
         start = (page - 1) * page_size
         chosen = [(pid, int(g), offers, rank_of[pid]) for pid, g, offers in sorted(candidates, key=key)[start : start + page_size]]
         if not chosen:
-            return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
+            return ()
         source, source_params = f"({_values_sql(chosen, ('product_id', 'g', 'offer_count', 'rk'))}) q", []
     page_sql = (
         f"SELECT q.product_id, p.brand, q.g, q.offer_count, "
@@ -355,18 +391,14 @@ def _product_listing(
     with connection.cursor() as cursor:
         cursor.execute(page_sql, [language, *source_params])
         rows = cursor.fetchall()
-
-    nearest: dict[int, float] = {}
-    if buyer_city is not None and rows:
-        nearest = _nearest_km([r[0] for r in rows], currency, buyer_city)
-    items = tuple(
+    nearest = _nearest_km([r[0] for r in rows], scope.currency, buyer_city) if buyer_city is not None and rows else {}
+    return tuple(
         ListingItem(
             product_id=pid, title=title, brand=brand, image_url=default_storage.url(image) if image else None,
-            best_gross_price=int(g), currency=currency, offer_count=offers, nearest_km=nearest.get(pid),
+            best_gross_price=int(g), currency=scope.currency, offer_count=offers, nearest_km=nearest.get(pid),
         )
         for pid, brand, g, offers, title, image in rows
     )
-    return ListingPage(items, total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
 
 
 Facets = tuple[int, tuple[PriceFacet, ...], tuple[CountryFacet, ...]]
