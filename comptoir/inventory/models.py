@@ -14,16 +14,28 @@ class LocationKind(models.TextChoices):
     STORE = "store", _("Store")
 
 
+class LocationStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("store status", "Planned")
+    OPEN = "open", pgettext_lazy("store status", "Open")
+    CLOSED = "closed", pgettext_lazy("store status", "Closed")
+
+
 class StockLocation(models.Model):
-    """Where units physically are: a seller's warehouse or an operator store."""
+    """Where units physically are: a seller's warehouse or a store (run by the operator or a
+    partner, see comptoir.stores). What the delivery promise needs of a store — status, time
+    zone, opening hours and closed days — lives here; stores adds the rest above it."""
 
     kind = models.CharField(max_length=10, choices=LocationKind.choices, default=LocationKind.WAREHOUSE)
     seller = models.ForeignKey(Seller, null=True, blank=True, on_delete=models.CASCADE, related_name="locations")
     name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=200, blank=True)  # street and number
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
     country = models.CharField(max_length=2)
     latitude = models.FloatField()
     longitude = models.FloatField()
+    status = models.CharField(_("status"), max_length=8, choices=LocationStatus.choices, default=LocationStatus.OPEN)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
 
     class Meta:
         verbose_name = _("stock location")
@@ -36,6 +48,38 @@ class StockLocation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OpeningHours(models.Model):
+    """One opening interval of a location on a weekday (local time; several per day allowed)."""
+
+    location = models.ForeignKey(StockLocation, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"))  # 0 = Monday … 6 = Sunday
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="openinghours_weekday_0_6"),
+            models.CheckConstraint(condition=Q(opens__lt=F("closes")), name="openinghours_opens_before_closes"),
+        ]
+
+
+class ClosedDay(models.Model):
+    """A date on which a location stays closed whatever its weekly hours (holidays, works)."""
+
+    location = models.ForeignKey(StockLocation, on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        constraints = [models.UniqueConstraint(fields=["location", "date"], name="closedday_one_per_date")]
 
 
 class Condition(models.TextChoices):
