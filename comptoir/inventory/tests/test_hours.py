@@ -70,5 +70,5 @@ def test_ready_at_is_later_and_inside_opening_time(start, minutes):
     start = start.replace(tzinfo=MADRID)
     ready = store.ready_at(start, minutes)
     assert ready >= start + dt.timedelta(minutes=minutes)
-    # the last minute of the work was an opening minute
-    assert store.is_open(ready - dt.timedelta(minutes=1))
+    # the work's last instant was opening time
+    assert store.is_open(ready - dt.timedelta(microseconds=1))
