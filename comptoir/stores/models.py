@@ -185,3 +185,13 @@ class StockCorrection(models.Model):
         verbose_name = _("stock correction")
         verbose_name_plural = _("stock corrections")
         indexes = [models.Index(fields=["store", "-created_at"], name="stockcorrection_store_recent")]
+
+
+class StoreSite(StockLocation):
+    """The operator's admin entry for a store: its stock location (address, coordinates, time
+    zone, status) edited with its Store row, weekly hours and closed days inline."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
