@@ -83,4 +83,4 @@ def levels_get_or_create(offer_ids: Iterable[int], location_id: int) -> dict[int
 
 def consignment_lock(consignment: Consignment) -> Consignment:
     """Re-read the consignment under a row lock: two clicks on "receive" do not both count."""
-    return Consignment.objects.select_for_update().select_related("store", "store__location", "seller", "warehouse").get(pk=consignment.pk)
+    return Consignment.objects.select_for_update(of=("self",)).select_related("store", "store__location", "seller", "warehouse").get(pk=consignment.pk)
