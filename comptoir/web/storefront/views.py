@@ -21,7 +21,7 @@ from comptoir.common.errors import NotFound
 from comptoir.web.middleware import buyer_location_remember
 
 from . import formatting, reads
-from .forms import LOCAL_KM_CHOICES, MAX_QUERY_CHARS, PAGE_SIZES, SORT_CHOICES, ListingFilterForm, LocationForm
+from .forms import LOCAL_KM_CHOICES, MAX_QUERY_CHARS, PAGE_SIZES, SORT_CHOICES, STORE_KM_CHOICES, ListingFilterForm, LocationForm
 
 CITY_SUGGEST_LIMIT = 8
 
@@ -228,6 +228,7 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
         max_price=max_price,
         seller_countries=tuple(form.value("country", [])),
         local_only_km=form.value("local_km"),
+        in_store_km=form.value("store_km"),
         deliver_by=form.value("deliver_by"),
     )
     page_size = form.value("per_page", settings.COMPTOIR_PAGE_SIZE)
@@ -265,6 +266,8 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
         "selected_price": form.value("price", ""),
         "selected_countries": form.value("country", []),
         "selected_local_km": form.value("local_km"),
+        "selected_store_km": form.value("store_km"),
+        "store_km_choices": STORE_KM_CHOICES,
         "selected_sort": form.value("sort", "relevance"),
         "sort_choices": SORT_CHOICES,
         "local_km_choices": LOCAL_KM_CHOICES,
@@ -273,7 +276,7 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
         "default_page_size": settings.COMPTOIR_PAGE_SIZE,
         "page_links": _page_links(listing.page, listing.num_pages),
         "has_filters": any([min_price is not None, max_price is not None, filters.seller_countries,
-                            filters.local_only_km, filters.deliver_by]),
+                            filters.local_only_km, filters.in_store_km, filters.deliver_by]),
         "search_cap": formatting.number(listing.capped_at, locale) if listing.capped_at else "",
         **extra,
     }
@@ -325,6 +328,7 @@ def _cards(request, results) -> list[dict]:
             "offer_count": item.offer_count,
             "distance": formatting.distance_km(item.nearest_km, locale),
             "is_near": item.nearest_km is not None and item.nearest_km <= 50,
+            "store_distance": formatting.distance_km(item.nearest_store_km, locale) if item.nearest_store_km is not None else "",
         }
         for item in results
     ]
