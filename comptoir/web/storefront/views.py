@@ -18,33 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.common.errors import NotFound
+from comptoir.stores.directory import store_slugs
 from comptoir.web.middleware import buyer_location_remember
 
 from . import formatting, reads
+from .buyer import buyer_city as _buyer_city
+from .buyer import language as _language
+from .buyer import locale as _locale
+from .buyer import market_or_404 as _market_or_404
 from .forms import LOCAL_KM_CHOICES, MAX_QUERY_CHARS, PAGE_SIZES, SORT_CHOICES, STORE_KM_CHOICES, ListingFilterForm, LocationForm
 
 CITY_SUGGEST_LIMIT = 8
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
-
-
-def _locale(request) -> str:
-    market = request.market
-    return formatting.babel_locale(_language(), market.code if market else None)
-
-
-def _buyer_city(request):
-    """The buyer's City, or None (a lazy object wrapping None is not `is None`)."""
-    return request.buyer_city or None
-
-
-def _market_or_404(request):
-    market = request.market
-    if not market:
-        raise Http404(_("No market is open yet."))
-    return market
 
 
 # Home and buyer location -------------------------------------------------------------------
@@ -353,12 +337,15 @@ def product(request, product_id, slug=None):
         offers = offers_for_product(product=detail.product, market=market, buyer_city=_buyer_city(request))
     except MissingVatRate:  # the product's tax class has no VAT rate in this market: not sold here
         offers = []
+    slugs = store_slugs(o.store_location_id for o in offers)
     rows = [
         {
             "offer": o,
             "condition": Condition(o.condition).label if o.condition in Condition.values else o.condition,
             "price": formatting.money(o.gross_price, o.currency, locale),
             "distance": formatting.distance_km(o.distance_km, locale),
+            "store_slug": slugs.get(o.store_location_id, ""),
+            "store_distance": formatting.distance_km(o.store_km, locale) if o.store_km is not None else "",
         }
         for o in offers
     ]
