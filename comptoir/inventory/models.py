@@ -226,6 +226,7 @@ class OfferPoint(models.Model):
     net_price = models.PositiveBigIntegerField()
     handling_days = models.PositiveSmallIntegerField()
     available = models.PositiveIntegerField()
+    location_kind = models.CharField(max_length=10, choices=LocationKind.choices, default=LocationKind.WAREHOUSE)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["offer_id", "location_id"], name="offerpoint_one_per_offer_location")]

@@ -34,7 +34,7 @@ from comptoir.catalog import listing_cache, search
 from comptoir.catalog.models import Category, ProductImage, ProductText
 
 from ..errors import InvalidListingQuery
-from ..models import ListingFacetSnapshot, OfferPoint, ProductListing
+from ..models import ListingFacetSnapshot, LocationKind, OfferPoint, ProductListing
 from ..promise import DEFAULT_POLICY, PromisePolicy
 
 MAX_PAGE_SIZE = 100
@@ -48,6 +48,7 @@ class ListingFilters:
     max_price: int | None = None  # inclusive
     seller_countries: tuple[str, ...] = ()  # any of these
     local_only_km: float | None = None  # an offer ships from within N km of the buyer's city
+    in_store_km: float | None = None  # an offer has units on the shelf of a store within N km
     deliver_by: date | None = None  # an offer's promised latest date ≤ this date
 
 
@@ -61,6 +62,7 @@ class ListingItem:
     currency: str
     offer_count: int
     nearest_km: float | None  # None without a buyer city
+    nearest_store_km: float | None = None  # the nearest store with units (None: none, or no buyer city)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +140,10 @@ def _validate(filters: ListingFilters, page: int, page_size: int, sort: str) -> 
     for code in filters.seller_countries:
         if not (isinstance(code, str) and len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()):
             raise InvalidListingQuery(f"Not a country code: {code!r}", field="seller_countries")
-    if filters.local_only_km is not None and not (0 < filters.local_only_km <= 20_000):
-        raise InvalidListingQuery("Distance must be between 0 and 20000 km", field="local_only_km")
+    for name in ("local_only_km", "in_store_km"):
+        value = getattr(filters, name)
+        if value is not None and not (0 < value <= 20_000):
+            raise InvalidListingQuery("Distance must be between 0 and 20000 km", field=name)
 
 
 def product_listing(
@@ -263,15 +267,21 @@ def _scope(market, category_ids, match, buyer_city, filters, today, promise_poli
     if buyer_city is not None:
         bx, by, bz = _unit(buyer_city.latitude, buyer_city.longitude)
         chord2 = f"((op.x - {bx!r}) * (op.x - {bx!r}) + (op.y - {by!r}) * (op.y - {by!r}) + (op.z - {bz!r}) * (op.z - {bz!r}))"
-    if filters.local_only_km is not None:
+    for km, kind, message, name in (
+        (filters.local_only_km, None, "Choose a city to see local offers only", "local_only_km"),
+        (filters.in_store_km, LocationKind.STORE, "Choose a city to see what is in a store near you", "in_store_km"),
+    ):
+        if km is None:
+            continue
         if buyer_city is None:
-            raise InvalidListingQuery("Choose a city to see local offers only", field="local_only_km")
-        lat0, lat1, lon0, lon1 = bounding_box(buyer_city.latitude, buyer_city.longitude, filters.local_only_km)
+            raise InvalidListingQuery(message, field=name)
+        lat0, lat1, lon0, lon1 = bounding_box(buyer_city.latitude, buyer_city.longitude, km)
         where.append(
             f"pl.product_id IN (SELECT op.product_id FROM {op} op WHERE op.currency = %s "
-            f"AND op.latitude BETWEEN %s AND %s AND op.longitude BETWEEN %s AND %s AND {chord2} <= %s)"
+            + ("AND op.location_kind = %s " if kind else "")
+            + f"AND op.latitude BETWEEN %s AND %s AND op.longitude BETWEEN %s AND %s AND {chord2} <= %s)"
         )
-        params += [currency, lat0, lat1, lon0, lon1, chord2_within(filters.local_only_km)]
+        params += [currency, *([kind] if kind else []), lat0, lat1, lon0, lon1, chord2_within(km)]
     if filters.deliver_by is not None:
         from_days = promise_policy.business_days_between(today, filters.deliver_by)
         days_sql, days_params = _transit_max_sql(promise_policy, market.code, chord2 if buyer_city else None)
@@ -391,11 +401,12 @@ def _page_items(scope: _Scope, match, search_rows, filters, language, buyer_city
     with connection.cursor() as cursor:
         cursor.execute(page_sql, [language, *source_params])
         rows = cursor.fetchall()
-    nearest = _nearest_km([r[0] for r in rows], scope.currency, buyer_city) if buyer_city is not None and rows else {}
+    nearest, stores = _nearest_km([r[0] for r in rows], scope.currency, buyer_city) if buyer_city is not None and rows else ({}, {})
     return tuple(
         ListingItem(
             product_id=pid, title=title, brand=brand, image_url=default_storage.url(image) if image else None,
             best_gross_price=int(g), currency=scope.currency, offer_count=offers, nearest_km=nearest.get(pid),
+            nearest_store_km=stores.get(pid),
         )
         for pid, brand, g, offers, title, image in rows
     )
@@ -543,19 +554,22 @@ def _transit_max_sql(policy: PromisePolicy, dest: str, chord2: str | None) -> tu
     return "(" + " ".join(parts) + ")", prm + rel_prm
 
 
-def _nearest_km(product_ids: list[int], currency: str, city: City) -> dict[int, float]:
+def _nearest_km(product_ids: list[int], currency: str, city: City) -> tuple[dict[int, float], dict[int, float]]:
+    """Per product: the nearest ship-from point, and the nearest store with units (km, 0.1)."""
     points = list(
         OfferPoint.objects.filter(product_id__in=product_ids, currency=currency).values_list(
-            "product_id", "latitude", "longitude"
+            "product_id", "latitude", "longitude", "location_kind"
         )
     )
     if not points:
-        return {}
-    pids = [p[0] for p in points]
+        return {}, {}
     dist = haversine_matrix_km([city.latitude], [city.longitude], [p[1] for p in points], [p[2] for p in points])[0]
-    out: dict[int, float] = {}
-    for pid, d in zip(pids, dist, strict=True):
+    nearest: dict[int, float] = {}
+    stores: dict[int, float] = {}
+    for (pid, _lat, _lon, kind), d in zip(points, dist, strict=True):
         d = round(float(d), 1)
-        if pid not in out or d < out[pid]:
-            out[pid] = d
-    return out
+        if pid not in nearest or d < nearest[pid]:
+            nearest[pid] = d
+        if kind == LocationKind.STORE and (pid not in stores or d < stores[pid]):
+            stores[pid] = d
+    return nearest, stores

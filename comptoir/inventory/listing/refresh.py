@@ -23,7 +23,7 @@ from comptoir.catalog.models import Category, Product
 from comptoir.markets.models import Market
 from comptoir.sellers.models import Seller, SellerStatus
 
-from ..models import ListingFacetSnapshot, Offer, OfferPoint, ProductListing, StockLevel, StockLocation
+from ..models import ListingFacetSnapshot, LocationStatus, Offer, OfferPoint, ProductListing, StockLevel, StockLocation
 from .read import category_facets_compute, rates_key, vat_rates_bp
 
 BATCH = 5000
@@ -47,6 +47,7 @@ class OfferPointData:
     net_price: int
     handling_days: int
     available: int
+    location_kind: str = "warehouse"  # LocationKind: a store's shelf shows "in store"
 
 
 def unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]:
@@ -87,7 +88,7 @@ def listing_replace(*, product_ids: Sequence[int], points: Iterable[OfferPointDa
                 product_id=p.product_id, currency=p.currency, offer_id=p.offer_id, location_id=p.location_id,
                 seller_id=p.seller_id, seller_country=p.seller_country, ship_country=p.ship_country,
                 latitude=p.latitude, longitude=p.longitude, x=x, y=y, z=z, net_price=p.net_price,
-                handling_days=p.handling_days, available=p.available,
+                handling_days=p.handling_days, available=p.available, location_kind=p.location_kind,
             )
         )
         groups.setdefault((p.product_id, p.currency), []).append(p)
@@ -112,7 +113,7 @@ def listing_replace(*, product_ids: Sequence[int], points: Iterable[OfferPointDa
 # Columns of a points source (listing_rebuild_all): one row per (offer, ship-from location).
 POINT_COLUMNS = (
     "product_id", "currency", "offer_id", "location_id", "seller_id", "seller_country", "ship_country",
-    "latitude", "longitude", "net_price", "handling_days", "available",
+    "latitude", "longitude", "net_price", "handling_days", "available", "location_kind",
 )
 
 
@@ -135,7 +136,7 @@ def listing_rebuild_all(*, points_sql: str, params: Sequence = ()) -> int:
         cursor.execute(f"DELETE FROM {pl}")
         cursor.execute(
             f"INSERT INTO {op} ({cols}, x, y, z) "
-            f"SELECT {src}, s.net_price, s.handling_days, s.available, "
+            f"SELECT {src}, s.net_price, s.handling_days, s.available, s.location_kind, "
             f"COS(RADIANS(s.latitude)) * COS(RADIANS(s.longitude)), COS(RADIANS(s.latitude)) * SIN(RADIANS(s.longitude)), "
             f"SIN(RADIANS(s.latitude)) "
             f"FROM ({points_sql}) s JOIN {product} p ON p.id = s.product_id WHERE p.is_active AND s.available > 0",
@@ -206,7 +207,8 @@ def _serialise_rewrites(product_ids: list[int]) -> None:
 
 def listable_points(product_ids: Iterable[int] | None = None, *, id_range: tuple[int, int] | None = None) -> list[OfferPointData]:
     """Listable (offer, location) pairs of the products (given ids, or product ids within
-    id_range inclusive): active offer, approved seller, on_hand - held > 0 (one query)."""
+    id_range inclusive): active offer, approved seller, an open location (a planned or closed
+    store's shelf is not for sale), on_hand - held > 0 (one query)."""
     product_filter = (
         {"offer__product__id__range": id_range} if id_range is not None else {"offer__product_id__in": list(product_ids or ())}
     )
@@ -215,13 +217,14 @@ def listable_points(product_ids: Iterable[int] | None = None, *, id_range: tuple
             **product_filter,
             offer__is_active=True,
             offer__seller__status=SellerStatus.APPROVED,
+            location__status=LocationStatus.OPEN,
             on_hand__gt=F("held"),
         )
         .annotate(avail=F("on_hand") - F("held"))
         .values_list(
             "offer__product_id", "offer__currency", "offer_id", "location_id", "offer__seller_id",
             "offer__seller__country", "location__country", "location__latitude", "location__longitude",
-            "offer__net_price", "offer__handling_days", "avail",
+            "offer__net_price", "offer__handling_days", "avail", "location__kind",
         )
     )
     return [OfferPointData(*row) for row in rows]
@@ -255,14 +258,14 @@ def listing_refresh_all() -> int:
         "SELECT o.product_id AS product_id, o.currency AS currency, o.id AS offer_id, l.id AS location_id, "
         "o.seller_id AS seller_id, s.country AS seller_country, l.country AS ship_country, l.latitude AS latitude, "
         "l.longitude AS longitude, o.net_price AS net_price, o.handling_days AS handling_days, "
-        "sl.on_hand - sl.held AS available "
+        "sl.on_hand - sl.held AS available, l.kind AS location_kind "
         f"FROM {levels} sl JOIN {offers} o ON o.id = sl.offer_id JOIN {sellers} s ON s.id = o.seller_id "
         f"JOIN {locations} l ON l.id = sl.location_id "
-        "WHERE o.is_active AND s.status = %s AND sl.on_hand > sl.held"
+        "WHERE o.is_active AND s.status = %s AND l.status = %s AND sl.on_hand > sl.held"
     )
     with connection.cursor() as cursor:  # the same serialisation as listing_refresh, for every product
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {OfferPoint._meta.db_table}, {ProductListing._meta.db_table} IN EXCLUSIVE MODE")
-    written = listing_rebuild_all(points_sql=points_sql, params=[SellerStatus.APPROVED])
+    written = listing_rebuild_all(points_sql=points_sql, params=[SellerStatus.APPROVED, LocationStatus.OPEN])
     listing_facets_rebuild()
     return written
