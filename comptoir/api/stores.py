@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from comptoir.common.errors import NotFound
 from comptoir.markets.models import Market
-from comptoir.stores import selectors
-from comptoir.stores.errors import StoreNotFound
+from comptoir.stores import directory, selectors
 
 from .orders import ErrorOut
 
@@ -20,7 +20,7 @@ class PageIn(Schema):
 
 
 class StoresIn(PageIn):
-    market: str | None = Field(None, min_length=2, max_length=2, description="market code, e.g. ES")
+    market: str = Field(min_length=2, max_length=2, description="market code, e.g. ES")
 
 
 class IntervalOut(Schema):
@@ -36,12 +36,9 @@ class StoreOut(Schema):
     address: str
     postcode: str
     city: str
-    country: str
     latitude: float
     longitude: float
-    time_zone: str
-    phone: str
-    today: str = Field(description="the store's local date")
+    partner: str = Field(description="the partner running the store, empty when the operator does")
     open_now: bool
     hours_today: list[IntervalOut]
 
@@ -80,32 +77,32 @@ class ShelfPage(Schema):
     items: list[ShelfProductOut]
 
 
-def _store_out(store) -> dict:
-    loc = store.location
-    today = selectors.store_hours_today(store)
+def _store_out(card: directory.StoreCard, market: Market) -> dict:
     return {
-        "slug": store.slug, "name": loc.name, "status": loc.status, "market": store.market.code, "address": loc.address,
-        "postcode": loc.postcode, "city": loc.city.name, "country": loc.country, "latitude": loc.latitude, "longitude": loc.longitude,
-        "time_zone": loc.time_zone, "phone": store.phone, "today": today.date.isoformat(), "open_now": today.open_now,
-        "hours_today": [{"opens": o.strftime("%H:%M"), "closes": c.strftime("%H:%M")} for o, c in today.intervals],
+        "slug": card.slug, "name": card.name, "status": card.status, "market": market.code, "address": card.address,
+        "postcode": card.postcode, "city": card.city_name, "latitude": card.latitude, "longitude": card.longitude,
+        "partner": card.partner_name, "open_now": card.open_now,
+        "hours_today": [{"opens": o.strftime("%H:%M"), "closes": c.strftime("%H:%M")} for o, c in card.hours_today],
     }
 
 
 @router.get("", response={200: StoresPage, 404: ErrorOut})
 def stores_list(request, params: Query[StoresIn]):
-    """Open and planned stores (of a market), by name."""
-    if params.market and not Market.objects.filter(code=params.market.upper()).exists():
-        raise StoreNotFound(_("Unknown market %(code)s.") % {"code": params.market}, code="market_not_found", field="market")
-    stores = selectors.stores_public(market_code=params.market)
+    """The market's open and planned stores (open ones first, then by name), with today's
+    opening hours in the store's local time (none for a planned store)."""
+    market = Market.objects.filter(code=params.market.upper()).first()
+    if market is None:
+        raise NotFound(_("Unknown market %(code)s.") % {"code": params.market}, code="market_not_found", field="market")
+    cards = directory.stores_for_market(market=market)
     start = (params.page - 1) * params.page_size
-    page = list(stores[start : start + params.page_size])
-    return {"count": stores.count(), "page": params.page, "page_size": params.page_size, "items": [_store_out(s) for s in page]}
+    items = [_store_out(card, market) for card in cards[start : start + params.page_size]]
+    return {"count": len(cards), "page": params.page, "page_size": params.page_size, "items": items}
 
 
 @router.get("/{slug}/stock", response={200: ShelfPage, 404: ErrorOut})
 def store_stock(request, slug: str, params: Query[PageIn]):
     """What buyers can find on the store's shelf: each product with its sellers' offers and the
-    units available (listable offers only), by product."""
+    units available (listable offers of an open store only), by product."""
     store = selectors.store_public(slug=slug[:60])
     levels = selectors.store_public_stock(store=store)
     product_ids = list(levels.values_list("offer__product_id", flat=True).distinct().order_by("offer__product_id"))

@@ -2,17 +2,13 @@
 and the public views of stores for buyers."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from comptoir.catalog.models import ProductText
-from comptoir.inventory.hours import OpeningCalendar
 from comptoir.inventory.models import LocationStatus, StockLevel
 from comptoir.sellers.models import Seller, SellerStatus
 
@@ -242,7 +238,8 @@ def corrections_for_store(*, store: Store) -> QuerySet[StockCorrection]:
 
 
 def stores_public(*, market_code: str | None = None) -> QuerySet[Store]:
-    """Open and planned stores (of a market), for buyers."""
+    """Open and planned stores (of a market): those that take consignments and that buyers
+    may look up. The directory with distances and hours is ``directory.stores_for_market``."""
     stores = (
         Store.objects.filter(location__status__in=[LocationStatus.OPEN, LocationStatus.PLANNED])
         .select_related("location", "location__city", "market")
@@ -259,34 +256,13 @@ def store_public(*, slug: str) -> Store:
     return store
 
 
-@dataclass(frozen=True, slots=True)
-class HoursToday:
-    date: dt.date
-    intervals: tuple[tuple[dt.time, dt.time], ...]
-    open_now: bool
-
-
-def store_hours_today(store: Store, *, now: dt.datetime | None = None) -> HoursToday:
-    """Today's opening intervals in the store's local time (none on a closed day), from the
-    prefetched hours and closed days."""
-    location = store.location
-    now = now or timezone.now()
-    today = now.astimezone(ZoneInfo(location.time_zone)).date()
-    calendar = OpeningCalendar.from_rows(
-        location.time_zone,
-        [(h.weekday, h.opens, h.closes) for h in location.opening_hours.all()],
-        [d.date for d in location.closed_days.all() if d.date == today],
-    )
-    open_now = location.status == LocationStatus.OPEN and calendar.is_open(now)
-    return HoursToday(today, calendar.intervals_on(today), open_now)
-
-
 def store_public_stock(*, store: Store) -> QuerySet[StockLevel]:
     """What buyers can find on the store's shelf: listable offers (active offer and product,
-    approved seller) with available units, by product."""
+    approved seller) with available units, by product; nothing while the store is planned."""
     return (
         StockLevel.objects.filter(
             location_id=store.location_id,
+            location__status=LocationStatus.OPEN,
             on_hand__gt=F("held"),
             offer__is_active=True,
             offer__product__is_active=True,

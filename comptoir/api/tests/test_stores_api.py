@@ -1,7 +1,8 @@
 """GET /api/v1/stores and /api/v1/stores/{slug}/stock: public, paginated, only what buyers may see."""
-import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from comptoir.inventory.models import LocationStatus, StockLevel
 from comptoir.inventory.services import offer_pause
@@ -35,19 +36,24 @@ def stock(store, *, units=(3, 2)):
 
 def test_store_list_has_open_and_planned_stores_with_hours_today(client, stores):
     madrid, planned, closed = stores
-    body = client.get("/api/v1/stores").json()
-    assert body["count"] == 2 and [s["slug"] for s in body["items"]] == ["madrid-centro", "paris-marais"]
+    extra = sf.store("Barcelona Born", city_name="Madrid", status=LocationStatus.PLANNED)
+    body = client.get("/api/v1/stores", {"market": "es"}).json()
+    assert body["count"] == 2 and [s["slug"] for s in body["items"]] == ["madrid-centro", "barcelona-born"]  # open first
     m = body["items"][0]
-    assert (m["status"], m["market"], m["city"], m["country"], m["address"], m["time_zone"]) == ("open", "ES", "Madrid", "ES", madrid.location.address, "Europe/Madrid")
+    assert (m["status"], m["market"], m["city"], m["address"], m["partner"]) == ("open", "ES", "Madrid", madrid.location.address, "")
     assert (m["latitude"], m["longitude"]) == (40.4168, -3.7038)
-    weekday = dt.date.fromisoformat(m["today"]).weekday()
-    assert m["hours_today"] == ([] if weekday == 6 else [{"opens": "10:00", "closes": "20:00"}])
-    assert [s["slug"] for s in client.get("/api/v1/stores", {"market": "es"}).json()["items"]] == ["madrid-centro"]
-    page2 = client.get("/api/v1/stores", {"page": 2, "page_size": 1}).json()
-    assert (page2["count"], [s["slug"] for s in page2["items"]]) == (2, ["paris-marais"])
+    local = timezone.now().astimezone(ZoneInfo("Europe/Madrid"))
+    assert m["hours_today"] == ([] if local.weekday() == 6 else [{"opens": "10:00", "closes": "20:00"}])
+    assert m["open_now"] == (local.weekday() != 6 and 10 <= local.hour < 20)
+    assert body["items"][1]["hours_today"] == [] and body["items"][1]["open_now"] is False  # planned
+    fr = client.get("/api/v1/stores", {"market": "FR"}).json()
+    assert [s["slug"] for s in fr["items"]] == ["paris-marais"]
+    page2 = client.get("/api/v1/stores", {"market": "ES", "page": 2, "page_size": 1}).json()
+    assert (page2["count"], [s["slug"] for s in page2["items"]]) == (2, ["barcelona-born"])
     r = client.get("/api/v1/stores", {"market": "XX"})
     assert (r.status_code, r.json()["code"]) == (404, "market_not_found")
-    assert client.get("/api/v1/stores", {"page_size": 500}).status_code == 422
+    assert client.get("/api/v1/stores", {"market": "ES", "page_size": 500}).status_code == 422
+    assert client.get("/api/v1/stores").status_code == 422  # the market is required
 
 
 def test_store_stock_lists_listable_shelf_units(client, stores):
@@ -64,9 +70,13 @@ def test_store_stock_lists_listable_shelf_units(client, stores):
 
 
 def test_closed_and_unknown_stores_have_no_public_stock(client, stores):
-    for slug in ("old-sevilla", "nowhere"):
+    madrid, planned, closed = stores
+    stock(madrid)
+    services.store_close(store=madrid)
+    for slug in ("old-sevilla", "madrid-centro", "nowhere"):
         r = client.get(f"/api/v1/stores/{slug}/stock")
         assert (r.status_code, r.json()["code"]) == (404, "store_not_found")
+    assert client.get("/api/v1/stores/paris-marais/stock").json()["items"] == []  # planned: nothing for buyers yet
 
 
 def test_stores_are_in_the_openapi_document(client):
