@@ -223,3 +223,31 @@ def test_empty_states(client, db):
     assert "No consignments yet" in client.get(reverse("seller_consignments:list")).content.decode()
     assert "None of your units are in a store" in client.get(reverse("seller_consignments:stock")).content.decode()
     assert "No units available in this warehouse" in client.get(reverse("seller_consignments:new")).content.decode()
+
+
+def test_console_lists_cost_the_same_queries_whatever_their_length(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    f.market("FR"), f.market("ES")
+    store = sf.store("Big store")
+    manager = sf.staff(store, role=StaffRole.MANAGER)
+    login(client, manager)
+
+    def fill(n):
+        seller, user, wh, offers = sf.seller_with_stock(stock=5, offers=n)
+        c = services.consignment_propose(seller=seller, store=store, warehouse=wh, lines=[UnitsLine(o.pk, 1) for o in offers], user=user)
+        services.consignment_accept(consignment=c, user=manager)
+        services.consignment_ship(consignment=c, user=user)
+        services.consignment_receive(consignment=c, user=manager, counts=[LineCount(x.pk, 1) for x in c.lines.all()])
+
+    def queries(name):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(f"store_console:{name}", args=[store.slug])).status_code == 200
+        return len(ctx.captured_queries)
+
+    fill(2)
+    queries("dashboard")  # the session's first request reads more (warm-up)
+    before = {name: queries(name) for name in ("dashboard", "consignments", "shelf", "corrections")}
+    fill(12)
+    assert {name: queries(name) for name in before} == before
