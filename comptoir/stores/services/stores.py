@@ -24,6 +24,8 @@ STORE_TRANSITIONS: dict[str, frozenset[str]] = {
     LocationStatus.CLOSED: frozenset({LocationStatus.OPEN}),
 }
 
+RESERVED_SLUGS = frozenset({"partners"})  # /store/partners/ is the partner view, not a store
+
 Hours = Sequence[tuple[int, dt.time, dt.time]]  # (weekday 0 = Monday, opens, closes), local time
 
 
@@ -32,12 +34,12 @@ def _slug_for(name: str, slug: str) -> str:
         slug = slugify(slug)[:50]
         if not slug:
             raise StoreInvalid(_("The store's address on the site (slug) needs letters or digits."), field="slug")
-        if Store.objects.filter(slug=slug).exists():
+        if slug in RESERVED_SLUGS or Store.objects.filter(slug=slug).exists():
             raise StoreInvalid(_("Another store already uses the slug %(slug)s.") % {"slug": slug}, field="slug")
         return slug
     base = (slugify(name) or "store")[:44]
     candidate, n = base, 2
-    while Store.objects.filter(slug=candidate).exists():
+    while candidate in RESERVED_SLUGS or Store.objects.filter(slug=candidate).exists():
         candidate, n = f"{base}-{n}", n + 1
     return candidate
 
