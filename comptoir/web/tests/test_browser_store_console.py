@@ -90,3 +90,22 @@ def test_a_clerk_receives_a_consignment_with_a_miscount(page, live_server, scree
     screenshot(page, "seller-consignment-new")
     page.goto(f"{live_server.url}/seller/consignments/stock/")
     screenshot(page, "seller-stock-per-store")
+
+
+@pytest.mark.parametrize("lang, incoming, receive", [("fr", "Dépôts à recevoir", "Recevoir et mettre en rayon"), ("es", "Depósitos entrantes", "Recibir y colocar en el estante")])
+def test_the_console_speaks_french_and_spanish(page, live_server, screenshot, compiled, lang, incoming, receive):
+    f.market("FR"), f.market("ES")
+    store = sf.store("Comptoir Madrid Centro")
+    manager = sf.staff(store, role=StaffRole.MANAGER)
+    seller, seller_user, warehouse, (lamp, chair) = sf.seller_with_stock("Atelier Lyon", stock=12)
+    c = services.consignment_propose(seller=seller, store=store, warehouse=warehouse, lines=[UnitsLine(lamp.pk, 5), UnitsLine(chair.pk, 4)], user=seller_user)
+    services.consignment_accept(consignment=c, user=manager)
+    services.consignment_ship(consignment=c, user=seller_user)
+    _login(page, live_server, manager)
+    page.context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
+    page.goto(f"{live_server.url}/store/{store.slug}/")
+    assert page.locator("section.sc-card h2").first.inner_text() == incoming
+    screenshot(page, f"store-console-incoming-{lang}")
+    page.goto(f"{live_server.url}/store/{store.slug}/consignments/{c.reference}/")
+    assert page.locator("#receive-form button[type=submit]").inner_text() == receive
+    screenshot(page, f"store-console-receive-{lang}")
