@@ -86,6 +86,10 @@ def sellers_for_user(*, user) -> QuerySet[Seller]:
     return Seller.objects.filter(members__user=user).order_by("display_name")
 
 
+def store_staff(*, store: Store) -> QuerySet[StoreStaff]:
+    return StoreStaff.objects.filter(store=store).select_related("user").order_by("role", "user__email", "pk")
+
+
 # --- product titles ---------------------------------------------------------------------------
 
 

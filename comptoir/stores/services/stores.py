@@ -167,7 +167,10 @@ def store_staff_add(*, store: Store, user, role: str = StaffRole.CLERK) -> Store
     return staff
 
 
-def store_staff_remove(*, store: Store, user) -> int:
-    """The user no longer works at the store. Returns the memberships removed (0 or 1)."""
+def store_staff_remove(*, store: Store, user, by=None) -> int:
+    """The user no longer works at the store. Returns the memberships removed (0 or 1). A
+    manager (`by`) cannot remove themselves: a store is not left without the one who acts."""
+    if by is not None and by.pk == user.pk:
+        raise StaffRoleInvalid(_("You cannot remove yourself from the store's staff."), field="user")
     deleted, _detail = StoreStaff.objects.filter(store=store, user=user).delete()
     return deleted

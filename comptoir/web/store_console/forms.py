@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comptoir.stores.models import StaffRole
 from comptoir.stores.services import MAX_UNITS_PER_LINE, LineCount, UnitsLine
 
 
@@ -82,3 +83,8 @@ class UnitsForm(forms.Form):
     def units(self) -> list[UnitsLine]:
         d = self.cleaned_data
         return [UnitsLine(row.offer_id, d[f"qty_{row.offer_id}"]) for row in self.rows_in if d.get(f"qty_{row.offer_id}")]
+
+
+class StaffAddForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Email of their account"), max_length=254)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=StaffRole.choices, initial=StaffRole.CLERK)

@@ -1,10 +1,11 @@
 """Store console: the shelf by seller (search, pagination), a manager's recount of a line, the
-corrections log, and units sent back to a seller."""
+corrections log, units sent back to a seller, and the store's staff."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from comptoir.stores import selectors, services
 from comptoir.stores.errors import StoreNotFound
 
 from .access import page_of, query_without_page, store_page
-from .forms import CorrectForm, UnitsForm
+from .forms import CorrectForm, StaffAddForm, UnitsForm
 
 
 def _titled(levels) -> list:
@@ -105,4 +106,35 @@ def send_back(request, store):
                 messages.success(request, _("Consignment %(ref)s: the units left the shelf and are on their way back to %(seller)s.") % {"ref": back.reference, "seller": seller.display_name})
                 return redirect("store_console:consignment", slug=store.slug, reference=back.reference)
     return render(request, "store_console/send_back.html", {"store": store, "active": "send_back", "sellers": sellers, "seller": seller, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@store_page(manager=True)
+@require_http_methods(["GET", "POST"])
+def staff(request, store):
+    """A manager adds people (by the email of their account) as clerks or managers, changes a
+    role, or removes someone."""
+    form = StaffAddForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add" and form.is_valid():
+            user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+            if user is None:
+                form.add_error("email", _("No account uses this email: ask them to sign up first."))
+            else:
+                services.store_staff_add(store=store, user=user, role=form.cleaned_data["role"])
+                messages.success(request, _("%(email)s now works at this store.") % {"email": user.email})
+                return redirect("store_console:staff", slug=store.slug)
+        elif action == "remove":
+            member = selectors.store_staff(store=store).filter(pk=request.POST.get("staff", "0") if request.POST.get("staff", "").isdigit() else 0).first()
+            if member is None:
+                raise Http404(_("No such staff member at this store."))
+            try:
+                services.store_staff_remove(store=store, user=member.user, by=request.user)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("%(email)s no longer works at this store.") % {"email": member.user.email})
+            return redirect("store_console:staff", slug=store.slug)
+    return render(request, "store_console/staff.html", {"store": store, "active": "staff", "staff": selectors.store_staff(store=store), "form": form},
                   status=400 if request.method == "POST" else 200)

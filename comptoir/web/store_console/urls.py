@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:slug>/shelf/<int:level_id>/correct/", shelf_views.shelf_correct, name="shelf_correct"),
     path("<slug:slug>/corrections/", shelf_views.corrections, name="corrections"),
     path("<slug:slug>/send-back/", shelf_views.send_back, name="send_back"),
+    path("<slug:slug>/staff/", shelf_views.staff, name="staff"),
 ]

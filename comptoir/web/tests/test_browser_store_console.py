@@ -68,6 +68,13 @@ def test_a_clerk_receives_a_consignment_with_a_miscount(page, live_server, scree
     page.goto(f"{live_server.url}/store/{store.slug}/send-back/?seller={seller.pk}")
     page.wait_for_selector("form.sc-form")
     screenshot(page, "store-console-send-back")
+    page.goto(f"{live_server.url}/store/{store.slug}/staff/")
+    page.fill("#id_email", "lucia@example.com")
+    page.select_option("#id_role", "manager")
+    page.click("form.sc-form button[type=submit]")
+    page.wait_for_selector(".messages li")
+    assert page.locator(f"tr[data-staff] >> text=lucia@example.com").count() == 1
+    screenshot(page, "store-console-staff")
 
     member = f.user("partner@example.com")
     services.partner_member_add(partner=partner, user=member)

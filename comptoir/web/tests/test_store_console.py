@@ -6,7 +6,7 @@ from django.urls import reverse
 from comptoir.inventory.models import LocationStatus, StockLevel
 from comptoir.orders.tests import factories as f
 from comptoir.stores import services
-from comptoir.stores.models import Consignment, ConsignmentState, StaffRole, StockCorrection
+from comptoir.stores.models import Consignment, ConsignmentState, StaffRole, StockCorrection, StoreStaff
 from comptoir.stores.services import LineCount, UnitsLine
 from comptoir.stores.tests import factories as sf
 
@@ -59,6 +59,7 @@ def console_urls(store, w):
         reverse("store_console:corrections", args=[store.slug]),
         reverse("store_console:send_back", args=[store.slug]),
         reverse("store_console:shelf_correct", args=[store.slug, level.pk]),
+        reverse("store_console:staff", args=[store.slug]),
     ]
 
 
@@ -90,8 +91,11 @@ def test_staff_of_store_b_cannot_act_on_store_a(client, world):
     assert r.status_code == 404
     r = client.post(reverse("store_console:send_back", args=[world["a"].slug]), {"seller": world["seller"].pk, f"qty_{world['offers'][0].pk}": 1, "note": "x"})
     assert r.status_code == 404
+    r = client.post(reverse("store_console:staff", args=[world["a"].slug]), {"action": "add", "email": "nobody@example.com", "role": "manager"})
+    assert r.status_code == 404
     assert Consignment.objects.get(pk=proposed.pk).state == ConsignmentState.PROPOSED
     assert StockLevel.objects.get(pk=level.pk).on_hand == 3
+    assert not StoreStaff.objects.filter(user=world["nobody"]).exists()
 
 
 def test_a_clerk_cannot_use_manager_pages(client, world):
@@ -251,3 +255,24 @@ def test_console_lists_cost_the_same_queries_whatever_their_length(client, db):
     before = {name: queries(name) for name in ("dashboard", "consignments", "shelf", "corrections")}
     fill(12)
     assert {name: queries(name) for name in before} == before
+
+
+def test_a_manager_adds_and_removes_staff(client, world):
+    w = world
+    login(client, w["a_manager"])
+    url = reverse("store_console:staff", args=["madrid-centro"])
+    r = client.post(url, {"action": "add", "email": "unknown@example.com", "role": "clerk"})
+    assert r.status_code == 400 and "No account uses this email" in r.content.decode()
+    client.post(url, {"action": "add", "email": "NOBODY@example.com", "role": "clerk"})
+    member = StoreStaff.objects.get(user=w["nobody"])
+    assert (member.store, member.role) == (w["a"], "clerk")
+    client.post(url, {"action": "add", "email": "nobody@example.com", "role": "manager"})
+    assert StoreStaff.objects.get(pk=member.pk).role == "manager"
+    me = StoreStaff.objects.get(user=w["a_manager"])
+    client.post(url, {"action": "remove", "staff": me.pk})
+    assert StoreStaff.objects.filter(pk=me.pk).exists()  # not oneself
+    client.post(url, {"action": "remove", "staff": member.pk})
+    assert not StoreStaff.objects.filter(pk=member.pk).exists()
+    b_member = StoreStaff.objects.get(user=w["b_manager"])
+    assert client.post(url, {"action": "remove", "staff": b_member.pk}).status_code == 404  # another store's staff
+    assert StoreStaff.objects.filter(pk=b_member.pk).exists()
