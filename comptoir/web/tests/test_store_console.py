@@ -276,3 +276,17 @@ def test_a_manager_adds_and_removes_staff(client, world):
     b_member = StoreStaff.objects.get(user=w["b_manager"])
     assert client.post(url, {"action": "remove", "staff": b_member.pk}).status_code == 404  # another store's staff
     assert StoreStaff.objects.filter(pk=b_member.pk).exists()
+
+
+def test_the_seller_receives_units_sent_back_from_its_page(client, world):
+    w = world
+    back = services.consignment_return_send(store=w["a"], seller=w["seller"], lines=[UnitsLine(w["offers"][0].pk, 2)], reason="end of season", user=w["a_manager"])
+    login(client, w["other_user"])  # another seller cannot see or receive it
+    assert client.get(reverse("seller_consignments:detail", args=[back.reference])).status_code == 404
+    assert client.post(reverse("seller_consignments:action", args=[back.reference, "receive"])).status_code == 404
+    login(client, w["seller_user"])
+    html = client.get(reverse("seller_consignments:detail", args=[back.reference])).content.decode()
+    assert "Back to the seller" in html and "Units received" in html
+    client.post(reverse("seller_consignments:action", args=[back.reference, "receive"]))
+    assert Consignment.objects.get(pk=back.pk).state == ConsignmentState.RECEIVED
+    assert StockLevel.objects.get(location=w["warehouse"], offer=w["offers"][0]).on_hand == 10 - 3 + 2
