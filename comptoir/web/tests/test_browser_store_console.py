@@ -116,3 +116,5 @@ def test_the_console_speaks_french_and_spanish(page, live_server, screenshot, co
     page.goto(f"{live_server.url}/store/{store.slug}/consignments/{c.reference}/")
     assert page.locator("#receive-form button[type=submit]").inner_text() == receive
     screenshot(page, f"store-console-receive-{lang}")
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet at the counter
+    screenshot(page, f"store-console-receive-{lang}-tablet")
