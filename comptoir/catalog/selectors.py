@@ -49,7 +49,7 @@ class TransitPolicy(Protocol):
 
     def transit_days(self, relation: str, band: int) -> tuple[int, int]: ...
 
-    def business_days_between(self, start: date, end: date) -> int: ...
+    def business_days_between(self, start: date, end: date, country: str) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +260,7 @@ def _product_listing(
     if filters.deliver_by is not None:
         if promise_policy is None:
             raise InvalidListingQuery("The deliver-by filter needs a delivery promise policy", field="deliver_by")
-        from_days = promise_policy.business_days_between(today, filters.deliver_by)
+        from_days = promise_policy.business_days_between(today, filters.deliver_by, market.code)
         days_sql, days_params = _transit_max_sql(promise_policy, market.code, chord2 if buyer_city else None)
         where.append(
             f"EXISTS (SELECT 1 FROM {op} op WHERE op.product_id = pl.product_id AND op.currency = %s "
@@ -497,7 +497,8 @@ def _unit(lat: float, lon: float) -> tuple[float, float, float]:
 
 
 def _transit_max_sql(policy: TransitPolicy, dest: str, chord2: str | None) -> tuple[str, list]:
-    """SQL for the max transit days of an offer point by relation and distance band."""
+    """SQL for the max standard transit days of an offer point by relation and distance band
+    (inclusive upper bounds, as PromisePolicy.band)."""
     eu = sorted(policy.eu_countries)
 
     def by_relation(band: int) -> tuple[str, list]:
@@ -516,7 +517,7 @@ def _transit_max_sql(policy: TransitPolicy, dest: str, chord2: str | None) -> tu
     parts, prm = ["CASE"], []
     for band, upper in enumerate(policy.bands_km):
         rel_sql, rel_prm = by_relation(band)
-        parts.append(f"WHEN {chord2} < %s THEN {rel_sql}")
+        parts.append(f"WHEN {chord2} <= %s THEN {rel_sql}")
         prm += [chord2_within(upper), *rel_prm]
     rel_sql, rel_prm = by_relation(last)
     parts.append(f"ELSE {rel_sql} END")

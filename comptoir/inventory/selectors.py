@@ -1,12 +1,15 @@
 """Inventory reads for the storefront: ranked offers of a product, the product listing."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from comptoir.catalog.models import Category, Product
+from comptoir.catalog.models import Category, Product, ProductText
 from comptoir.catalog.selectors import ListingPage, product_listing
 from comptoir.common.errors import DomainError
 from comptoir.common.geo import haversine_km
@@ -15,7 +18,7 @@ from comptoir.markets.models import City, Market, VatRate
 from comptoir.markets.selectors import city_name_expression
 from comptoir.sellers.models import SellerStatus
 
-from .models import StockLevel
+from .models import Offer, StockLevel
 from .promise import DEFAULT_POLICY, PromisePolicy
 from .ranking import RankedOffer, is_local, rank_offers
 
@@ -79,11 +82,7 @@ def offers_for_product(
     totals: dict[int, int] = {}
     for row in rows:
         offer_id, lat, lon, avail = row[0], row[12], row[13], row[14]
-        distance = (
-            round(haversine_km(buyer_city.latitude, buyer_city.longitude, lat, lon), 1)
-            if buyer_city is not None
-            else None
-        )
+        distance = haversine_km(buyer_city.latitude, buyer_city.longitude, lat, lon) if buyer_city is not None else None
         totals[offer_id] = totals.get(offer_id, 0) + avail
         current = best.get(offer_id)
         if current is None or (distance is not None and distance < current[1]):
@@ -97,7 +96,8 @@ def offers_for_product(
                 offer_id=offer_id, seller_id=seller_id, seller_name=seller_name, seller_country=seller_country,
                 condition=condition, net_price=net, gross_price=gross_from_net(net, rate), vat_rate_bp=rate,
                 currency=currency, location_id=location_id, location_name=location_name, city_name=city_name,
-                ship_country=ship_country, distance_km=distance,
+                ship_country=ship_country, distance_km=None if distance is None else round(distance, 1),
+                # the exact distance, as the quote and the listing's SQL band it (not the rounded one shown)
                 promise=policy.promise(ship_country, dest, distance, handling, today),
                 available=totals[offer_id], is_local=is_local(ship_country, dest if buyer_city else None, distance),
             )
@@ -110,3 +110,86 @@ def storefront_listing(**kwargs) -> ListingPage:
     deliver-by filter works; the storefront and the API call this one."""
     kwargs.setdefault("promise_policy", DEFAULT_POLICY)
     return product_listing(**kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class StockPoint:
+    """One stock level of an offer with its location, as the quote plans shipments from it."""
+
+    level_id: int
+    location_id: int
+    on_hand: int
+    held: int
+    location_name: str
+    country: str
+    latitude: float
+    longitude: float
+
+    @property
+    def available(self) -> int:
+        return max(0, self.on_hand - self.held)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferForSale:
+    """What pricing an offer needs: the offer, its seller, product, tax class, title in the
+    buyer's language and its stock levels (level id order)."""
+
+    offer_id: int
+    seller_id: int
+    product_id: int
+    net_price: int
+    currency: str
+    handling_days: int
+    is_active: bool
+    product_active: bool
+    seller_status: str
+    seller_country: str
+    seller_name: str
+    tax_class: str
+    title: str
+    levels: tuple[StockPoint, ...]
+
+
+def _title_in(language: str):
+    """The product's title in `language`, else English, else any non-empty one, else its GTIN."""
+    texts = ProductText.objects.filter(product=OuterRef("product_id")).exclude(title="")
+    return Coalesce(
+        Subquery(texts.filter(language=language).values("title")[:1]),
+        Subquery(texts.filter(language="en").values("title")[:1]),
+        Subquery(texts.order_by("pk").values("title")[:1]),
+        F("product__gtin"),
+        output_field=CharField(),
+    )
+
+
+def offers_for_sale(offer_ids: Iterable[int], *, language: str) -> dict[int, OfferForSale]:
+    """The offers (whatever their status: the caller judges) with what pricing them needs, by
+    offer id; unknown ids are left out. One query."""
+    ids = sorted(set(offer_ids))
+    if not ids:
+        return {}
+    rows = (
+        Offer.objects.filter(pk__in=ids)
+        .annotate(title=_title_in(language[:2]))
+        .order_by("pk", "stock_levels__id")
+        .values_list(
+            "pk", "seller_id", "product_id", "net_price", "currency", "handling_days", "is_active",
+            "product__is_active", "seller__status", "seller__country", "seller__display_name",
+            "product__category__tax_class", "title",
+            "stock_levels__id", "stock_levels__location_id", "stock_levels__on_hand", "stock_levels__held",
+            "stock_levels__location__name", "stock_levels__location__country",
+            "stock_levels__location__latitude", "stock_levels__location__longitude",
+        )
+    )
+    heads: dict[int, tuple] = {}
+    levels: dict[int, list[StockPoint]] = {}
+    for row in rows:
+        heads.setdefault(row[0], row[:13])
+        points = levels.setdefault(row[0], [])
+        if row[13] is not None:
+            points.append(StockPoint(*row[13:]))
+    return {
+        pk: OfferForSale(*head[:6], bool(head[6]), bool(head[7]), *head[8:], levels=tuple(levels[pk]))
+        for pk, head in heads.items()
+    }
