@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.common.errors import NotFound
+from comptoir.inventory.promise import LOCAL_KM
 from comptoir.web.middleware import buyer_location_remember
 
 from . import formatting, reads
@@ -324,7 +325,7 @@ def _cards(request, results) -> list[dict]:
             "price": formatting.money(item.best_gross_price, item.currency, locale),
             "offer_count": item.offer_count,
             "distance": formatting.distance_km(item.nearest_km, locale),
-            "is_near": item.nearest_km is not None and item.nearest_km <= 50,
+            "is_near": item.nearest_km is not None and item.nearest_km <= LOCAL_KM,
         }
         for item in results
     ]
