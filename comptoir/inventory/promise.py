@@ -40,17 +40,17 @@ countries in the EU (`markets.vat_data.EU_MEMBER_STATES`, the one list); anythin
 different countries is "non-EU" (customs).
 
 ``pickup_shelf``: the units are on the store's own shelf; the order is ready once the store
-has been open `shelf_ready_hours` (2) hours after the order: earliest = latest = that day. The
-store's opening hours come through the `StoreHours` hook (the stores app feeds it per store);
-``pickup_shipped`` is a shipment to the store's point, ready the first day the store is open
-from the delivery day on (the same hook).
+has been open `shelf_ready_minutes` (120) after the order: earliest = latest = that day.
+``pickup_shipped`` is a shipment to the store's point (the standard table), ready the first
+day the store opens from the delivery day on. The store's opening hours come through the
+`StoreHours` hook, which `inventory.hours.OpeningCalendar` implements.
 """
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -128,49 +128,16 @@ def business_days_between(start: date, end: date, country: str) -> int:
 
 
 class StoreHours(Protocol):
-    """Hook for the stores app: a store's opening hours (weekdays, closed days, time zone)."""
+    """The hook the pickup methods read a store's opening hours through: implemented by
+    `comptoir.inventory.hours.OpeningCalendar` (weekly hours, closed days, time zone)."""
 
-    def ready_after(self, start: datetime, open_hours: int) -> datetime:
-        """The moment the store has been open `open_hours` hours counted from `start`."""
+    def ready_at(self, start: datetime, minutes: int) -> datetime:
+        """The instant at which `minutes` of opening time have passed since `start` (aware)."""
         ...
 
     def next_open_day(self, day: date) -> date:
-        """`day` if the store opens that day, else the next day it opens."""
+        """The first date ≥ `day` the store opens."""
         ...
-
-
-@dataclass(frozen=True)
-class WeeklyHours:
-    """Simple StoreHours: the same opening time per weekday (0 = Monday; absent = closed) and
-    closed dates. Naive datetimes in the store's local time."""
-
-    opening: Mapping[int, tuple[time, time]]
-    closed_on: frozenset[date] = frozenset()
-
-    def _span(self, day: date) -> tuple[datetime, datetime] | None:
-        hours = self.opening.get(day.weekday())
-        if hours is None or day in self.closed_on:
-            return None
-        return datetime.combine(day, hours[0]), datetime.combine(day, hours[1])
-
-    def ready_after(self, start: datetime, open_hours: int) -> datetime:
-        left, day = timedelta(hours=open_hours), start.date()
-        for _ in range(_HORIZON_DAYS):
-            span = self._span(day)
-            if span is not None:
-                begin = max(span[0], start)
-                if begin < span[1]:
-                    if begin + left <= span[1]:
-                        return begin + left
-                    left -= span[1] - begin
-            day += timedelta(days=1)
-        raise ValueError("The store does not open within a year")
-
-    def next_open_day(self, day: date) -> date:
-        for offset in range(_HORIZON_DAYS):
-            if self._span(day + timedelta(days=offset)) is not None:
-                return day + timedelta(days=offset)
-        raise ValueError("The store does not open within a year")
 
 
 Spans = tuple[tuple[int, int], ...]  # (min, max) business days per distance band
@@ -202,10 +169,10 @@ class PromisePolicy:
     bands_km: tuple[float, ...] = BANDS_KM
     transit: Mapping[str, Mapping[str, Spans]] = field(default_factory=_default_transit)
     eu_countries: frozenset[str] = EU_MEMBER_STATES
-    shelf_ready_hours: int = 2
+    shelf_ready_minutes: int = 120
 
     def __hash__(self) -> int:  # mapping field: hash by the bands (policies are few and long-lived)
-        return hash((self.bands_km, self.shelf_ready_hours))
+        return hash((self.bands_km, self.shelf_ready_minutes))
 
     def relation(self, origin: str, destination: str) -> str:
         if origin == destination:
@@ -244,11 +211,13 @@ class PromisePolicy:
         now: datetime | None = None,
     ) -> DeliveryPromise:
         """Dates for `method`. Pickup methods need the store's `store_hours`; pickup_shelf also
-        `now` (the order time in the store's local time; handling and distance do not apply)."""
+        `now`, the order instant (aware; handling and distance do not apply: the units are on
+        the store's shelf). Raises ValueError without them, hours.NeverOpen for a store that
+        does not open."""
         if method == DeliveryMethod.PICKUP_SHELF:
             if store_hours is None or now is None:
                 raise ValueError("pickup_shelf needs the store's opening hours and the order time")
-            ready = store_hours.ready_after(now, self.shelf_ready_hours).date()
+            ready = store_hours.ready_at(now, self.shelf_ready_minutes).date()
             return DeliveryPromise(ready, ready, (ready - today).days, (ready - today).days)
         tmin, tmax = self.transit_days(self.relation(ship_from_country, dest_country), self.band(distance_km), method)
         earliest = add_business_days(today, handling_days + tmin, dest_country)

@@ -1,19 +1,24 @@
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from comptoir.inventory.hours import OpeningCalendar
 from comptoir.inventory.promise import (
     BANDS_KM, DEFAULT_POLICY, DOMESTIC, EU_CROSS_BORDER, LOCAL_KM, NON_EU, DeliveryMethod, DeliveryPromise,
-    PromisePolicy, WeeklyHours, add_business_days, business_days_between, is_business_day, promise,
+    PromisePolicy, add_business_days, business_days_between, is_business_day, promise,
 )
 from comptoir.markets.vat_data import EU_MEMBER_STATES
 
 MON, FRI, SAT, SUN = date(2026, 3, 2), date(2026, 3, 6), date(2026, 3, 7), date(2026, 3, 8)
 EXPRESS, SHELF, SHIPPED = DeliveryMethod.EXPRESS, DeliveryMethod.PICKUP_SHELF, DeliveryMethod.PICKUP_SHIPPED
 # A store open Tuesday to Saturday, 10:00–19:00, closed on 24 and 25 December 2026.
-STORE = WeeklyHours({d: (time(10), time(19)) for d in range(1, 6)}, closed_on=frozenset({date(2026, 12, 24), date(2026, 12, 25)}))
+STORE = OpeningCalendar.from_rows(
+    "Europe/Madrid", [(d, time(10), time(19)) for d in range(1, 6)], closed=[date(2026, 12, 24), date(2026, 12, 25)]
+)
+MADRID = ZoneInfo("Europe/Madrid")
 
 
 @pytest.mark.parametrize(
@@ -122,16 +127,16 @@ def test_a_policy_is_a_replaceable_strategy():
     assert promise("FR", "FR", 500.0, 0, MON, policy=same_day) == DeliveryPromise(MON, MON, 0, 0)
 
 
-def test_pickup_from_the_shelf_is_ready_after_two_opening_hours():
+def test_pickup_from_the_shelf_is_ready_after_two_opening_hours_of_the_store():
     tuesday = date(2026, 3, 3)
-    at = lambda d, h, m=0: datetime.combine(d, time(h, m))  # noqa: E731
+    at = lambda d, h, m=0: datetime.combine(d, time(h, m), MADRID)  # noqa: E731
     # Tuesday 9:00 (before opening) -> ready at 12:00 the same day
     assert DEFAULT_POLICY.promise("FR", "FR", 0.0, 3, tuesday, method=SHELF, store_hours=STORE, now=at(tuesday, 9)) == (
         DeliveryPromise(tuesday, tuesday, 0, 0)
     )
-    assert STORE.ready_after(at(tuesday, 9), 2) == at(tuesday, 12)
+    assert STORE.ready_at(at(tuesday, 9), 120) == at(tuesday, 12)
     # Saturday 18:30: half an hour on Saturday, the store is shut Sunday and Monday -> Tuesday 11:30
-    assert STORE.ready_after(at(SAT, 18, 30), 2) == at(date(2026, 3, 10), 11, 30)
+    assert STORE.ready_at(at(SAT, 18, 30), 120) == at(date(2026, 3, 10), 11, 30)
     assert DEFAULT_POLICY.promise("FR", "FR", 0.0, 0, SAT, method=SHELF, store_hours=STORE, now=at(SAT, 18, 30)) == (
         DeliveryPromise(date(2026, 3, 10), date(2026, 3, 10), 3, 3)
     )

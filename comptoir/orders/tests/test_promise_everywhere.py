@@ -12,9 +12,9 @@ import pytest
 import time_machine
 
 from comptoir.api.auth import token_create
-from comptoir.catalog.selectors import ListingFilters
-from comptoir.inventory.listing import listing_refresh
-from comptoir.inventory.selectors import storefront_listing
+from comptoir.inventory.listing.read import ListingFilters, product_listing
+from comptoir.inventory.listing.refresh import listing_refresh
+from comptoir.inventory.models import LocationKind, LocationStatus, StockLevel
 from comptoir.markets.models import Market
 from comptoir.orders.address import Address
 from comptoir.orders.quote import LineRequest, destination_point, quote_build
@@ -88,7 +88,7 @@ def test_product_page_listing_quote_and_order_promise_the_same_dates(client, cas
         [part] = order.parts.all()
 
         def listed(deliver_by: dt.date) -> bool:
-            page = storefront_listing(market=market, language="en", buyer_city=city, filters=ListingFilters(deliver_by=deliver_by))
+            page = product_listing(market=market, language="en", buyer_city=city, filters=ListingFilters(deliver_by=deliver_by))
             return [item.product_id for item in page.items] == [offer.product_id]
 
         facet = (listed(expected[1]), listed(expected[1] - dt.timedelta(days=1)))
@@ -98,3 +98,24 @@ def test_product_page_listing_quote_and_order_promise_the_same_dates(client, cas
     assert (api_option["earliest"], api_option["latest"]) == (expected[0].isoformat(), expected[1].isoformat())
     assert (part.delivery_method, part.promised_from, part.promised_to) == ("standard", *expected)
     assert facet == (True, False)  # listed when deliver-by is the promised latest day, not the day before
+
+
+def test_a_planned_stores_shelf_is_neither_on_the_product_page_nor_in_the_quote(client):
+    # The seller's warehouse in Sevilla and units consigned to a planned store in Lyon, next to
+    # the buyer: both the page and the quote ship from Sevilla, with the same dates.
+    offer, city = _world("Lyon", "Sevilla", "ES")
+    store = f.location(None, city_name="Lyon", kind=LocationKind.STORE, name="Comptoir Lyon")
+    store.status = LocationStatus.PLANNED
+    store.save()
+    StockLevel.objects.create(offer=offer, location=store, on_hand=4)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("Europe/Paris")), tick=False):
+        client.cookies[COOKIE_NAME] = f"FR:{city.pk}"
+        [row] = client.get(f"/p/{offer.product_id}/").context["offers"]
+        quote = quote_build(
+            lines=[LineRequest(offer.pk, 1)], market=Market.objects.get(code="FR"),
+            destination=destination_point(country="FR", postcode=LYON.postcode, city=LYON.city),
+        )
+    [group] = quote.groups
+    assert (row["offer"].location_id, row["offer"].available) == (group.location_id, 5)
+    assert group.location_name == "Seller in Sevilla Sevilla" and group.lines[0].available == 5
+    assert (row["offer"].promise.latest, group.chosen.latest) == (D(2026, 3, 11), D(2026, 3, 11))
