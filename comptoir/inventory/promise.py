@@ -22,7 +22,7 @@ the store for ``pickup_shipped``). Band edges are inclusive upper bounds; the fi
 =========================  ========  ==========  ===========  ==========
 standard / pickup_shipped  ≤ 50 km   ≤ 300 km    ≤ 1000 km    > 1000 km
 =========================  ========  ==========  ===========  ==========
-same country                 1–1       1–2         2–3          3–4
+same country                 1–2       1–2         2–3          3–4
 EU cross-border              1–2       2–3         3–5          4–6
 non-EU (e.g. CN)             2–4       3–6         5–8          8–15
 =========================  ========  ==========  ===========  ==========
@@ -145,7 +145,7 @@ Spans = tuple[tuple[int, int], ...]  # (min, max) business days per distance ban
 
 def _standard_transit() -> dict[str, Spans]:
     return {
-        DOMESTIC: ((1, 1), (1, 2), (2, 3), (3, 4)),
+        DOMESTIC: ((1, 2), (1, 2), (2, 3), (3, 4)),
         EU_CROSS_BORDER: ((1, 2), (2, 3), (3, 5), (4, 6)),
         NON_EU: ((2, 4), (3, 6), (5, 8), (8, 15)),
     }

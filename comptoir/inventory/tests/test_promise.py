@@ -66,11 +66,11 @@ def test_business_days_between_is_the_inverse_of_add(start, country):
 
 
 def test_domestic_local_on_monday():
-    assert promise("FR", "FR", 12.0, 1, MON) == DeliveryPromise(date(2026, 3, 4), date(2026, 3, 4), 2, 2)
+    assert promise("FR", "FR", 12.0, 1, MON) == DeliveryPromise(date(2026, 3, 4), date(2026, 3, 5), 2, 3)
 
 
 def test_domestic_local_on_friday_crosses_the_weekend():
-    assert promise("FR", "FR", 12.0, 1, FRI) == DeliveryPromise(date(2026, 3, 10), date(2026, 3, 10), 4, 4)
+    assert promise("FR", "FR", 12.0, 1, FRI) == DeliveryPromise(date(2026, 3, 10), date(2026, 3, 11), 4, 5)
 
 
 def test_ordered_on_saturday():
@@ -143,16 +143,17 @@ def test_pickup_from_the_shelf_is_ready_after_two_opening_hours_of_the_store():
 
 
 def test_pickup_shipped_to_a_store_is_ready_the_first_day_it_opens_after_delivery():
-    # Standard transit to the store, 1 + 1 days from Monday 7 Dec 2026 over the 8 December
-    # holiday -> Thursday 10, a day the store opens.
-    assert promise("ES", "ES", 10.0, 1, date(2026, 12, 7)) == DeliveryPromise(date(2026, 12, 10), date(2026, 12, 10), 3, 3)
+    # Standard transit to the store, 1 + 1–2 days from Monday 7 Dec 2026 over the 8 December
+    # holiday -> Thursday 10 to Friday 11, days the store opens.
+    assert promise("ES", "ES", 10.0, 1, date(2026, 12, 7)) == DeliveryPromise(date(2026, 12, 10), date(2026, 12, 11), 3, 4)
     assert DEFAULT_POLICY.promise("ES", "ES", 10.0, 1, date(2026, 12, 7), method=SHIPPED, store_hours=STORE) == (
-        DeliveryPromise(date(2026, 12, 10), date(2026, 12, 10), 3, 3)
+        DeliveryPromise(date(2026, 12, 10), date(2026, 12, 11), 3, 4)
     )
-    # Delivered Thursday 24 December, the store is closed on 24 and 25 -> collected Saturday 26
-    assert promise("ES", "ES", 10.0, 0, date(2026, 12, 23)) == DeliveryPromise(date(2026, 12, 24), date(2026, 12, 24), 1, 1)
+    # Delivered Thursday 24 December at the earliest (store closed on 24 and 25 -> Saturday 26),
+    # Monday 28 at the latest (the store does not open on Mondays -> Tuesday 29)
+    assert promise("ES", "ES", 10.0, 0, date(2026, 12, 23)) == DeliveryPromise(date(2026, 12, 24), date(2026, 12, 28), 1, 5)
     assert DEFAULT_POLICY.promise("ES", "ES", 10.0, 0, date(2026, 12, 23), method=SHIPPED, store_hours=STORE) == (
-        DeliveryPromise(date(2026, 12, 26), date(2026, 12, 26), 3, 3)
+        DeliveryPromise(date(2026, 12, 26), date(2026, 12, 29), 3, 6)
     )
 
 

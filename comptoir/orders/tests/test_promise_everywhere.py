@@ -32,16 +32,16 @@ ADDRESSES = {"Lyon": LYON, "Madrid": MADRID}
 # (ordered on, buyer city, seller city and country, promised (earliest, latest)); every offer has
 # 1 handling day; transit from comptoir.inventory.promise's standard table.
 CASES = {
-    # Monday 2 March 2026, no holiday: 1+1 / EU > 1000 km 1+4..1+6 / non-EU > 1000 km 1+8..1+15
-    "local": (D(2026, 3, 2), "Lyon", ("Lyon", "FR"), (D(2026, 3, 4), D(2026, 3, 4))),
+    # Monday 2 March 2026, no holiday: 1+1..1+2 / EU > 1000 km 1+4..1+6 / non-EU > 1000 km 1+8..1+15
+    "local": (D(2026, 3, 2), "Lyon", ("Lyon", "FR"), (D(2026, 3, 4), D(2026, 3, 5))),
     "eu": (D(2026, 3, 2), "Lyon", ("Sevilla", "ES"), (D(2026, 3, 9), D(2026, 3, 11))),
     "cn": (D(2026, 3, 2), "Lyon", ("Shenzhen", "CN"), (D(2026, 3, 13), D(2026, 3, 24))),
     # Monday 13 July 2026: Tuesday 14 July (fête nationale) is no business day in France
-    "local_14_july": (D(2026, 7, 13), "Lyon", ("Lyon", "FR"), (D(2026, 7, 16), D(2026, 7, 16))),
+    "local_14_july": (D(2026, 7, 13), "Lyon", ("Lyon", "FR"), (D(2026, 7, 16), D(2026, 7, 17))),
     "eu_14_july": (D(2026, 7, 13), "Lyon", ("Sevilla", "ES"), (D(2026, 7, 21), D(2026, 7, 23))),
     "cn_14_july": (D(2026, 7, 13), "Lyon", ("Shenzhen", "CN"), (D(2026, 7, 27), D(2026, 8, 5))),
     # Wednesday 23 December 2026 to Madrid: 25 December, 1 and 6 January are Spanish holidays
-    "local_christmas": (D(2026, 12, 23), "Madrid", ("Madrid", "ES"), (D(2026, 12, 28), D(2026, 12, 28))),
+    "local_christmas": (D(2026, 12, 23), "Madrid", ("Madrid", "ES"), (D(2026, 12, 28), D(2026, 12, 29))),
     "eu_christmas": (D(2026, 12, 23), "Madrid", ("Paris", "FR"), (D(2026, 12, 31), D(2027, 1, 5))),
     "cn_christmas": (D(2026, 12, 23), "Madrid", ("Shenzhen", "CN"), (D(2027, 1, 8), D(2027, 1, 19))),
 }
