@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .errors import SellerNotFound
+from django.utils.translation import gettext as _
+
+from .errors import SellerNotFound, SellerNotTrading
 from .models import Seller, SellerStatus
 
 
@@ -37,3 +39,22 @@ def sellers_of_user(*, user) -> QuerySet[Seller]:
     if not getattr(user, "is_authenticated", False):
         return Seller.objects.none()
     return Seller.objects.filter(members__user=user).order_by("display_name")
+
+
+def seller_may_trade(seller: Seller) -> bool:
+    """True when the seller may act on orders (accept, ship, cancel): approved only."""
+    return seller.status == SellerStatus.APPROVED
+
+
+def seller_require_trading(seller: Seller) -> None:
+    """Raise ``SellerNotTrading`` (403) unless the seller is approved.
+
+    Read from the row given: callers pass the seller they locked or read in the same
+    transaction. Reading orders and the balance stays open to a suspended seller.
+    """
+    if not seller_may_trade(seller):
+        if seller.status == SellerStatus.SUSPENDED:
+            message = _("Your seller account is suspended: you can read your orders and balance, but not accept, ship or cancel orders.")
+        else:
+            message = _("Your seller account is not approved yet: you cannot accept, ship or cancel orders.")
+        raise SellerNotTrading(message, field="seller")

@@ -18,6 +18,7 @@ from comptoir.orders import selectors, services
 from comptoir.orders.address import Address
 from comptoir.orders.models import SellerOrderState
 from comptoir.orders.quote import destination_point
+from comptoir.sellers.selectors import seller_may_trade
 
 from .forms import CheckoutForm, ShipForm
 
@@ -232,7 +233,7 @@ def seller_orders(request):
             qs = qs.filter(state=state)
         rows += list(qs[:200])
     return render(request, "sellerorders/list.html", {
-        "sellers": sellers, "parts": rows, "states": SellerOrderState.choices, "state": state, "ship_form": ShipForm(), "S": SellerOrderState,
+        "sellers": sellers, "parts": rows, "not_trading": {s.pk for s in sellers if not seller_may_trade(s)}, "states": SellerOrderState.choices, "state": state, "ship_form": ShipForm(), "S": SellerOrderState,
     })
 
 
