@@ -99,3 +99,13 @@ def seller_order_ledger(seller_order_ref: str) -> SellerOrderLedger:
     return SellerOrderLedger(
         reference=seller_order_ref, currency=currency, captured_gross=captured_sum, reversed_gross=-reversed_sum
     )
+
+
+def seller_balances(*, seller_id: int) -> dict[str, int]:
+    """{currency: what the marketplace owes the seller} for every currency the seller has lines in."""
+    rows = (
+        JournalLine.objects.filter(
+            account__kind=AccountKind.SELLER_PAYABLE, account__owner_type=OwnerType.SELLER, account__owner_id=str(seller_id)
+        ).values("currency").annotate(s=Sum("amount")).order_by("currency")
+    )
+    return {row["currency"]: -row["s"] for row in rows}

@@ -35,3 +35,12 @@ class SellerNotTrading(DomainError):
 
     code = "seller_suspended"
     status = 403
+
+
+class MemberInvalid(DomainError):
+    code = "member_invalid"
+
+
+class InvitationInvalid(DomainError):
+    code = "invitation_invalid"
+    status = 410

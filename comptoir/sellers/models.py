@@ -9,6 +9,7 @@ class SellerStatus(models.TextChoices):
     PENDING = "pending", _("Pending review")
     APPROVED = "approved", _("Approved")
     SUSPENDED = "suspended", _("Suspended")
+    REJECTED = "rejected", _("Rejected")
 
 
 class Seller(models.Model):
@@ -23,11 +24,16 @@ class Seller(models.Model):
     city = models.ForeignKey(City, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=60, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
     company_id = models.CharField(_("company identifier"), max_length=20, blank=True)  # SIRET, NIF/CIF, ...
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=SellerStatus.choices, default=SellerStatus.PENDING, db_index=True)
     commission_bp = models.PositiveIntegerField(_("commission override (basis points)"), null=True, blank=True)
+    # The language the seller reads (emails, seller centre); blank = its country's UI language.
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    review_reason = models.CharField(_("review note"), max_length=500, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -63,3 +69,20 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class SellerInvitation(models.Model):
+    """An invitation to join a seller's team by email; only a hash of the link's token is stored."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=10, choices=SellerRole.choices, default=SellerRole.STAFF)
+    token_hash = models.CharField(max_length=80, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
