@@ -50,7 +50,7 @@ def dashboard(request, seller):
     by_day = {r.day: r.gross for r in rows if r.currency == currency}
     days = [since + dt.timedelta(days=i) for i in range(SALES_DAYS)]
     chart = daily_sales_svg(days=days, amounts=[by_day.get(d, 0) for d in days], currency=currency,
-                            title=_("Sales of the last %(n)d days") % {"n": SALES_DAYS})
+                            empty_label=_("No sales in these %(n)d days yet.") % {"n": SALES_DAYS})
     return _page(request, "seller/dashboard.html", seller, "dashboard",
                  chart=mark_safe(chart), sales_total=sum(by_day.values()), sales_parts=sum(r.parts for r in rows),
                  currency=currency, waiting=seller_orders_waiting(seller_id=seller.pk),
