@@ -44,3 +44,7 @@ class MemberInvalid(DomainError):
 class InvitationInvalid(DomainError):
     code = "invitation_invalid"
     status = 410
+
+
+class WebhookInvalid(DomainError):
+    code = "webhook_invalid"

@@ -86,3 +86,63 @@ class SellerInvitation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class WebhookEvent(models.TextChoices):
+    ORDER_CREATED = "order.created", _("Order created")
+    ORDER_CANCELLED = "order.cancelled", _("Order cancelled")
+    RETURN_REQUESTED = "return.requested", _("Return requested")
+    PAYOUT_PAID = "payout.paid", _("Payout paid")
+
+
+class WebhookEndpoint(models.Model):
+    """An HTTPS address of the seller's that receives the events it subscribed to, signed with
+    ``secret`` (kept readable: it signs every delivery; shown to the seller's owners)."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint; its body is fixed when the event happens, so that every
+    attempt (and a manual resend) sends the same bytes."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.CharField(max_length=40, db_index=True)
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP POST of a delivery and what came back (status, first 1,000 characters, error)."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField()
+    attempted_at = models.DateTimeField()
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+    response_body = models.CharField(max_length=1000, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["delivery_id", "number"]

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import FieldInvalid, SellerNotFound, SellerNotTrading
-from .models import ApiKey, Seller, SellerInvitation, SellerMember, SellerRole, SellerStatus
+from .models import (
+    ApiKey, DeliveryState, Seller, SellerInvitation, SellerMember, SellerRole, SellerStatus, WebhookDelivery, WebhookEndpoint,
+)
 
 
 def sellers_visible_q(prefix: str = "") -> Q:
@@ -138,3 +140,21 @@ def seller_checks(seller: Seller) -> list[Check]:
     owners = SellerMember.objects.filter(seller=seller, role=SellerRole.OWNER).count()
     checks.append(Check(_("Owner account"), owners > 0, _("%(n)d owner(s)") % {"n": owners}))
     return checks
+
+
+# --- webhooks --------------------------------------------------------------------------------
+
+def webhook_deliveries_due(now=None) -> QuerySet[WebhookDelivery]:
+    return WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now()).order_by("next_attempt_at", "pk")
+
+
+def webhook_endpoints_of_seller(*, seller: Seller) -> list[WebhookEndpoint]:
+    return list(WebhookEndpoint.objects.filter(seller=seller, disabled_at__isnull=True).order_by("pk"))
+
+
+def webhook_deliveries_of_seller(*, seller: Seller) -> QuerySet[WebhookDelivery]:
+    """The seller's deliveries, newest first, with their endpoint and attempts."""
+    return (
+        WebhookDelivery.objects.filter(endpoint__seller=seller).select_related("endpoint")
+        .prefetch_related("attempt_log").order_by("-pk")
+    )

@@ -51,3 +51,22 @@ def send_invitation_email(*, invitation: SellerInvitation, link: str) -> int:
                  "role": invitation.get_role_display()},
         language=seller_language(seller),
     )
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> str:
+    """One attempt of a webhook delivery; a failure schedules the next attempt with its backoff
+    (``run_after``: the database and RQ backends keep it until then)."""
+    from django.tasks import default_task_backend
+
+    from .webhooks import webhook_attempt
+
+    next_at = webhook_attempt(delivery_id=delivery_id)
+    if next_at is None:
+        return "done"
+    if default_task_backend.supports_defer:
+        deliver_webhook.using(run_after=next_at).enqueue(delivery_id)
+        return "retry scheduled"
+    # The immediate backend (tests) cannot defer: the delivery stays pending with next_attempt_at
+    # for `comptoir webhooks_retry` to pick up.
+    return "retry pending"

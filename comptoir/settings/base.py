@@ -192,3 +192,8 @@ PAYMENT_PROVIDER_SETTINGS = {
     "test": {"webhook_secret": os.environ.get("PAYMENT_TEST_WEBHOOK_SECRET", "whsec_test_dev_only_change_me")},
 }
 PAYMENT_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", "300"))
+
+# Seller webhooks: first retry after this many seconds, doubling at each failed attempt.
+SELLER_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("SELLER_WEBHOOK_RETRY_BASE_SECONDS", "60"))
+# Plain http:// to a loopback address is allowed only here (tests run a receiver on 127.0.0.1).
+SELLER_WEBHOOKS_ALLOW_HTTP_LOOPBACK = False

@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.inventory.services import holds_consume, holds_release, stock_restock
+from comptoir.sellers.models import WebhookEvent
 from comptoir.sellers.selectors import seller_require_trading
+
+from ..events import seller_order_emit
 
 from ..errors import InvalidTransition, NotFound, ReturnWindowClosed
 from ..models import LiableParty, Order, OrderLine, PaymentStatus, SellerOrder, SellerOrderState as S
@@ -183,6 +186,7 @@ def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, reason
     _update_order_payment_status(order)
     if part.refunded_amount:
         _enqueue("notify_refunded", part.pk)
+    seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
     return part
 
 
@@ -196,6 +200,7 @@ def seller_order_return_request(*, seller_order_id: int, buyer, reason: str = ""
         raise ReturnWindowClosed(_("The 14-day return period for this order has ended."))
     part.state, part.return_requested_at, part.return_reason = S.RETURN_REQUESTED, now, (reason or "")[:200]
     part.save(update_fields=["state", "return_requested_at", "return_reason"])
+    seller_order_emit(part, WebhookEvent.RETURN_REQUESTED)
     return part
 
 
@@ -251,6 +256,7 @@ def order_payment_updated(payment) -> Order | None:
             part.state, part.cancelled_at, part.cancelled_by = S.CANCELLED, timezone.now(), "payment"
             part.cancel_reason = "payment failed"
             part.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason"])
+            seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
         order.payment_status = PaymentStatus.FAILED
         order.save(update_fields=["payment_status"])
     return order
