@@ -239,3 +239,21 @@ def seller_orders_waiting(*, seller_id: int) -> dict[str, int]:
     waiting = ("placed", "accepted", "return_requested", "return_received")
     counts = dict(SellerOrder.objects.filter(seller_id=seller_id, state__in=waiting).values_list("state").annotate(n=Count("pk")).order_by())
     return {state: counts.get(state, 0) for state in waiting}
+
+
+def seller_order_refs_in_return_window(*, now: dt.datetime | None = None) -> list[str]:
+    """Ledger references (``seller_order:<id>``) of the seller orders whose money may still go
+    back to the buyer: accepted or shipped (not delivered yet), delivered within the return
+    window, or with a return under way. Payouts keep the seller's share of these in reserve."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .services.lifecycle import RETURN_WINDOW
+
+    now = now or timezone.now()
+    S = SellerOrderState
+    ids = SellerOrder.objects.filter(
+        Q(state__in=[S.ACCEPTED, S.SHIPPED, S.RETURN_REQUESTED, S.RETURN_RECEIVED])
+        | Q(state=S.DELIVERED, delivered_at__gt=now - RETURN_WINDOW)
+    ).values_list("pk", flat=True)
+    return [f"seller_order:{pk}" for pk in ids]

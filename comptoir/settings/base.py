@@ -197,3 +197,10 @@ PAYMENT_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANC
 SELLER_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("SELLER_WEBHOOK_RETRY_BASE_SECONDS", "60"))
 # Plain http:// to a loopback address is allowed only here (tests run a receiver on 127.0.0.1).
 SELLER_WEBHOOKS_ALLOW_HTTP_LOOPBACK = False
+
+# The operator's bank account that pays sellers out (the debtor of the SEPA transfer file).
+PAYOUT_DEBTOR = {
+    "name": os.environ.get("PAYOUT_DEBTOR_NAME", "Comptoir Marketplace SAS"),
+    "iban": os.environ.get("PAYOUT_DEBTOR_IBAN", "FR7630006000011234567890189"),
+    "bic": os.environ.get("PAYOUT_DEBTOR_BIC", "AGRIFRPP"),
+}
