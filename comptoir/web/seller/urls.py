@@ -1,7 +1,7 @@
 """Seller pages: "Sell on Comptoir" and its wizard (/sell/…), the seller centre (/seller/…)."""
 from django.urls import path
 
-from . import onboarding, views, webhooks
+from . import onboarding, statement, views, webhooks
 
 app_name = "seller"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("seller/team/invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("seller/invitations/<str:token>/", views.invitation, name="invitation"),
     path("seller/bank/", views.bank, name="bank"),
+    path("seller/statement/", statement.statement, name="statement"),
+    path("seller/statement.csv", statement.statement_csv, name="statement_csv"),
     path("seller/webhooks/", webhooks.webhooks, name="webhooks"),
     path("seller/webhooks/<int:endpoint_id>/remove/", webhooks.endpoint_disable, name="webhook_remove"),
     path("seller/webhooks/deliveries/<int:delivery_id>/resend/", webhooks.delivery_resend, name="webhook_resend"),
