@@ -7,6 +7,7 @@ from django.test import Client
 from comptoir.orders.tests import factories as f
 from comptoir.sellers.models import Seller, SellerMember
 from comptoir.sellers.tests.factories import make_city
+from comptoir.ledger.tests.test_payouts import demo  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,3 +104,39 @@ def test_staff_member_cannot_see_the_bank_details(page, live_server, screenshot)
     response = page.goto(f"{live_server.url}/seller/bank/")
     assert response.status == 403
     assert "FR1420041010050500013M02606" not in page.content()
+
+
+def test_payouts_statement_and_webhook_log_pages(browser, live_server, screenshot, demo, settings):  # noqa: F811
+    from comptoir.sellers.tests.test_webhooks import Receiver
+    from comptoir.sellers.webhooks import webhook_emit, webhook_endpoint_create, webhook_attempt
+
+    fr = demo["fr"]
+    owner = f.user("owner@atelier.fr")
+    SellerMember.objects.create(user=owner, seller=fr, role="owner")
+    op_page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    _login(op_page, live_server, get_user_model().objects.create_user("op", "op@example.com", "pw", is_staff=True))
+    op_page.goto(f"{live_server.url}/operator/payouts/")
+    screenshot(op_page, "operator-payouts-plan")
+    op_page.click("#run-payouts")
+    op_page.wait_for_selector("#payout-runs tr[data-run]")
+    screenshot(op_page, "operator-payouts-run")
+    op_page.context.close()
+
+    rx = Receiver([500])
+    try:
+        endpoint = webhook_endpoint_create(seller=fr, url=rx.url, events=["payout.paid", "order.created"])
+        [delivery] = webhook_emit(seller_id=fr.pk, event="payout.paid", data={"amount": 1})
+        webhook_attempt(delivery_id=delivery.pk)
+        webhook_attempt(delivery_id=delivery.pk)
+    finally:
+        rx.close()
+    _login(page := browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page(), live_server, owner)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/seller/statement/")
+    assert page.locator("#payouts tbody tr").count() == 1
+    screenshot(page, "seller-statement")
+    page.goto(f"{live_server.url}/seller/webhooks/")
+    assert page.locator(f"tr[data-delivery='{delivery.pk}'] .attempts li").count() == 2
+    assert endpoint.url in page.content()
+    screenshot(page, "seller-webhooks")
+    page.context.close()
