@@ -169,3 +169,22 @@ def test_suspended_seller_still_reads_its_balance(two_sellers):
     seller_suspend(seller=d["a"])
     html = signed_in(d["owner_a"]).get("/seller/").content.decode()
     assert "Your seller account is suspended" in html and 'id="balance-EUR"' in html
+
+
+def test_only_owners_refund_a_received_return(two_sellers):
+    from comptoir.orders.models import SellerOrder
+    from comptoir.orders.services import seller_order_deliver, seller_order_return_receive, seller_order_return_request, seller_order_ship
+
+    d = two_sellers
+    part = d["accepted"]
+    seller_order_ship(seller_order_id=part.pk, seller=d["a"], carrier="Colissimo", tracking_number="6A1")
+    seller_order_deliver(seller_order_id=part.pk, seller=d["a"])
+    seller_order_return_request(seller_order_id=part.pk, buyer=part.order.buyer)
+    seller_order_return_receive(seller_order_id=part.pk, seller=d["a"])
+    staff = signed_in(d["staff_a"])
+    assert f"/seller/orders/{part.number}/refund/" not in staff.get("/seller/orders/").content.decode()
+    r = staff.post(f"/seller/orders/{part.number}/refund/", follow=True)
+    assert "Only the seller&#x27;s owners can refund." in r.content.decode()
+    assert SellerOrder.objects.get(pk=part.pk).state == "return_received"
+    signed_in(d["owner_a"]).post(f"/seller/orders/{part.number}/refund/")
+    assert SellerOrder.objects.get(pk=part.pk).state == "refunded"
