@@ -45,7 +45,7 @@ def _delivery_label(part: SellerOrder):
 @task()
 def notify_order_placed(order_id: int) -> int:
     """Order confirmation to the buyer (their language), a new-order email to each seller
-    (the language of the seller's country: its market's default UI language, see
+    (the seller's language, else its country's: its market's default UI language, see
     ``markets.languages``) and the ``order.created`` event to each seller's webhooks."""
     order = Order.objects.select_related("buyer").get(pk=order_id)
     parts = list(order.parts.select_related("seller").prefetch_related("lines"))
@@ -59,7 +59,7 @@ def notify_order_placed(order_id: int) -> int:
     languages = countries_ui_language(part.seller.country for part in parts)
     for part in parts:
         emails = [m.user.email for m in part.seller.members.select_related("user")]
-        language = languages[part.seller.country.upper()]
+        language = part.seller.language or languages[part.seller.country.upper()]
         sent += _send(
             to=emails,
             subject=_subject(language, gettext_noop("New order %(number)s"), number=part.number),
