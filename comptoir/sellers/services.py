@@ -112,60 +112,50 @@ def seller_register(
     return seller
 
 
-def _transition(seller: Seller, target: str, *, reason: str = "") -> str:
-    """Move the seller to ``target``; returns the status it came from."""
+def seller_status_change(*, seller: Seller, target: str, source: str | None = None, reason: str = "") -> Seller:
+    """The bare status rule: move `seller` to `target` if TRANSITIONS allows it from its current
+    status (read under a row lock) and, with `source`, only from that status; else
+    ``IllegalTransition``. Leaving *pending* records the review (time, ``reason``). What buyers
+    see depends on the status: call ``comptoir.inventory.services.seller_approve / seller_suspend /
+    seller_reinstate``, which run this and refresh the storefront listing in one transaction."""
     with transaction.atomic():
         locked = Seller.objects.select_for_update().get(pk=seller.pk)
-        previous = locked.status
-        if target not in TRANSITIONS.get(previous, frozenset()):
+        if target not in TRANSITIONS.get(locked.status, frozenset()) or source not in (None, locked.status):
             raise IllegalTransition(
                 _("A seller cannot go from %(from)s to %(to)s.")
-                % {"from": SellerStatus(previous).label, "to": SellerStatus(target).label},
+                % {"from": SellerStatus(locked.status).label, "to": SellerStatus(target).label},
                 field="status",
             )
-        locked.status = target
         fields = ["status"]
-        if previous == SellerStatus.PENDING:
-            locked.reviewed_at, locked.review_reason = timezone.now(), reason[:500]
+        if locked.status == SellerStatus.PENDING:
+            locked.reviewed_at, locked.review_reason = timezone.now(), (reason or "")[:500]
             fields += ["reviewed_at", "review_reason"]
+        locked.status = target
         locked.save(update_fields=fields)
-    seller.status = locked.status
+    seller.status = target
     seller.reviewed_at, seller.review_reason = locked.reviewed_at, locked.review_reason
-    return previous
+    return seller
 
 
-def _notify_reviewed(seller: Seller) -> None:
+def seller_review_notify(*, seller: Seller) -> None:
+    """Tell the seller's owners, by email in the seller's language and once the transaction
+    commits, how their application was decided (approved, or rejected with the reason)."""
     from .tasks import notify_seller_reviewed
 
     seller_id = seller.pk
     transaction.on_commit(lambda: notify_seller_reviewed.enqueue(seller_id))
 
 
-def seller_approve(*, seller: Seller) -> Seller:
-    """pending → approved, or suspended → approved; otherwise ``IllegalTransition``.
-
-    A seller approved from its review is told by email, in its language.
-    """
-    with transaction.atomic():
-        if _transition(seller, SellerStatus.APPROVED) == SellerStatus.PENDING:
-            _notify_reviewed(seller)
-    return seller
-
-
 def seller_reject(*, seller: Seller, reason: str) -> Seller:
-    """pending → rejected, with the reason the seller is told by email (required)."""
+    """pending → rejected, with the reason the seller is told by email (required). A pending
+    seller is not listed, so no read model changes (unlike approval: inventory.services)."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise SellerInvalid({"reason": _("Say why the application is rejected; the seller reads it.")}, codes={"reason": "reason_required"})
     with transaction.atomic():
-        _transition(seller, SellerStatus.REJECTED, reason=reason)
-        _notify_reviewed(seller)
+        seller_status_change(seller=seller, target=SellerStatus.REJECTED, source=SellerStatus.PENDING, reason=reason)
+        seller_review_notify(seller=seller)
     return seller
-
-
-def seller_suspend(*, seller: Seller) -> Seller:
-    """approved → suspended; otherwise ``IllegalTransition``. A suspended seller's offers are hidden."""
-    return _transition(seller, SellerStatus.SUSPENDED)
 
 
 def seller_commission_set(*, seller: Seller, commission_bp: int | None) -> Seller:

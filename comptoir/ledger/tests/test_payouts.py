@@ -136,7 +136,7 @@ def test_refund_after_payout_carries_a_negative_balance_forward(demo):
 
 
 def test_suspended_or_ibanless_sellers_are_held(demo):
-    from comptoir.sellers.services import seller_suspend
+    from comptoir.inventory.services import seller_suspend
 
     seller_suspend(seller=demo["cn"])
     Seller.objects.filter(pk=demo["es"].pk).update(iban="")

@@ -3,12 +3,13 @@ seller's language), SEPA payout accounts, team invitations."""
 import pytest
 from django.core import mail
 
+from comptoir.inventory.services import seller_approve
 from comptoir.orders.tests import factories as f
 from comptoir.sellers.errors import IllegalTransition, InvitationInvalid, MemberInvalid, SellerInvalid
 from comptoir.sellers.models import Seller, SellerInvitation, SellerMember, SellerStatus
 from comptoir.sellers.selectors import seller_checks, seller_language
 from comptoir.sellers.services import (
-    invitation_accept, member_invite, member_remove, seller_approve, seller_iban_set, seller_register, seller_reject,
+    invitation_accept, member_invite, member_remove, seller_iban_set, seller_register, seller_reject, seller_review_notify,
 )
 
 from .factories import make_city
@@ -70,6 +71,7 @@ def test_approve_emails_the_owner_in_the_sellers_language(django_capture_on_comm
     s = _italian(owner=owner, language="es")
     with django_capture_on_commit_callbacks(execute=True):
         seller_approve(seller=s)
+        seller_review_notify(seller=s)
     assert Seller.objects.get(pk=s.pk).status == SellerStatus.APPROVED
     [msg] = mail.outbox
     assert msg.to == ["owner@verdi.it"]

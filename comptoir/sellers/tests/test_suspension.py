@@ -9,7 +9,8 @@ from comptoir.orders.services import seller_order_accept, seller_order_cancel
 from comptoir.orders.tests import factories as f
 from comptoir.orders.tests.helpers import place, shop
 from comptoir.sellers.errors import SellerNotTrading
-from comptoir.sellers.services import apikey_create, seller_suspend
+from comptoir.inventory.services import seller_suspend
+from comptoir.sellers.services import apikey_create
 
 pytestmark = pytest.mark.django_db
 

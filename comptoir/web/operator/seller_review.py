@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,9 +12,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.common.errors import DomainError
+from comptoir.inventory.services import seller_approve
 from comptoir.sellers import selectors as seller_selectors
 from comptoir.sellers.models import Seller
-from comptoir.sellers.services import seller_approve, seller_reject
+from comptoir.sellers.services import seller_reject, seller_review_notify
 
 from .views import operator_required
 
@@ -44,8 +46,10 @@ def _pending_or_404(seller_id: int) -> Seller:
 def review_approve(request, seller_id: int):
     seller = _pending_or_404(seller_id)
     try:
-        # TODO(lead): inventory.services.seller_approve (refreshes the listing, creates the first warehouse)
-        seller_approve(seller=seller)
+        with transaction.atomic():
+            # TODO(lead): the first warehouse StockLocation from seller.address/city (no inventory service creates locations yet)
+            seller_approve(seller=seller)  # inventory: the status and the storefront listing together
+            seller_review_notify(seller=seller)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

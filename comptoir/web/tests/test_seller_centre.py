@@ -163,7 +163,7 @@ def test_seller_centre_speaks_the_sellers_language(two_sellers, compiled):
 
 
 def test_suspended_seller_still_reads_its_balance(two_sellers):
-    from comptoir.sellers.services import seller_suspend
+    from comptoir.inventory.services import seller_suspend
 
     d = two_sellers
     seller_suspend(seller=d["a"])
