@@ -65,7 +65,7 @@ def test_unknown_language_is_refused():
     assert exc.value.codes == {"language": "language_unknown"}
 
 
-def test_approve_emails_the_owner_in_the_sellers_language(django_capture_on_commit_callbacks):
+def test_approve_emails_the_owner_in_the_sellers_language(django_capture_on_commit_callbacks, compiled):
     f.market("ES")
     owner = f.user("owner@verdi.it")
     s = _italian(owner=owner, language="es")
@@ -75,7 +75,8 @@ def test_approve_emails_the_owner_in_the_sellers_language(django_capture_on_comm
     assert Seller.objects.get(pk=s.pk).status == SellerStatus.APPROVED
     [msg] = mail.outbox
     assert msg.to == ["owner@verdi.it"]
-    assert "Bottega Verdi" in msg.subject
+    assert msg.subject == "Tu tienda Bottega Verdi está abierta en Comptoir"
+    assert msg.body.startswith("Hola, Bottega Verdi:\n\nTu solicitud ha sido aprobada")
 
 
 def test_reject_needs_a_reason_then_emails_it(django_capture_on_commit_callbacks):
