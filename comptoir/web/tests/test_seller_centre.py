@@ -21,9 +21,12 @@ def fr_euros(minor: int) -> str:
     return f"{minor / 100:.2f}".replace(".", ",") + " €"
 
 
-def signed_in(user) -> Client:
+def signed_in(user, language: str | None = None) -> Client:
+    """A signed-in client; with ``language``, as if the user chose it with the language switch."""
     c = Client()
     c.force_login(user)
+    if language:
+        c.cookies["django_language"] = language
     return c
 
 
@@ -122,7 +125,7 @@ def test_api_key_is_shown_once_stored_hashed_and_revocable(two_sellers):
 def test_api_keys_page_lists_only_the_sellers_own_keys(two_sellers):
     d = two_sellers
     apikey_create(seller=d["b"], name="B's key")
-    html = signed_in(d["owner_a"]).get("/seller/api-keys/").content.decode()
+    html = signed_in(d["owner_a"], "en").get("/seller/api-keys/").content.decode()
     assert "B&#x27;s key" not in html and "No API keys yet." in html
 
 
@@ -167,7 +170,7 @@ def test_suspended_seller_still_reads_its_balance(two_sellers):
 
     d = two_sellers
     seller_suspend(seller=d["a"])
-    html = signed_in(d["owner_a"]).get("/seller/").content.decode()
+    html = signed_in(d["owner_a"], "en").get("/seller/").content.decode()
     assert "Your seller account is suspended" in html and 'id="balance-EUR"' in html
 
 
