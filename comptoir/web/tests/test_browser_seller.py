@@ -132,6 +132,9 @@ def test_payouts_statement_and_webhook_log_pages(browser, live_server, screensho
         rx.close()
     _login(page := browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page(), live_server, owner)
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/seller/")
+    assert page.locator(".sc-chart svg").count() == 1
+    screenshot(page, "seller-dashboard-with-sales")
     page.goto(f"{live_server.url}/seller/statement/")
     assert page.locator("#payouts tbody tr").count() == 1
     screenshot(page, "seller-statement")

@@ -191,3 +191,23 @@ def test_only_owners_refund_a_received_return(two_sellers):
     assert SellerOrder.objects.get(pk=part.pk).state == "return_received"
     signed_in(d["owner_a"]).post(f"/seller/orders/{part.number}/refund/")
     assert SellerOrder.objects.get(pk=part.pk).state == "refunded"
+
+
+def test_settings_change_only_the_current_sellers_language(two_sellers):
+    d = two_sellers
+    signed_in(d["owner_b"]).post("/seller/settings/", {"language": "es"})
+    assert Seller.objects.get(pk=d["b"].pk).language == "es"
+    assert Seller.objects.get(pk=d["a"].pk).language == ""
+    assert signed_in(d["staff_a"]).post("/seller/settings/", {"language": "en"}).status_code == 404
+    assert Seller.objects.get(pk=d["a"].pk).language == ""
+
+
+def test_a_member_of_two_sellers_switches_between_them(two_sellers):
+    d = two_sellers
+    SellerMember.objects.create(user=d["owner_a"], seller=d["b"], role="staff")
+    c = signed_in(d["owner_a"], "en")
+    assert '<p class="sc-seller">Atelier Lyon</p>' in c.get("/seller/").content.decode()
+    assert c.post(f"/seller/switch/{d['b'].pk}/").status_code == 302
+    html = c.get("/seller/").content.decode()
+    assert '<p class="sc-seller">Boutique Paris</p>' in html and 'id="nav-bank"' not in html  # staff at B
+    assert c.get("/seller/bank/").status_code == 403
