@@ -16,6 +16,7 @@ import ipaddress
 import json
 import secrets
 import socket
+import ssl
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -52,6 +53,11 @@ def webhook_url_check(url: str) -> str:
     """The URL, stripped, or ``WebhookInvalid``: it must be https (plain http only to loopback
     when ``SELLER_WEBHOOKS_ALLOW_HTTP_LOOPBACK`` is on, for tests), and every address its host
     resolves to must be public (no private, loopback, link-local, reserved or multicast network)."""
+    return _checked_target(url)[0]
+
+
+def _checked_target(url: str) -> tuple[str, list]:
+    """(url, the addresses its host resolves to, all checked) or ``WebhookInvalid``."""
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname or len(url) > 500 or parts.username or parts.password:
@@ -72,7 +78,7 @@ def webhook_url_check(url: str) -> str:
             _("%(host)s resolves to a private or local network address; webhooks go to public addresses only.") % {"host": parts.hostname},
             code="webhook_url_private", field="url",
         )
-    return url
+    return url, addresses
 
 
 def webhook_endpoint_create(*, seller: Seller, url: str, events: list[str]) -> WebhookEndpoint:
@@ -127,15 +133,40 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(seconds=settings.SELLER_WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempt - 1))
 
 
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to whatever the name resolves to next
+    (a DNS answer changed between the check and the connection must not reach a private host)."""
+
+    def __init__(self, host: str, port: int | None, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.pinned_address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.pinned_address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the checked address, the certificate verified for the URL's host name."""
+
+    def __init__(self, host: str, port: int | None, *, address: str, timeout: float):
+        self.tls_context = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls_context)
+        self.pinned_address = address
+
+    def connect(self):
+        sock = socket.create_connection((self.pinned_address, self.port), self.timeout)
+        self.sock = self.tls_context.wrap_socket(sock, server_hostname=self.host)
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str, str]:
     """(status, first 1,000 characters of the response, error) of one POST; no redirects."""
     parts = urlsplit(url)
     try:
-        webhook_url_check(url)  # again at each attempt: the name may now resolve elsewhere
+        _url, addresses = _checked_target(url)  # again at each attempt: the name may now resolve elsewhere
     except WebhookInvalid as exc:
         return None, "", str(exc.message)[:300]
-    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    conn = connection_class(parts.hostname, parts.port, timeout=TIMEOUT_SECONDS)
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    conn = connection_class(parts.hostname, parts.port, address=str(addresses[0]), timeout=TIMEOUT_SECONDS)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
         conn.request("POST", path, body=body, headers=headers)

@@ -190,3 +190,17 @@ def test_endpoint_needs_an_event_and_nothing_is_written_on_error():
     with pytest.raises(WebhookInvalid):
         webhook_endpoint_create(seller=s1, url="http://8.8.8.8/hook", events=["order.created"])
     assert WebhookEndpoint.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_address_refused_at_delivery_time_is_never_contacted(receiver, settings, django_capture_on_commit_callbacks):
+    """The address is checked again before each attempt (the name may resolve elsewhere now)."""
+    _buyer, s1, _s2, _a, _b = shop()
+    rx = receiver()
+    webhook_endpoint_create(seller=s1, url=rx.url.replace("127.0.0.1", "localhost"), events=["payout.paid"])
+    settings.SELLER_WEBHOOKS_ALLOW_HTTP_LOOPBACK = False
+    with django_capture_on_commit_callbacks(execute=True):
+        [delivery] = webhook_emit(seller_id=s1.pk, event="payout.paid", data={})
+    [attempt] = delivery.attempt_log.all()
+    assert (attempt.response_status, attempt.error) == (None, "Webhook addresses must use HTTPS (https://…).")
+    assert rx.requests == []
