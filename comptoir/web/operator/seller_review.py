@@ -47,8 +47,7 @@ def review_approve(request, seller_id: int):
     seller = _pending_or_404(seller_id)
     try:
         with transaction.atomic():
-            # TODO(lead): the first warehouse StockLocation from seller.address/city (no inventory service creates locations yet)
-            seller_approve(seller=seller)  # inventory: the status and the storefront listing together
+            seller_approve(seller=seller)  # inventory: the status, the first warehouse and the listing together
             seller_review_notify(seller=seller)
     except DomainError as exc:
         messages.error(request, exc.message)
