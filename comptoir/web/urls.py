@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("comptoir.web.accounts.urls")),
     path("", include("comptoir.web.checkout.urls")),
     path("operator/", include("comptoir.web.operator.urls")),
+    path("", include("comptoir.web.seller.urls")),
     path("stores/", include("comptoir.web.stores.urls")),
     path("store/", include("comptoir.web.store_console.urls")),
     path("seller/consignments/", include("comptoir.web.seller_consignments.urls")),
