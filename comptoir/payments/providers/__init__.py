@@ -20,7 +20,7 @@ __all__ = ["PROVIDERS", "CardDetails", "PaymentProvider", "ProviderResult", "Res
 
 
 def active_provider_name() -> str:
-    return getattr(settings, "PAYMENT_PROVIDER", "test")
+    return settings.PAYMENT_PROVIDER
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:
@@ -29,7 +29,6 @@ def get_provider(name: str | None = None) -> PaymentProvider:
     cls = PROVIDERS.get(name)
     if cls is None:
         raise UnknownProvider(f"Unknown payment provider {name!r}")
-    config = dict(getattr(settings, "PAYMENT_PROVIDER_SETTINGS", {}).get(name, {}))
-    if "tolerance_seconds" not in config and hasattr(settings, "PAYMENT_WEBHOOK_TOLERANCE_SECONDS"):
-        config["tolerance_seconds"] = settings.PAYMENT_WEBHOOK_TOLERANCE_SECONDS
+    config = dict(settings.PAYMENT_PROVIDER_SETTINGS.get(name, {}))
+    config.setdefault("tolerance_seconds", settings.PAYMENT_WEBHOOK_TOLERANCE_SECONDS)
     return cls(**config)
