@@ -99,11 +99,12 @@ def order_authorization_cancel(payment: Payment) -> Payment:
     return payments.payment_cancel_finish(claimed) if claimed is not None else payment
 
 
-def payment_void_unless_ordered(payment_id: int) -> bool:
+def payment_void_unless_ordered(payment_id: int, *, reference: str = "") -> bool:
     """Void an authorization no order holds (a placement that rolled back, an orphan found by
     reconciliation); True when voided. Under the payment's lock, so that a placement cannot
     claim it meanwhile (its conditional UPDATE of the payment fails once it is voiding).
-    A provider that refuses or cannot be reached leaves it for the next reconciliation."""
+    A provider that refuses or cannot be reached leaves it for the next reconciliation.
+    ``reference``: the provider's answer when the caller has it but its transaction rolled back."""
     with transaction.atomic():
         if Order.objects.filter(payment_id=payment_id).exists():
             return False
@@ -117,7 +118,7 @@ def payment_void_unless_ordered(payment_id: int) -> bool:
     if claimed is None:
         return False
     try:
-        payments.payment_cancel_finish(claimed)
+        payments.payment_cancel_finish(claimed, reference=reference)
     except PaymentError:
         return False
     return True

@@ -293,7 +293,7 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
     except BaseException:
         # Rolled back after the provider answered (no stock, a price changed, a duplicate): the
         # authorization is voided at the provider, unless a concurrent duplicate's order holds it.
-        payment_void_unless_ordered(payment.pk)
+        payment_void_unless_ordered(payment.pk, reference=result.reference)
         raise
     return order
 

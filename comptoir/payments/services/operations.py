@@ -130,13 +130,14 @@ def payment_cancel_begin(payment: Payment | int) -> Payment | None:
     return current
 
 
-def payment_cancel_finish(payment: Payment) -> Payment:
+def payment_cancel_finish(payment: Payment, *, reference: str = "") -> Payment:
     """Outside any transaction: release a ``voiding`` payment's authorization at the provider
-    (found by our idempotency key when its answer was never recorded), then mark it
-    ``cancelled``. A provider that refuses leaves it ``voiding`` (ProviderRefused) for the next
-    reconciliation. Idempotent."""
+    (``reference``: the provider's answer when the caller has it but could not record it; else
+    the one recorded; else found by our idempotency key), then mark it ``cancelled``. A
+    provider that refuses leaves it ``voiding`` (ProviderRefused) for the next reconciliation.
+    Idempotent."""
     gateway = get_provider(payment.provider)
-    reference = payment.provider_reference
+    reference = payment.provider_reference or reference
     if not reference:
         found = provider_call(gateway.find, idempotency_key=payment.provider_key)
         reference = found.reference if found is not None else ""

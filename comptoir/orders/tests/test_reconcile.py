@@ -1,0 +1,65 @@
+"""A card authorized is never forgotten: a placement whose process died after the provider's
+answer is completed by a retry with the same key, or voided by reconciliation."""
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from comptoir.orders.models import Order
+from comptoir.orders.services import payments_reconcile
+from comptoir.payments.models import Payment, PaymentStatus
+from comptoir.payments.services import card_validate, payment_attempt_record, payment_provider_authorize
+from comptoir.payments.tests.gateway import charges
+
+from .helpers import OK_CARD, place, shop
+
+pytestmark = pytest.mark.django_db
+
+
+def died_after_the_provider_answered(buyer, key: str, amount: int) -> Payment:
+    """What a placement leaves when its process is killed between the provider's yes and the
+    order's COMMIT: the committed attempt, the authorization at the provider, no order."""
+    card = card_validate(number=OK_CARD.number, expiry=OK_CARD.expiry, cvc=OK_CARD.cvc)
+    payment, _created = payment_attempt_record(
+        order_ref="CDIEDAFTER", amount=amount, currency="EUR", idempotency_key=f"order:{buyer.pk}:{key}", card=card,
+    )
+    payment_provider_authorize(payment, card)
+    return payment
+
+
+def test_a_retry_with_the_same_key_completes_the_order_with_the_same_authorization():
+    buyer, _s1, _s2, a, _b = shop()
+    total = place(buyer, [(a, 1)]).total_gross
+    orphan = died_after_the_provider_answered(buyer, "key-died-0001", total)
+    order = place(buyer, [(a, 1)], key="key-died-0001")
+    assert (order.payment_id, order.reference, order.payment_status) == (orphan.pk, "CDIEDAFTER", "authorized")
+    assert [p.number for p in order.parts.all()] == ["CDIEDAFTER-1"]
+    assert len(charges()) == 2  # the first order's and this one: no second charge for the retry
+    assert Payment.objects.get(pk=orphan.pk).status == PaymentStatus.AUTHORIZED
+
+
+def test_reconciliation_voids_an_authorization_without_an_order_and_keeps_the_others():
+    buyer, _s1, _s2, a, _b = shop()
+    kept = place(buyer, [(a, 1)])
+    orphan = died_after_the_provider_answered(buyer, "key-died-0002", kept.total_gross)
+    assert payments_reconcile(older_than=dt.timedelta(minutes=15)).examined == 0  # too recent: maybe still in flight
+    report = payments_reconcile(older_than=dt.timedelta(0), now=timezone.now() + dt.timedelta(seconds=1))
+    assert (report.examined, report.kept, report.voided, report.failed) == (2, 1, [orphan.pk], [])
+    assert Payment.objects.get(pk=orphan.pk).status == PaymentStatus.CANCELLED
+    assert Payment.objects.get(pk=kept.payment_id).status == PaymentStatus.AUTHORIZED
+    assert sorted(c.status for c in charges()) == ["authorized", "cancelled"]
+    # a late retry of the voided attempt is refused, and charges nothing
+    with pytest.raises(Exception) as caught:
+        place(buyer, [(a, 1)], key="key-died-0002")
+    assert caught.value.code == "payment_abandoned"
+    assert (Order.objects.count(), len(charges())) == (1, 2)
+
+
+def test_the_reconcile_command_reports_what_it_voided(capsys):
+    buyer, _s1, _s2, a, _b = shop()
+    orphan = died_after_the_provider_answered(buyer, "key-died-0003", 1200)
+    Payment.objects.filter(pk=orphan.pk).update(created_at=timezone.now() - dt.timedelta(minutes=16))
+    call_command("payments_reconcile")
+    assert capsys.readouterr().out.strip() == f"1 payments examined: 0 held by an order, 1 voided (#{orphan.pk}), 0 left for the next run."
+    assert [c.status for c in charges()] == ["cancelled"]
