@@ -30,7 +30,8 @@ def sign(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, st
     return {SIGNATURE_HEADER: f"t={timestamp},v1={compute_signature(body, secret, timestamp)}"}
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header_value(headers: Mapping[str, str], name: str) -> str | None:
+    """A header by name, case-insensitively, from request.headers, a dict or request.META."""
     lowered = name.lower()
     for key, value in headers.items():
         if key.lower() == lowered or key.upper() == "HTTP_" + name.upper().replace("-", "_"):
@@ -45,7 +46,7 @@ def verify_signature(
     """Return the signed timestamp, or raise WebhookSignatureInvalid / WebhookTimestampOutOfTolerance."""
     if not secret:
         raise WebhookSignatureInvalid("No webhook secret is configured for this provider")
-    header = _header(headers, SIGNATURE_HEADER)
+    header = header_value(headers, SIGNATURE_HEADER)
     if not header:
         raise WebhookSignatureInvalid(f"Missing {SIGNATURE_HEADER} header")
     parts: dict[str, list[str]] = {}

@@ -10,10 +10,12 @@ from django.conf import settings
 
 from ..errors import UnknownProvider
 from .base import CardDetails, PaymentProvider, ProviderResult, ResultStatus, WebhookEvent
+from .stripe_provider import StripeProvider
 from .test import TestProvider
 
 PROVIDERS: dict[str, type] = {
     "test": TestProvider,
+    "stripe": StripeProvider,
 }
 
 __all__ = ["PROVIDERS", "CardDetails", "PaymentProvider", "ProviderResult", "ResultStatus", "WebhookEvent", "get_provider", "active_provider_name"]
