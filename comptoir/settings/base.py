@@ -199,6 +199,9 @@ PAYMENT_PROVIDER_SETTINGS = {
         "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
     },
 }
+# The built-in test provider authorizes any valid card number without charging: production
+# settings refuse it unless this is set (a demo or staging site), and `check --deploy` warns.
+COMPTOIR_ALLOW_TEST_PAYMENTS = env_bool("COMPTOIR_ALLOW_TEST_PAYMENTS", False)
 # Reconciliation (comptoir payments_reconcile) voids authorizations left without an order for this long.
 PAYMENT_RECONCILE_AFTER_SECONDS = int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "900"))
 PAYMENT_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", "300"))
