@@ -28,6 +28,7 @@ from comptoir.payments.services import payment_cancel_begin, payment_cancel_fini
 
 from ..errors import InvalidTransition, NotFound, ReturnWindowClosed
 from ..models import LiableParty, Order, OrderLine, PaymentStatus, SellerOrder, SellerOrderState as S
+from ..tasks import notify_refunded, notify_shipped
 
 RETURN_WINDOW = dt.timedelta(days=14)
 
@@ -77,13 +78,8 @@ def _capture_parts(part: SellerOrder) -> tuple[int, int, dict[str, int]]:
     return share, commission, dict(vat)
 
 
-def _enqueue(task_name: str, seller_order_id: int) -> None:
-    def run():
-        from .. import tasks
-
-        getattr(tasks, task_name).enqueue(seller_order_id)
-
-    transaction.on_commit(run)
+def _enqueue(task, seller_order_id: int) -> None:
+    transaction.on_commit(lambda: task.enqueue(seller_order_id))
 
 
 def seller_order_accept(*, seller_order_id: int, seller) -> SellerOrder:
@@ -147,7 +143,7 @@ def seller_order_ship(*, seller_order_id: int, seller, carrier: str, tracking_nu
     part.state, part.shipped_at = S.SHIPPED, timezone.now()
     part.carrier, part.tracking_number = carrier[:60], tracking_number[:60]
     part.save(update_fields=["state", "shipped_at", "carrier", "tracking_number"])
-    _enqueue("notify_shipped", part.pk)
+    _enqueue(notify_shipped, part.pk)
     return part
 
 
@@ -188,7 +184,7 @@ def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, reason
         voiding = payment_cancel_begin(order.payment_id) if not others_live and nothing_captured and order.payment_id else None
         _update_order_payment_status(order)
         if refund > 0:
-            _enqueue("notify_refunded", part.pk)
+            _enqueue(notify_refunded, part.pk)
     if refund > 0:
         payment_refund(payment=_payment(order), amount=refund, reason=f"cancelled {part.number}", idempotency_key=f"{ledger_ref(part)}:cancel")
     if voiding is not None:
@@ -242,5 +238,5 @@ def seller_order_refund(*, seller_order_id: int, seller) -> SellerOrder:
             )
         part.state, part.refunded_at, part.refunded_amount = S.REFUNDED, timezone.now(), part.captured_amount
         part.save(update_fields=["state", "refunded_at", "refunded_amount"])
-        _enqueue("notify_refunded", part.pk)
+        _enqueue(notify_refunded, part.pk)
     return part

@@ -213,9 +213,9 @@ def _check_quote(quote: Quote, expected_total: int | None) -> None:
         raise PriceChanged(_("Prices or delivery costs changed since you reviewed your order. Please check the new total."))
 
 
-def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: CardDetails, language: str, cart) -> Order:
-    # Everything that does not need the stock is built before the transaction: the rows to write
-    # come from the quote (prices, VAT and totals computed in Python, no lock held).
+def _order_rows(*, buyer, key, fingerprint, quote: Quote, address: Address, language: str) -> tuple[Order, list[SellerOrder]]:
+    """The Order and its SellerOrders, built in Python from the quote (prices, VAT and totals
+    computed before the transaction, no lock held)."""
     order = Order(
         reference=_new_reference(), buyer=buyer, market=quote.market, currency=quote.currency, language=language[:8],
         email=buyer.email or "", full_name=address.full_name, address_line1=address.line1, address_line2=address.line2,
@@ -233,6 +233,11 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
         )
         for group_index, g in enumerate(quote.groups, start=1)
     ]
+    return order, parts
+
+
+def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: CardDetails, language: str, cart) -> Order:
+    order, parts = _order_rows(buyer=buyer, key=key, fingerprint=fingerprint, quote=quote, address=address, language=language)
     planned = [(part, ql) for part, g in zip(parts, quote.groups, strict=True) for ql in g.lines]
     requests = [
         HoldRequest(ql.offer_id, ql.quantity, location_id=part.location_id, stock_level_id=ql.stock_level_id)
