@@ -4,6 +4,7 @@ DATABASE_URL  sqlite:////abs/path.sqlite3 (default: ./var/comptoir.sqlite3) or p
 REDIS_URL     redis://127.0.0.1:6379/0 — cache and sessions go to Redis when set
 SECRET_KEY, DEBUG, ALLOWED_HOSTS (comma separated), EMAIL_URL-like SMTP settings (EMAIL_HOST, ...)
 """
+import importlib.util
 import os
 from pathlib import Path
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "comptoir.planning",
     "comptoir.web",
     "comptoir.api",
+    "comptoir.demo",
 ]
 
 MIDDLEWARE = [
@@ -205,3 +207,12 @@ COMPTOIR_ALLOW_TEST_PAYMENTS = env_bool("COMPTOIR_ALLOW_TEST_PAYMENTS", False)
 # Reconciliation (comptoir payments_reconcile) voids authorizations left without an order for this long.
 PAYMENT_RECONCILE_AFTER_SECONDS = int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "900"))
 PAYMENT_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", "300"))
+
+# Leaflet's files come from the django-leaflet package; its app is not installed (its admin
+# imports GeoDjango, which needs GDAL): only its static folder is served.
+STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static"]
+
+# Store maps (Leaflet, shipped by django-leaflet): the tile server's URL template and its
+# attribution. Empty: store pages show the address without a map (no tiles are fetched).
+COMPTOIR_MAP_TILES_URL = os.environ.get("COMPTOIR_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+COMPTOIR_MAP_ATTRIBUTION = os.environ.get("COMPTOIR_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
