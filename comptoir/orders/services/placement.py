@@ -162,7 +162,9 @@ def order_place(
 
     Raises InvalidQuantity, InvalidAddress, MarketNotServed, OfferUnavailable, OutOfStock,
     PriceChanged (expected_total differs from the fresh total), InvalidDeliveryChoice,
-    IdempotencyKeyReused, PaymentDeclined. On any error nothing is written but a PlacementAttempt.
+    IdempotencyKeyReused, PaymentDeclined. On any error nothing is written but a PlacementAttempt
+    and, once the card was checked, the payment attempt (declined, or voided at the provider).
+    Call it outside any transaction: the attempt must commit before the provider is asked.
     """
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 80:
