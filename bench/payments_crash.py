@@ -11,7 +11,7 @@ Idempotency-Key until it is answered. Then reconciliation runs, and the invarian
 
     .venv/bin/python bench/payments_crash.py                       # SQLite (temporary file), 100 kills
     .venv/bin/python bench/payments_crash.py --database-url postgres://postgres@127.0.0.1:5432/comptoir_crash
-    options: --kills N (100) --buyers B (6) --workers W (3) --interval-ms LOW,HIGH (between kills, 40,250)
+    options: --kills N (100) --buyers B (6) --workers W (3) --interval-ms LOW,HIGH (between kills, 100,600)
 
 The PostgreSQL database named is dropped and re-created. Prints one JSON document; exit code 1
 when an invariant is broken. comptoir/orders/tests/test_crash.py runs it with a few kills.
@@ -104,10 +104,12 @@ class Buyer(threading.Thread):
     """Places orders back to back; a request cut by a dead worker is sent again, same key and
     body, until the server answers it."""
 
-    def __init__(self, port: int, token: str, offers: list[int], stop: threading.Event, rng: random.Random):
+    def __init__(self, port: int, user_id: int, token: str, offers: list[int], stop: threading.Event, rng: random.Random):
         super().__init__(daemon=True)
+        self.user_id = user_id
         self.port, self.token, self.offers, self.stop, self.rng = port, token, offers, stop, rng
         self.answered: dict[str, str] = {}  # key → order reference
+        self.last_cut: dict[str, float] = {}  # key → when its last request was cut (time.time())
         self.refused: Counter = Counter()  # key's final 4xx code
         self.sent = self.cut = 0
 
@@ -125,6 +127,7 @@ class Buyer(threading.Thread):
                 status, answer = self._post(body, key)
                 if status is None:
                     self.cut += 1
+                    self.last_cut[key] = time.time()
                     time.sleep(0.05)
                     continue
                 if status in (200, 201):
@@ -204,10 +207,34 @@ def _check(buyers: list[Buyer], seed: dict) -> dict:
     violations["authorizations_without_an_order_after_reconciliation"] = orphans
     statuses = Counter(c.status for c in charges)
     return {
+        "answered_orders_whose_request_was_cut": _cut_windows(buyers, orders, payments, charge_by_key),
         "orders": len(orders), "orders_answered": len(answered), "payments": len(payments),
         "payment_statuses": dict(Counter(p.status for p in payments.values())), "gateway_charges": dict(statuses),
         "violations": violations, "ok": not any(violations.values()),
     }
+
+
+def _cut_windows(buyers: list[Buyer], orders: dict, payments: dict, charge_by_key: dict) -> dict:
+    """Where the last kill cut each answered order's request, from the timestamps each step left:
+    the attempt's row, the gateway's charge, the order's row (one clock: the same machine)."""
+    by_key = {(o.buyer_id, o.idempotency_key): o for o in orders.values()}
+    windows: Counter = Counter()
+    for buyer in buyers:
+        for key, cut in buyer.last_cut.items():
+            if key not in buyer.answered:
+                continue
+            order = by_key[(buyer.user_id, key)]
+            payment = payments[order.payment_id]
+            charge = charge_by_key[payment.provider_key]
+            if cut < payment.created_at.timestamp():
+                windows["before_the_payment_attempt"] += 1
+            elif cut < charge.created_at:
+                windows["after_the_attempt_before_the_provider_answered"] += 1
+            elif cut < order.created_at.timestamp():
+                windows["after_the_provider_answered_before_the_order_committed"] += 1
+            else:
+                windows["after_the_order_committed_answer_lost"] += 1
+    return dict(windows)
 
 
 def run(database_url: str, kills: int, buyers_count: int, workers: int, interval_ms: tuple[int, int], seed_value: int) -> dict:
@@ -228,7 +255,7 @@ def run(database_url: str, kills: int, buyers_count: int, workers: int, interval
     server, port = _start_gunicorn(env, workers)
     rng = random.Random(seed_value)
     stop = threading.Event()
-    buyers = [Buyer(port, token, seed["offers"], stop, random.Random(rng.random())) for _pk, token in seed["buyers"]]
+    buyers = [Buyer(port, pk, token, seed["offers"], stop, random.Random(rng.random())) for pk, token in seed["buyers"]]
     started = time.perf_counter()
     for buyer in buyers:
         buyer.start()
@@ -264,7 +291,7 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=100)
     ap.add_argument("--buyers", type=int, default=6)
     ap.add_argument("--workers", type=int, default=3)
-    ap.add_argument("--interval-ms", default="40,250")
+    ap.add_argument("--interval-ms", default="100,600")
     ap.add_argument("--seed", type=int, default=12)
     args = ap.parse_args()
     low, high = (int(v) for v in args.interval_ms.split(","))

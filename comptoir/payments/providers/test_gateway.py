@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS operation (
     reference TEXT NOT NULL
 );
 """
-_COLUMNS = "reference, idempotency_key, amount, currency, status, captured, refunded, card_last4, decline_code"
+_COLUMNS = "reference, idempotency_key, amount, currency, status, captured, refunded, card_last4, decline_code, created_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,7 @@ class Charge:
     refunded: int
     card_last4: str
     decline_code: str
+    created_at: float  # unix time
 
 
 class GatewayStore:
@@ -87,7 +88,7 @@ class GatewayStore:
                             card_last4: str, decline_code: str) -> Charge:
         """The new charge, or the one already made with this key (never two for one key)."""
         self._write(
-            f"INSERT INTO charge ({_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?)"
+            f"INSERT INTO charge ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?)"
             " ON CONFLICT (idempotency_key) DO NOTHING",
             (reference, idempotency_key, amount, currency, status, card_last4, decline_code, time.time()),
         )
