@@ -63,3 +63,21 @@ def test_the_reconcile_command_reports_what_it_voided(capsys):
     call_command("payments_reconcile")
     assert capsys.readouterr().out.strip() == f"1 payments examined: 0 held by an order, 1 voided (#{orphan.pk}), 0 left for the next run."
     assert [c.status for c in charges()] == ["cancelled"]
+
+
+def test_accepting_again_after_a_crash_between_the_capture_and_its_record_captures_once():
+    from comptoir.ledger.tests.helpers import assert_ledger_balanced
+    from comptoir.orders.services import seller_order_accept
+    from comptoir.payments.services import payment_capture
+
+    buyer, s1, _s2, a, _b = shop()
+    order = place(buyer, [(a, 2)])
+    part = order.parts.get()
+    payment = Payment.objects.get(pk=order.payment_id)
+    # the first accept captured at the provider, then its process died before recording the acceptance
+    payment_capture(payment=payment, amount=part.total_gross, idempotency_key=f"seller_order:{part.pk}:capture")
+    accepted = seller_order_accept(seller_order_id=part.pk, seller=s1)
+    assert (accepted.state, accepted.captured_amount) == ("accepted", part.total_gross)
+    assert [(c.captured, c.amount) for c in charges()] == [(part.total_gross, order.total_gross)]  # captured once
+    assert Payment.objects.get(pk=payment.pk).captured_amount == part.total_gross
+    assert_ledger_balanced()
