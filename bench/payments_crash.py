@@ -74,7 +74,8 @@ def _start_gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "comptoir.wsgi:application", "--workers", str(workers), "--preload",
+        [str(Path(sys.executable).with_name("gunicorn")), "payments_crash_wsgi:application", "--pythonpath", str(ROOT / "bench"),
+         "--workers", str(workers), "--preload",
          "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "critical", "--graceful-timeout", "5"],
         env={**os.environ, **env}, cwd=ROOT,
     )
