@@ -12,6 +12,8 @@ Idempotency-Key until it is answered. Then reconciliation runs, and the invarian
     .venv/bin/python bench/payments_crash.py                       # SQLite (temporary file), 100 kills
     .venv/bin/python bench/payments_crash.py --database-url postgres://postgres@127.0.0.1:5432/comptoir_crash
     options: --kills N (100) --buyers B (6) --workers W (3) --interval-ms LOW,HIGH (between kills, 100,600)
+             --abandon P (share of cut requests given up instead of retried, 0: their authorizations
+             are what reconciliation must void)
 
 The PostgreSQL database named is dropped and re-created. Prints one JSON document; exit code 1
 when an invariant is broken. comptoir/orders/tests/test_crash.py runs it with a few kills.
@@ -105,9 +107,11 @@ class Buyer(threading.Thread):
     """Places orders back to back; a request cut by a dead worker is sent again, same key and
     body, until the server answers it."""
 
-    def __init__(self, port: int, user_id: int, token: str, offers: list[int], stop: threading.Event, rng: random.Random):
+    def __init__(self, port: int, user_id: int, token: str, offers: list[int], stop: threading.Event, rng: random.Random,
+                 abandon: float = 0.0):
         super().__init__(daemon=True)
-        self.user_id = user_id
+        self.user_id, self.abandon = user_id, abandon
+        self.abandoned = 0  # cut requests given up (a buyer who closed the tab)
         self.port, self.token, self.offers, self.stop, self.rng = port, token, offers, stop, rng
         self.answered: dict[str, str] = {}  # key → order reference
         self.last_cut: dict[str, float] = {}  # key → when its last request was cut (time.time())
@@ -129,6 +133,9 @@ class Buyer(threading.Thread):
                 if status is None:
                     self.cut += 1
                     self.last_cut[key] = time.time()
+                    if self.rng.random() < self.abandon:
+                        self.abandoned += 1
+                        break
                     time.sleep(0.05)
                     continue
                 if status in (200, 201):
@@ -203,9 +210,7 @@ def _check(buyers: list[Buyer], seed: dict) -> dict:
             if (c := charge_by_key.get(payments[o.payment_id].provider_key)) is None or c.status != "authorized" or c.amount != o.total_gross
         ),
     }
-    ordered_payments = {o.payment_id for o in orders.values()}
-    orphans = [p.pk for p in payments.values() if p.pk not in ordered_payments and (c := charge_by_key.get(p.provider_key)) and c.status in ("authorized", "pending")]
-    violations["authorizations_without_an_order_after_reconciliation"] = orphans
+    violations["authorizations_without_an_order_after_reconciliation"] = _orphans()
     statuses = Counter(c.status for c in charges)
     return {
         "answered_orders_whose_request_was_cut": _cut_windows(buyers, orders, payments, charge_by_key),
@@ -213,6 +218,17 @@ def _check(buyers: list[Buyer], seed: dict) -> dict:
         "payment_statuses": dict(Counter(p.status for p in payments.values())), "gateway_charges": dict(statuses),
         "violations": violations, "ok": not any(violations.values()),
     }
+
+
+def _orphans() -> list[int]:
+    """Payments whose charge is authorized (or pending) at the gateway and that no order holds."""
+    from comptoir.orders.models import Order
+    from comptoir.payments.models import Payment
+    from comptoir.payments.services.notifications import test_provider
+
+    live = {c.idempotency_key for c in test_provider().store.charges() if c.status in ("authorized", "pending")}
+    ordered = set(Order.objects.values_list("payment_id", flat=True))
+    return sorted(p.pk for p in Payment.objects.all() if p.provider_key in live and p.pk not in ordered)
 
 
 def _cut_windows(buyers: list[Buyer], orders: dict, payments: dict, charge_by_key: dict) -> dict:
@@ -238,7 +254,8 @@ def _cut_windows(buyers: list[Buyer], orders: dict, payments: dict, charge_by_ke
     return dict(windows)
 
 
-def run(database_url: str, kills: int, buyers_count: int, workers: int, interval_ms: tuple[int, int], seed_value: int) -> dict:
+def run(database_url: str, kills: int, buyers_count: int, workers: int, interval_ms: tuple[int, int], seed_value: int,
+        abandon: float = 0.0) -> dict:
     if database_url.startswith("postgres"):
         _recreate_postgres(database_url)
     gateway = tempfile.NamedTemporaryFile(prefix="comptoir-crash-gateway-", suffix=".sqlite3", delete=False).name
@@ -256,7 +273,7 @@ def run(database_url: str, kills: int, buyers_count: int, workers: int, interval
     server, port = _start_gunicorn(env, workers)
     rng = random.Random(seed_value)
     stop = threading.Event()
-    buyers = [Buyer(port, pk, token, seed["offers"], stop, random.Random(rng.random())) for pk, token in seed["buyers"]]
+    buyers = [Buyer(port, pk, token, seed["offers"], stop, random.Random(rng.random()), abandon) for pk, token in seed["buyers"]]
     started = time.perf_counter()
     for buyer in buyers:
         buyer.start()
@@ -269,9 +286,7 @@ def run(database_url: str, kills: int, buyers_count: int, workers: int, interval
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     elapsed = time.perf_counter() - started
-    from comptoir.payments.models import Payment
-
-    before = Payment.objects.exclude(status__in=["declined", "failed", "cancelled"]).count()
+    before = len(_orphans())
     report = payments_reconcile(older_than=__import__("datetime").timedelta(0))
     checked = _check(buyers, seed)
     os.unlink(gateway)
@@ -279,8 +294,9 @@ def run(database_url: str, kills: int, buyers_count: int, workers: int, interval
         "benchmark": "payments_crash", "database": "postgresql" if database_url.startswith("postgres") else "sqlite",
         "kills": killed, "seconds": round(elapsed, 1), "buyers": buyers_count, "server_workers": workers,
         "requests_sent": sum(b.sent for b in buyers), "requests_cut": sum(b.cut for b in buyers),
+        "cut_requests_abandoned": sum(b.abandoned for b in buyers),
         "refused": dict(sum((b.refused for b in buyers), Counter())),
-        "unsettled_payments_before_reconciliation": before,
+        "authorizations_without_an_order_before_reconciliation": before,
         "reconciliation": {"examined": report.examined, "held_by_an_order": report.kept, "voided": len(report.voided), "failed": len(report.failed)},
         **checked,
     }
@@ -294,10 +310,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--interval-ms", default="100,600")
     ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--abandon", type=float, default=0.0, help="share of cut requests a buyer gives up instead of retrying")
     args = ap.parse_args()
     low, high = (int(v) for v in args.interval_ms.split(","))
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='comptoir-crash-')}/crash.sqlite3"
-    result = run(url, args.kills, args.buyers, args.workers, (low, high), args.seed)
+    result = run(url, args.kills, args.buyers, args.workers, (low, high), args.seed, args.abandon)
     print(json.dumps(result, indent=2))
     sys.exit(0 if result["ok"] else 1)
 
