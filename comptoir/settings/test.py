@@ -24,4 +24,5 @@ import os as _os  # noqa: E402
 _os.environ.setdefault("COMPTOIR_TEST_GATEWAY", str(VAR_DIR / f"test_gateway_{_os.getpid()}.sqlite3"))  # noqa: F405
 PAYMENT_PROVIDER_SETTINGS["test"]["state_path"] = _os.environ["COMPTOIR_TEST_GATEWAY"]  # noqa: F405
 
+SELLER_WEBHOOKS_ALLOW_HTTP_LOOPBACK = True
 COMPTOIR_MAP_TILES_URL = ""  # tests fetch nothing from outside

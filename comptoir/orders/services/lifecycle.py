@@ -1,10 +1,11 @@
 """Seller-order lifecycle: placed → accepted → shipped → delivered; cancel; return → received → refunded.
 
 Each transition locks the seller order row, checks the state and who asks (a seller acts only
-on its own seller orders, a buyer only on its own), then moves money through payments and
-posts the seller-order side in the ledger. Money moves at the provider outside any
-transaction, with an idempotency key derived from the seller order, so that repeating a
-transition never moves it twice. Emails go out after commit through tasks.
+on its own seller orders, a buyer only on its own; a seller that is not approved may not accept,
+ship or cancel, but still receives returns and refunds them, which protects the buyer), then
+moves money through payments and posts the seller-order side in the ledger. Money moves at the
+provider outside any transaction, with an idempotency key derived from the seller order, so
+that repeating a transition never moves it twice. Emails go out after commit through tasks.
 """
 from __future__ import annotations
 
@@ -25,8 +26,11 @@ from comptoir.ledger.services import (
 )
 from comptoir.payments.models import Payment
 from comptoir.payments.services import payment_cancel_begin, payment_cancel_finish, payment_capture, payment_refund
+from comptoir.sellers.models import WebhookEvent
+from comptoir.sellers.selectors import seller_require_trading
 
 from ..errors import InvalidTransition, NotFound, ReturnWindowClosed
+from ..events import seller_order_emit
 from ..models import LiableParty, Order, OrderLine, PaymentStatus, SellerOrder, SellerOrderState as S
 from ..tasks import notify_refunded, notify_shipped
 
@@ -88,6 +92,7 @@ def seller_order_accept(*, seller_order_id: int, seller) -> SellerOrder:
     A part cancelled while the provider captured gets its money back."""
     with transaction.atomic():
         part = _locked(seller_order_id, seller=seller)
+        seller_require_trading(part.seller)
         _require(part, S.PLACED)
         if part.order.payment_status not in (PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED):
             raise InvalidTransition(_("The payment of this order is not authorized yet."))
@@ -138,6 +143,7 @@ def seller_order_ship(*, seller_order_id: int, seller, carrier: str, tracking_nu
     if not carrier or not tracking_number:
         raise InvalidTransition(_("Carrier and tracking number are required."), code="tracking_required", field="tracking_number")
     part = _locked(seller_order_id, seller=seller)
+    seller_require_trading(part.seller)
     _require(part, S.ACCEPTED)
     holds_consume(hold_ids=_hold_ids(part))
     part.state, part.shipped_at = S.SHIPPED, timezone.now()
@@ -168,6 +174,8 @@ def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, reason
         raise ValueError("pass exactly one of seller= or buyer=")
     with transaction.atomic():
         part = _locked(seller_order_id, seller=seller, buyer=buyer)
+        if seller is not None:
+            seller_require_trading(part.seller)  # a buyer may still cancel a suspended seller's order
         _require(part, S.PLACED, S.ACCEPTED)
         order = part.order
         holds_release(hold_ids=_hold_ids(part))
@@ -185,6 +193,7 @@ def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, reason
         _update_order_payment_status(order)
         if refund > 0:
             _enqueue(notify_refunded, part.pk)
+        seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
     if refund > 0:
         payment_refund(payment=_payment(order), amount=refund, reason=f"cancelled {part.number}", idempotency_key=f"{ledger_ref(part)}:cancel")
     if voiding is not None:
@@ -202,6 +211,7 @@ def seller_order_return_request(*, seller_order_id: int, buyer, reason: str = ""
         raise ReturnWindowClosed(_("The 14-day return period for this order has ended."))
     part.state, part.return_requested_at, part.return_reason = S.RETURN_REQUESTED, now, (reason or "")[:200]
     part.save(update_fields=["state", "return_requested_at", "return_reason"])
+    seller_order_emit(part, WebhookEvent.RETURN_REQUESTED)
     return part
 
 

@@ -21,7 +21,9 @@ from comptoir.payments.errors import PaymentError
 from comptoir.payments.models import Payment
 from comptoir.payments.models import PaymentStatus as PaymentRecordStatus
 from comptoir.payments.selectors import payments_unsettled_before
+from comptoir.sellers.models import WebhookEvent
 
+from ..events import seller_order_emit
 from ..models import Order, OrderLine, PaymentStatus, SellerOrder, SellerOrderState as S
 
 _FAILED = (PaymentRecordStatus.DECLINED, PaymentRecordStatus.FAILED, PaymentRecordStatus.CANCELLED)
@@ -32,12 +34,14 @@ def _hold_ids(part: SellerOrder) -> list[int]:
 
 
 def _cancel_placed_parts(order: Order, *, reason: str) -> int:
-    """Cancel the order's parts not yet accepted and release their stock; the number cancelled."""
+    """Cancel the order's parts not yet accepted, release their stock and tell their sellers'
+    webhooks; the number cancelled."""
     parts = list(SellerOrder.objects.select_for_update().filter(order=order, state=S.PLACED))
     for part in parts:
         holds_release(hold_ids=_hold_ids(part))
         part.state, part.cancelled_at, part.cancelled_by, part.cancel_reason = S.CANCELLED, timezone.now(), "payment", reason
         part.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason"])
+        seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
     return len(parts)
 
 
