@@ -140,16 +140,20 @@ def payments_reconcile(*, older_than: dt.timedelta | None = None, now: dt.dateti
     """Void the authorizations whose order never committed: payments recorded more than
     ``older_than`` ago (default ``PAYMENT_RECONCILE_AFTER_SECONDS``) that are still initiated,
     pending, authorized or being cancelled and that no order holds. A process that died
-    between the provider's answer and the order's COMMIT leaves exactly these."""
+    between the provider's answer and the order's COMMIT leaves exactly these. Also finishes
+    the cancellations that a crash interrupted (``voiding``: claimed, not yet voided at the
+    provider), held by an order or not."""
     if older_than is None:
         older_than = dt.timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
     cutoff = (now or timezone.now()) - older_than
     report = Reconciliation()
-    candidates = list(payments_unsettled_before(cutoff).values_list("pk", flat=True))
+    candidates = dict(payments_unsettled_before(cutoff).values_list("pk", "status"))
     report.examined = len(candidates)
     held = set(Order.objects.filter(payment_id__in=candidates).values_list("payment_id", flat=True))
-    for payment_id in candidates:
-        if payment_id in held:
+    for payment_id, status in candidates.items():
+        if payment_id in held and status == PaymentRecordStatus.VOIDING:
+            _finish_void(payment_id, report)
+        elif payment_id in held:
             report.kept += 1
         elif payment_void_unless_ordered(payment_id):
             report.voided.append(payment_id)
@@ -158,3 +162,12 @@ def payments_reconcile(*, older_than: dt.timedelta | None = None, now: dt.dateti
         else:
             report.failed.append(payment_id)
     return report
+
+
+def _finish_void(payment_id: int, report: Reconciliation) -> None:
+    try:
+        payments.payment_cancel_finish(Payment.objects.get(pk=payment_id))
+    except PaymentError:
+        report.failed.append(payment_id)
+    else:
+        report.voided.append(payment_id)

@@ -81,3 +81,19 @@ def test_accepting_again_after_a_crash_between_the_capture_and_its_record_captur
     assert [(c.captured, c.amount) for c in charges()] == [(part.total_gross, order.total_gross)]  # captured once
     assert Payment.objects.get(pk=payment.pk).captured_amount == part.total_gross
     assert_ledger_balanced()
+
+
+def test_reconciliation_finishes_a_cancellation_a_crash_interrupted():
+    from django.db import transaction
+
+    from comptoir.payments.services import payment_cancel_begin
+
+    buyer, _s1, _s2, a, _b = shop()
+    order = place(buyer, [(a, 1)])
+    with transaction.atomic():  # the buyer's cancellation committed its claim, then its process died
+        payment_cancel_begin(order.payment_id)
+    assert [c.status for c in charges()] == ["authorized"]
+    report = payments_reconcile(older_than=dt.timedelta(0), now=timezone.now() + dt.timedelta(seconds=1))
+    assert (report.voided, report.kept, report.failed) == ([order.payment_id], 0, [])
+    assert Payment.objects.get(pk=order.payment_id).status == PaymentStatus.CANCELLED
+    assert [c.status for c in charges()] == ["cancelled"]
