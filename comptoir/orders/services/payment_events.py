@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from comptoir.inventory.services import holds_release
@@ -134,6 +135,10 @@ class Reconciliation:
     voided: list[int] = field(default_factory=list)
     kept: int = 0  # held by an order
     failed: list[int] = field(default_factory=list)  # left for the next run
+    refunds_checked: int = 0  # cancelled seller orders whose refund must have reached the provider
+    refunds_failed: list[int] = field(default_factory=list)
+
+REFUND_LOOKBACK = dt.timedelta(days=30)
 
 
 def payments_reconcile(*, older_than: dt.timedelta | None = None, now: dt.datetime | None = None) -> Reconciliation:
@@ -161,7 +166,30 @@ def payments_reconcile(*, older_than: dt.timedelta | None = None, now: dt.dateti
             report.kept += 1
         else:
             report.failed.append(payment_id)
+    _refunds_owed(cutoff, report)
     return report
+
+
+def _refunds_owed(cutoff: dt.datetime, report: Reconciliation) -> None:
+    """A cancellation commits before its refund reaches the provider: where recent cancellations
+    recorded more refunded than the payment refunded, refund the difference with the
+    cancellation's own key (a refund already made under it is a no-op)."""
+    from .lifecycle import ledger_ref
+
+    parts = SellerOrder.objects.filter(
+        state=S.CANCELLED, refunded_amount__gt=0, cancelled_at__lt=cutoff, cancelled_at__gte=cutoff - REFUND_LOOKBACK,
+    ).select_related("order")
+    for part in parts:
+        report.refunds_checked += 1
+        payment = Payment.objects.get(pk=part.order.payment_id)
+        recorded = SellerOrder.objects.filter(order_id=part.order_id).aggregate(total=Sum("refunded_amount"))["total"]
+        owed = min(part.refunded_amount, recorded - payment.refunded_amount)
+        if owed <= 0:
+            continue
+        try:
+            payments.payment_refund(payment=payment, amount=owed, reason=f"cancelled {part.number}", idempotency_key=f"{ledger_ref(part)}:cancel")
+        except PaymentError:
+            report.refunds_failed.append(part.pk)
 
 
 def _finish_void(payment_id: int, report: Reconciliation) -> None:

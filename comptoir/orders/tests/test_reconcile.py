@@ -61,7 +61,10 @@ def test_the_reconcile_command_reports_what_it_voided(capsys):
     orphan = died_after_the_provider_answered(buyer, "key-died-0003", 1200)
     Payment.objects.filter(pk=orphan.pk).update(created_at=timezone.now() - dt.timedelta(minutes=16))
     call_command("payments_reconcile")
-    assert capsys.readouterr().out.strip() == f"1 payments examined: 0 held by an order, 1 voided (#{orphan.pk}), 0 left for the next run."
+    assert capsys.readouterr().out.splitlines() == [
+        f"1 payments examined: 0 held by an order, 1 voided (#{orphan.pk}), 0 left for the next run.",
+        "0 cancelled seller orders' refunds checked, 0 failed.",
+    ]
     assert [c.status for c in charges()] == ["cancelled"]
 
 
@@ -97,3 +100,27 @@ def test_reconciliation_finishes_a_cancellation_a_crash_interrupted():
     assert (report.voided, report.kept, report.failed) == ([order.payment_id], 0, [])
     assert Payment.objects.get(pk=order.payment_id).status == PaymentStatus.CANCELLED
     assert [c.status for c in charges()] == ["cancelled"]
+
+
+def test_a_cancellation_whose_refund_did_not_reach_the_provider_is_refunded_by_reconciliation(settings, tmp_path):
+    from comptoir.ledger.tests.helpers import assert_ledger_balanced
+    from comptoir.orders.services import seller_order_accept, seller_order_cancel
+    from comptoir.payments.errors import ProviderUnavailable
+
+    buyer, s1, _s2, a, _b = shop()
+    order = place(buyer, [(a, 2)])
+    part = seller_order_accept(seller_order_id=order.parts.get().pk, seller=s1)
+    gateway = dict(settings.PAYMENT_PROVIDER_SETTINGS["test"])
+    # the provider cannot be reached when the refund follows the committed cancellation
+    settings.PAYMENT_PROVIDER_SETTINGS = {**settings.PAYMENT_PROVIDER_SETTINGS, "test": {**gateway, "state_path": str(tmp_path)}}
+    with pytest.raises(ProviderUnavailable):
+        seller_order_cancel(seller_order_id=part.pk, buyer=buyer)
+    settings.PAYMENT_PROVIDER_SETTINGS = {**settings.PAYMENT_PROVIDER_SETTINGS, "test": gateway}
+    assert [(c.captured, c.refunded) for c in charges()] == [(part.total_gross, 0)]
+    report = payments_reconcile(older_than=dt.timedelta(0), now=timezone.now() + dt.timedelta(seconds=1))
+    assert (report.refunds_checked, report.refunds_failed) == (1, [])
+    assert [(c.captured, c.refunded) for c in charges()] == [(part.total_gross, part.total_gross)]
+    assert Payment.objects.get(pk=order.payment_id).status == PaymentStatus.REFUNDED
+    again = payments_reconcile(older_than=dt.timedelta(0), now=timezone.now() + dt.timedelta(seconds=1))
+    assert again.refunds_checked == 1 and charges()[0].refunded == part.total_gross  # refunded once
+    assert_ledger_balanced()

@@ -1,5 +1,7 @@
 """Void the authorizations whose order never committed (a process died between the provider's
-answer and the order's COMMIT, a placement that rolled back and could not reach the provider).
+answer and the order's COMMIT, a placement that rolled back and could not reach the provider);
+finish the cancellations and the cancellation refunds that a crash or an unreachable provider
+interrupted.
 
     comptoir payments_reconcile                    # payments older than PAYMENT_RECONCILE_AFTER_SECONDS (900)
     comptoir payments_reconcile --older-than 0     # everything now (tests, after an incident)
@@ -28,5 +30,9 @@ class Command(BaseCommand):
             f"{' (' + ', '.join(f'#{pk}' for pk in report.voided) + ')' if report.voided else ''},"
             f" {len(report.failed)} left for the next run."
         )
-        if report.failed:
-            raise CommandError(f"could not void payments {', '.join(f'#{pk}' for pk in report.failed)}")
+        self.stdout.write(f"{report.refunds_checked} cancelled seller orders' refunds checked, {len(report.refunds_failed)} failed.")
+        if report.failed or report.refunds_failed:
+            raise CommandError(
+                f"could not void payments {', '.join(f'#{pk}' for pk in report.failed) or '-'};"
+                f" could not refund seller orders {', '.join(f'#{pk}' for pk in report.refunds_failed) or '-'}"
+            )
