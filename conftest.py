@@ -68,6 +68,7 @@ def _clear_django_cache():
     from comptoir.web.middleware import buyer_memo_clear
 
     cache.clear()
+    _empty_test_payment_gateway()
     memo_clear()
     buyer_memo_clear()
     reference_memo_clear()
@@ -91,3 +92,11 @@ def compiled(settings, tmp_path):
         subprocess.run(["msgfmt", "--check", "-o", str(out / "django.mo"), f"{source}/{lang}/LC_MESSAGES/django.po"], check=True)
     settings.LOCALE_PATHS = [tmp_path]
     return tmp_path
+
+
+def _empty_test_payment_gateway() -> None:
+    """The test payment gateway keeps its charges outside the test database (as a remote one
+    does), so no test transaction rolls them back: each test starts with none."""
+    from comptoir.payments.services.notifications import test_provider
+
+    test_provider().store.clear()
