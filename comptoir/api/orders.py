@@ -118,11 +118,14 @@ class OrderOut(Schema):
 
 
 class OptionOut(Schema):
-    code: str
+    code: str  # standard, express, or pickup_shelf@<store location id>, pickup_shipped@<store location id>
     label: str
     net: int
     earliest: date
     latest: date
+    store_location_id: int | None = None  # click & collect: the store
+    store_name: str = ""
+    store_km: float | None = None
 
 
 class GroupOut(Schema):
@@ -240,7 +243,7 @@ def quote(request, payload: QuoteIn):
     q = quote_build(
         lines=[LineRequest(line.offer_id, line.quantity) for line in payload.lines], market=market,
         destination=destination_point(country=country, postcode=payload.address.postcode, city=payload.address.city),
-        delivery_choices=payload.delivery, language=_language(request),
+        delivery_choices=payload.delivery, language=_language(request), pickup=True,
     )
     return 200, {
         "currency": q.currency, "goods_net": q.totals.goods_net, "delivery_net": q.totals.delivery_net,
@@ -250,7 +253,8 @@ def quote(request, payload: QuoteIn):
             {
                 "key": g.key, "seller_id": g.seller_id, "seller_name": g.seller_name, "chosen": g.chosen.code,
                 "options": [
-                    {"code": o.code, "label": o.label, "net": o.net, "earliest": o.earliest, "latest": o.latest}
+                    {"code": o.code, "label": o.label, "net": o.net, "earliest": o.earliest, "latest": o.latest,
+                     "store_location_id": o.store_location_id, "store_name": o.store_name, "store_km": o.store_km}
                     for o in g.options
                 ],
                 "lines": [

@@ -18,7 +18,8 @@ from comptoir.markets.models import City, Market, VatRate
 from comptoir.markets.selectors import city_name_expression
 from comptoir.sellers.models import Seller, SellerStatus
 
-from .models import LocationKind, LocationStatus, Offer, StockLevel, StockLocation
+from .hours import OpeningCalendar
+from .models import ClosedDay, LocationKind, LocationStatus, Offer, OpeningHours, StockLevel, StockLocation
 from .promise import DEFAULT_POLICY, PromisePolicy
 from .ranking import RankedOffer, is_local, rank_offers
 
@@ -125,6 +126,7 @@ class StockPoint:
     country: str
     latitude: float
     longitude: float
+    is_store: bool = False  # a store's shelf (ship-from-store, click & collect from the shelf)
 
     @property
     def available(self) -> int:
@@ -150,6 +152,7 @@ class OfferForSale:
     tax_class: str
     title: str
     levels: tuple[StockPoint, ...]
+    ships_from_stores: bool = True  # the seller lets its store shelves ship to homes
 
 
 def _offers_for_sale_sql(offer_count: int) -> str:
@@ -161,7 +164,8 @@ def _offers_for_sale_sql(offer_count: int) -> str:
         " p.is_active, s.status, s.country, s.display_name, c.tax_class,"
         " COALESCE(NULLIF(tl.title, ''), NULLIF(te.title, ''),"
         f"  (SELECT ta.title FROM {t} ta WHERE ta.product_id = p.id AND ta.title <> '' ORDER BY ta.id LIMIT 1), p.gtin),"
-        " lv.id, lv.location_id, lv.on_hand, lv.held, loc.name, loc.country, loc.latitude, loc.longitude, loc.status"
+        " lv.id, lv.location_id, lv.on_hand, lv.held, loc.name, loc.country, loc.latitude, loc.longitude, loc.status,"
+        " loc.kind, s.ships_from_stores"
         f" FROM {o} o JOIN {s} s ON s.id = o.seller_id JOIN {p} p ON p.id = o.product_id"
         f" JOIN {c} c ON c.id = p.category_id"
         f" LEFT JOIN {t} tl ON tl.product_id = p.id AND tl.language = %s"
@@ -185,11 +189,54 @@ def offers_for_sale(offer_ids: Iterable[int], *, language: str) -> dict[int, Off
     heads: dict[int, tuple] = {}
     levels: dict[int, list[StockPoint]] = {}
     for row in rows:
-        heads.setdefault(row[0], row[:13])
+        heads.setdefault(row[0], (*row[:13], row[23]))
         points = levels.setdefault(row[0], [])
         if row[13] is not None and row[21] == LocationStatus.OPEN:  # as offers_for_product: no planned or closed store
-            points.append(StockPoint(*row[13:21]))
+            points.append(StockPoint(*row[13:21], is_store=row[22] == LocationKind.STORE))
     return {
-        pk: OfferForSale(*head[:6], bool(head[6]), bool(head[7]), *head[8:], levels=tuple(levels[pk]))
+        pk: OfferForSale(*head[:6], bool(head[6]), bool(head[7]), *head[8:13], levels=tuple(levels[pk]), ships_from_stores=bool(head[13]))
         for pk, head in heads.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class PickupStore:
+    """An open store of a market where orders can be collected, with its opening calendar."""
+
+    location_id: int
+    name: str
+    city_name: str
+    address: str
+    country: str
+    latitude: float
+    longitude: float
+    calendar: OpeningCalendar
+
+
+def pickup_stores(*, country: str) -> list[PickupStore]:
+    """The open stores of `country` (a market) with their opening calendars, by id. Three
+    queries: the stores, their weekly hours, their closed days from today on."""
+    locations = list(
+        StockLocation.objects.filter(kind=LocationKind.STORE, status=LocationStatus.OPEN, country=country)
+        .annotate(city_display=city_name_expression("city__"))
+        .order_by("pk")
+    )
+    if not locations:
+        return []
+    ids = [loc.pk for loc in locations]
+    hours: dict[int, list] = {pk: [] for pk in ids}
+    for loc_id, weekday, opens, closes in OpeningHours.objects.filter(location_id__in=ids).values_list(
+        "location_id", "weekday", "opens", "closes"
+    ):
+        hours[loc_id].append((weekday, opens, closes))
+    closed: dict[int, list] = {pk: [] for pk in ids}
+    for loc_id, day in ClosedDay.objects.filter(location_id__in=ids, date__gte=timezone.localdate()).values_list("location_id", "date"):
+        closed[loc_id].append(day)
+    return [
+        PickupStore(
+            location_id=loc.pk, name=loc.name, city_name=loc.city_display, address=loc.address, country=loc.country,
+            latitude=loc.latitude, longitude=loc.longitude,
+            calendar=OpeningCalendar.from_rows(loc.time_zone, hours[loc.pk], closed[loc.pk]),
+        )
+        for loc in locations
+    ]

@@ -61,3 +61,17 @@ class InvalidTransition(DomainError):
 class ReturnWindowClosed(DomainError):
     code = "return_window_closed"
     status = 409
+
+
+class PickupWrongCode(DomainError):
+    """The code given at the counter is not this order's pickup code (counted)."""
+
+    code = "pickup_wrong_code"
+    status = 422
+
+
+class PickupLocked(DomainError):
+    """Too many wrong codes: a manager must unlock the pickup."""
+
+    code = "pickup_locked"
+    status = 423

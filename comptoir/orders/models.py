@@ -122,6 +122,8 @@ class SellerOrder(models.Model):
     location = models.ForeignKey(StockLocation, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=20, choices=SellerOrderState.choices, default=SellerOrderState.PLACED, db_index=True)
     delivery_method = models.CharField(max_length=20)
+    # Click & collect: the store (its stock location) where the buyer collects; null for home delivery.
+    pickup_location = models.ForeignKey(StockLocation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     delivery_label = models.CharField(max_length=80)
     delivery_net = models.BigIntegerField(default=0)
     delivery_vat_rate_bp = models.PositiveIntegerField(default=0)
@@ -194,3 +196,50 @@ class PlacementAttempt(models.Model):
     message = models.CharField(max_length=250)
     amount = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+PICKUP_MAX_WRONG_CODES = 5
+PICKUP_CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read aloud at a counter
+
+
+class PickupState(models.TextChoices):
+    AWAITING_SHIPMENT = "awaiting_shipment", pgettext_lazy("pickup state", "Awaiting the seller's parcel")
+    TO_PREPARE = "to_prepare", pgettext_lazy("pickup state", "To prepare")
+    READY = "ready", pgettext_lazy("pickup state", "Ready for collection")
+    HANDED_OVER = "handed_over", pgettext_lazy("pickup state", "Handed over")
+    EXPIRED = "expired", pgettext_lazy("pickup state", "Not collected (refunded)")
+    CANCELLED = "cancelled", pgettext_lazy("pickup state", "Cancelled")
+
+
+class Pickup(models.Model):
+    """The click & collect side of a seller order: the code the buyer shows at the store, the
+    wrong codes tried (locked after PICKUP_MAX_WRONG_CODES until a manager unlocks) and its steps."""
+
+    seller_order = models.OneToOneField(SellerOrder, on_delete=models.CASCADE, related_name="pickup")
+    location = models.ForeignKey(StockLocation, on_delete=models.PROTECT, related_name="+")  # the store
+    code = models.CharField(max_length=8)
+    state = models.CharField(max_length=20, choices=PickupState.choices, db_index=True)
+    wrong_codes = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    collect_by = models.DateTimeField(null=True, blank=True)  # ready_at + 7 days: then expired and refunded
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("pickup")
+        verbose_name_plural = _("pickups")
+        indexes = [models.Index(fields=["location", "state"], name="pickup_store_state")]
+        constraints = [
+            models.CheckConstraint(condition=Q(wrong_codes__lte=PICKUP_MAX_WRONG_CODES), name="pickup_wrong_codes_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seller_order_id} {self.state}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None

@@ -15,15 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.common.geo import haversine_km
 from comptoir.common.money import apply_rate_bp
-from comptoir.inventory.promise import DEFAULT_POLICY, DeliveryMethod, PromisePolicy
+from comptoir.inventory.hours import NeverOpen
+from comptoir.inventory.promise import DEFAULT_POLICY, HOME_METHODS, DeliveryMethod, PromisePolicy
 
-# Delivery price per home method: (label, domestic net, cross-border net), minor units excl. VAT
+# Delivery price per method: (label, domestic net, cross-border net), minor units excl. VAT
 # (delivery VAT follows the goods' destination standard rate). The dates come from the one
-# delivery promise (comptoir.inventory.promise); pickup prices come with stores.
+# delivery promise (comptoir.inventory.promise). Click & collect from a store's shelf is free
+# (nothing is shipped); shipped to a store by the seller costs less than to a home (one parcel
+# to a known counter, no failed delivery).
 DELIVERY_PRICES = {
     DeliveryMethod.STANDARD: (_("Standard delivery"), 490, 990),
     DeliveryMethod.EXPRESS: (_("Express delivery"), 990, 1990),
+    DeliveryMethod.PICKUP_SHELF: (_("Collect in store, from the shelf"), 0, 0),
+    DeliveryMethod.PICKUP_SHIPPED: (_("Collect in store, shipped there by the seller"), 290, 690),
 }
+PICKUP_STORES_SHOWN = 5  # the nearest stores offered for click & collect per shipment
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +93,27 @@ def totals(*, goods: Sequence[LinePrice], deliveries: Sequence[LinePrice]) -> To
 
 @dataclass(frozen=True, slots=True)
 class DeliveryOption:
-    code: str  # a DeliveryMethod
+    code: str  # a DeliveryMethod, "<pickup method>@<store location id>" for click & collect
     label: str
     net: int  # minor units, excl. VAT
     earliest: dt.date
     latest: dt.date
+    store_location_id: int | None = None  # click & collect: the store
+    store_name: str = ""
+    store_city: str = ""
+    store_km: float | None = None  # from the buyer's destination
+
+    @property
+    def method(self) -> str:
+        return self.code.partition("@")[0]
+
+    @property
+    def is_pickup(self) -> bool:
+        return self.store_location_id is not None
+
+
+def pickup_code(method: str, store_location_id: int) -> str:
+    return f"{method}@{store_location_id}"
 
 
 def delivery_options(
@@ -108,7 +130,8 @@ def delivery_options(
     lat, lon, country = ship_from
     distance = haversine_km(lat, lon, destination[0], destination[1]) if destination else None
     out = []
-    for method, (label, domestic, cross_border) in DELIVERY_PRICES.items():
+    for method in HOME_METHODS:
+        label, domestic, cross_border = DELIVERY_PRICES[method]
         promise = policy.promise(country, destination_country, distance, handling_days, today, method=method)
         out.append(
             DeliveryOption(
@@ -116,4 +139,50 @@ def delivery_options(
                 earliest=promise.earliest, latest=promise.latest,
             )
         )
+    return out
+
+
+def pickup_options(
+    *,
+    ship_from: tuple[float, float, str],
+    from_shelf_of: frozenset[int],
+    ships_from_warehouse: bool,
+    stores: Sequence,
+    destination: tuple[float, float] | None,
+    handling_days: int,
+    today: dt.date,
+    now: dt.datetime,
+    policy: PromisePolicy = DEFAULT_POLICY,
+) -> list[DeliveryOption]:
+    """Click & collect options of one shipment at `stores` (inventory.selectors.PickupStore),
+    nearest to the buyer's destination first (PICKUP_STORES_SHOWN of them): from the shelf of
+    the stores in `from_shelf_of` (every line's units are there), shipped there by the seller
+    when the shipment leaves a warehouse. A store that never opens is left out."""
+    lat, lon, country = ship_from
+
+    def buyer_km(store) -> float | None:
+        return haversine_km(destination[0], destination[1], store.latitude, store.longitude) if destination else None
+
+    ranked = sorted(stores, key=lambda st: (buyer_km(st) if destination else 0.0, st.location_id))
+    out = []
+    for store in ranked[:PICKUP_STORES_SHOWN]:
+        km = buyer_km(store)
+        common = dict(store_location_id=store.location_id, store_name=store.name, store_city=store.city_name,
+                      store_km=None if km is None else round(km, 1))
+        try:
+            if store.location_id in from_shelf_of:
+                label, net, _cross = DELIVERY_PRICES[DeliveryMethod.PICKUP_SHELF]
+                p = policy.promise(store.country, store.country, 0.0, 0, today, method=DeliveryMethod.PICKUP_SHELF,
+                                   store_hours=store.calendar, now=now)
+                out.append(DeliveryOption(pickup_code(DeliveryMethod.PICKUP_SHELF, store.location_id), str(label), net,
+                                          p.earliest, p.latest, **common))
+            if ships_from_warehouse:
+                label, domestic, cross_border = DELIVERY_PRICES[DeliveryMethod.PICKUP_SHIPPED]
+                distance = haversine_km(lat, lon, store.latitude, store.longitude)
+                p = policy.promise(country, store.country, distance, handling_days, today,
+                                   method=DeliveryMethod.PICKUP_SHIPPED, store_hours=store.calendar)
+                out.append(DeliveryOption(pickup_code(DeliveryMethod.PICKUP_SHIPPED, store.location_id), str(label),
+                                          domestic if country == store.country else cross_border, p.earliest, p.latest, **common))
+        except NeverOpen:
+            continue
     return out

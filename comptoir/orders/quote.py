@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.common.geo import haversine_km
-from comptoir.inventory.selectors import OfferForSale, StockPoint, offers_for_sale
+from comptoir.inventory.promise import DeliveryMethod
+from comptoir.inventory.selectors import OfferForSale, StockPoint, offers_for_sale, pickup_stores
 from comptoir.markets import cache as reference
 from comptoir.markets.models import Market, TaxClass
 from comptoir.sellers.models import SellerStatus
@@ -127,6 +128,9 @@ def _plan(
             notices.append(Notice("offer_unavailable", _("An item is no longer offered by this seller."), line.offer_id))
             continue
         fit = [lv for lv in o.levels if lv.on_hand - lv.held >= line.quantity]
+        # A seller who opted out of ship-from-store ships to homes from its warehouses only; its
+        # shelf units are planned only when nothing else fits (then collected in that store).
+        fit = [lv for lv in fit if o.ships_from_stores or not lv.is_store] or fit
         if not fit:
             available = sum(lv.available for lv in o.levels)
             notices.append(
@@ -143,10 +147,71 @@ def _plan(
     return planned, notices
 
 
+def _shelf_stores(items: list[_Planned]) -> frozenset[int]:
+    """The stores whose shelf holds every line's whole quantity."""
+    per_line = [
+        {lv.location_id for lv in o.levels if lv.is_store and lv.available >= q} for o, q, _level in items
+    ]
+    return frozenset(set.intersection(*per_line)) if per_line else frozenset()
+
+
+def _options(*, loc: StockPoint, items: list[_Planned], market: Market, destination, stores, on, now) -> list[DeliveryOption]:
+    """Home delivery (unless the shipment leaves the shelf of a seller who opted out of
+    ship-from-store), then click & collect at the nearest stores when `stores` are given."""
+    first = items[0][0]
+    handling = max(o.handling_days for o, _q, _l in items)
+    options = []
+    if not loc.is_store or first.ships_from_stores:
+        options += pricing.delivery_options(
+            ship_from=(loc.latitude, loc.longitude, loc.country), destination=destination,
+            destination_country=market.code, handling_days=handling, today=on,
+        )
+    if stores:
+        options += pricing.pickup_options(
+            ship_from=(loc.latitude, loc.longitude, loc.country), from_shelf_of=_shelf_stores(items),
+            ships_from_warehouse=not loc.is_store, stores=stores, destination=destination, handling_days=handling,
+            today=on, now=now,
+        )
+    return options
+
+
+def _chosen(key: str, options: list[DeliveryOption], items: list[_Planned], choice: str | None, stores) -> DeliveryOption:
+    chosen = next((opt for opt in options if opt.code == (choice or options[0].code)), None)
+    if chosen is not None:
+        return chosen
+    method, _sep, store_id = (choice or "").partition("@")
+    store = next((st for st in stores or () if str(st.location_id) == store_id), None)
+    if method == DeliveryMethod.PICKUP_SHELF and store is not None:
+        short = [
+            (o.title, sum(lv.available for lv in o.levels if lv.location_id == store.location_id))
+            for o, q, _l in items
+            if sum(lv.available for lv in o.levels if lv.location_id == store.location_id) < q
+        ]
+        title, left = short[0] if short else ("", 0)
+        raise InvalidDeliveryChoice(
+            _("Only %(n)d of “%(title)s” on the shelf of %(store)s: choose another store or delivery.")
+            % {"n": left, "title": title, "store": store.name},
+            code="pickup_shelf_short", field=f"delivery_{key}",
+        )
+    raise InvalidDeliveryChoice(_("Choose one of the delivery options offered."), field=f"delivery_{key}")
+
+
 def _group(
-    *, seller_id: int, loc: StockPoint, items: list[_Planned], market: Market, destination, delivery_choices, on, rates
-) -> QuoteGroup:
-    """One shipment priced: its lines' VAT, its delivery options (dates from the one promise)."""
+    *, seller_id: int, loc: StockPoint, items: list[_Planned], market: Market, destination, delivery_choices, on, rates,
+    stores=None, now=None,
+) -> QuoteGroup | None:
+    """One shipment priced: its lines' VAT, its delivery options (dates from the one promise).
+    Collected from a store's shelf, its lines are taken from that shelf (the ship-from location
+    becomes the store). None when nothing can bring it to the buyer."""
+    key = f"{seller_id}-{loc.location_id}"
+    options = _options(loc=loc, items=items, market=market, destination=destination, stores=stores, on=on, now=now)
+    if not options:
+        return None
+    chosen = _chosen(key, options, items, delivery_choices.get(key), stores)
+    if chosen.method == DeliveryMethod.PICKUP_SHELF:
+        shelf = {o.offer_id: next(lv for lv in o.levels if lv.location_id == chosen.store_location_id) for o, _q, _l in items}
+        items = [(o, q, shelf[o.offer_id].level_id) for o, q, _l in items]
+        loc = next(iter(shelf.values()))
     first = items[0][0]
     consignment = sum(o.net_price * q for o, q, _l in items)
     qlines = []
@@ -158,15 +223,6 @@ def _group(
         )
         price = pricing.price_line(unit_net=o.net_price, quantity=q, rate_bp=rate)
         qlines.append(QuoteLine(o.offer_id, o.product_id, o.title, q, sum(lv.available for lv in o.levels), price, party, level_id))
-    options = pricing.delivery_options(
-        ship_from=(loc.latitude, loc.longitude, loc.country), destination=destination,
-        destination_country=market.code, handling_days=max(o.handling_days for o, _q, _l in items), today=on,
-    )
-    key = f"{seller_id}-{loc.location_id}"
-    chosen_code = delivery_choices.get(key, options[0].code)
-    chosen = next((opt for opt in options if opt.code == chosen_code), None)
-    if chosen is None:
-        raise InvalidDeliveryChoice(_("Choose one of the delivery options offered."), field=f"delivery_{key}")
     delivery_rate = tax.line_tax(
         market=market, tax_class=TaxClass.STANDARD, seller_country=first.seller_country,
         ship_from_country=loc.country, consignment_value_minor=consignment, on=on, rates=rates,
@@ -186,21 +242,34 @@ def quote_build(
     delivery_choices: Mapping[str, str] | None = None,
     language: str = "en",
     on: dt.date | None = None,
+    pickup: bool = False,
+    now: dt.datetime | None = None,
 ) -> Quote:
-    """Price `lines` for delivery in `market`. Lines that cannot be bought become notices and are left out."""
+    """Price `lines` for delivery in `market`. Lines that cannot be bought become notices and are
+    left out. With `pickup` (or a click & collect choice) each shipment also offers collection at
+    the market's open stores (three more queries: the stores and their calendars)."""
     on = on or timezone.localdate()  # the product page's day too (inventory.selectors.offers_for_product)
+    delivery_choices = delivery_choices or {}
     lines = normalise_lines(lines)
     offers = offers_for_sale([line.offer_id for line in lines], language=language)
     planned, notices = _plan(lines, offers, market, destination)
     rates = reference.vat_rates(market.code, on) if planned else {}
     location_by_id = {lv.location_id: lv for o in offers.values() for lv in o.levels}
-    groups = [
-        _group(
+    wants_pickup = pickup or any("@" in choice for choice in delivery_choices.values())
+    stores = pickup_stores(country=market.code) if planned and wants_pickup else None
+    groups = []
+    for (seller_id, location_id), items in planned.items():
+        group = _group(
             seller_id=seller_id, loc=location_by_id[location_id], items=items, market=market, destination=destination,
-            delivery_choices=delivery_choices or {}, on=on, rates=rates,
+            delivery_choices=delivery_choices, on=on, rates=rates, stores=stores, now=now or timezone.now(),
         )
-        for (seller_id, location_id), items in planned.items()
-    ]
+        if group is None:  # shelf units of a seller who does not ship from stores, no store of this market
+            notices += [
+                Notice("out_of_stock", _("“%(title)s” is only in a store and cannot be delivered here.") % {"title": o.title}, o.offer_id)
+                for o, _q, _l in items
+            ]
+            continue
+        groups.append(group)
     goods = [line.price for g in groups for line in g.lines]
     deliveries = [g.delivery for g in groups]
     return Quote(

@@ -26,7 +26,9 @@ class CartView:
     count: int
 
 
-def cart_view(*, cart: Cart | None, market: Market, destination=None, delivery_choices=None, language: str = "en") -> CartView:
+def cart_view(
+    *, cart: Cart | None, market: Market, destination=None, delivery_choices=None, language: str = "en", pickup: bool = False
+) -> CartView:
     """The cart priced now, with notices for lines that changed (price), cannot be bought
     (withdrawn, out of stock). Call cart_acknowledge() after showing it."""
     if cart is None:
@@ -36,7 +38,7 @@ def cart_view(*, cart: Cart | None, market: Market, destination=None, delivery_c
         return CartView(cart, None, (), 0)
     quote = quote_build(
         lines=[LineRequest(cl.offer_id, cl.quantity) for cl in lines], market=market, destination=destination,
-        delivery_choices=delivery_choices, language=language,
+        delivery_choices=delivery_choices, language=language, pickup=pickup,
     )
     notices = list(quote.notices)
     for cl in lines:

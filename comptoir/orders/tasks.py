@@ -13,19 +13,35 @@ from comptoir.markets.languages import countries_ui_language
 from comptoir.sellers.models import WebhookEvent
 
 from .events import seller_order_emit
-from .models import Order, SellerOrder
+from .models import Order, Pickup, SellerOrder
+from .pickup_code import pickup_qr_png
 from .pricing import DELIVERY_PRICES
 from .selectors import order_vat_breakdown
 
 
-def _send(*, to: list[str], subject: str, template: str, context: dict, language: str) -> int:
+def _send(*, to: list[str], subject: str, template: str, context: dict, language: str, attachments=()) -> int:
     to = [t for t in to if t]
     if not to:
         return 0
     with translation.override(language):
         body = render_to_string(template, context)
         subject = str(subject)
-    return EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to).send()
+    message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    return message.send()
+
+
+def _pickup_qr_attachments(parts) -> list[tuple[str, bytes, str]]:
+    """One QR code (PNG) per collected part: the clerk scans it into the code field."""
+    return [(f"pickup-{part.number}.png", pickup_qr_png(part.pickup.code), "image/png") for part in parts if _pickup_of(part)]
+
+
+def _pickup_of(part: SellerOrder):
+    try:
+        return part.pickup
+    except Pickup.DoesNotExist:
+        return None
 
 
 def _subject(language: str, text: str, **kw) -> str:
@@ -48,13 +64,13 @@ def notify_order_placed(order_id: int) -> int:
     (the seller's language, else its country's: its market's default UI language, see
     ``markets.languages``) and the ``order.created`` event to each seller's webhooks."""
     order = Order.objects.select_related("buyer").get(pk=order_id)
-    parts = list(order.parts.select_related("seller").prefetch_related("lines"))
+    parts = list(order.parts.select_related("seller", "pickup", "pickup_location").prefetch_related("lines"))
     sent = _send(
         to=[order.email],
         subject=_subject(order.language, gettext_noop("Your order %(ref)s is confirmed"), ref=order.reference),
         template="orders/email/confirmation.txt",
         context={"order": order, "parts": parts, "breakdown": order_vat_breakdown(order)},
-        language=order.language,
+        language=order.language, attachments=_pickup_qr_attachments(parts),
     )
     languages = countries_ui_language(part.seller.country for part in parts)
     for part in parts:
@@ -94,4 +110,18 @@ def notify_refunded(seller_order_id: int) -> int:
         template="orders/email/refunded.txt",
         context={"order": order, "part": part},
         language=order.language,
+    )
+
+
+@task()
+def notify_pickup_ready(seller_order_id: int) -> int:
+    """The store has the order ready: the buyer comes with the code (and its QR code) by the date."""
+    part = SellerOrder.objects.select_related("order", "seller", "pickup", "pickup_location").get(pk=seller_order_id)
+    order = part.order
+    return _send(
+        to=[order.email],
+        subject=_subject(order.language, gettext_noop("Your order %(ref)s is ready for collection"), ref=order.reference),
+        template="orders/email/pickup_ready.txt",
+        context={"order": order, "part": part, "pickup": part.pickup},
+        language=order.language, attachments=_pickup_qr_attachments([part]),
     )

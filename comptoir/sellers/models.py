@@ -34,6 +34,9 @@ class Seller(models.Model):
     language = models.CharField(_("language"), max_length=8, blank=True)
     review_reason = models.CharField(_("review note"), max_length=500, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # Units consigned to a store's shelf may also ship to homes from there (ship-from-store);
+    # a seller who opts out keeps them for buyers in the store and for click & collect.
+    ships_from_stores = models.BooleanField(_("ship to homes from stores"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,3 +19,10 @@ from .payment_events import (  # noqa: F401
     payments_reconcile,
 )
 from .placement import CardDetails, order_place  # noqa: F401
+from .pickups import (  # noqa: F401
+    pickup_expire,
+    pickup_hand_over,
+    pickup_mark_ready,
+    pickup_unlock,
+    pickups_expire,
+)

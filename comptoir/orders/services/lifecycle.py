@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.inventory.promise import DeliveryMethod
 from comptoir.inventory.services import holds_consume, holds_release, stock_restock
 from comptoir.ledger.services import (
     commission_amount,
@@ -31,7 +32,7 @@ from comptoir.sellers.selectors import seller_require_trading
 
 from ..errors import InvalidTransition, NotFound, ReturnWindowClosed
 from ..events import seller_order_emit
-from ..models import LiableParty, Order, OrderLine, PaymentStatus, SellerOrder, SellerOrderState as S
+from ..models import LiableParty, Order, OrderLine, PaymentStatus, Pickup, PickupState, SellerOrder, SellerOrderState as S
 from ..tasks import notify_refunded, notify_shipped
 
 RETURN_WINDOW = dt.timedelta(days=14)
@@ -58,6 +59,12 @@ def _require(part: SellerOrder, *states: str) -> None:
         raise InvalidTransition(
             _("This order is %(state)s; that action is not possible now.") % {"state": part.get_state_display().lower()}
         )
+
+
+def _require_not_shelf_pickup(part: SellerOrder) -> None:
+    """Collected from a store's shelf: the store prepares it (and captures when it is ready)."""
+    if part.delivery_method == DeliveryMethod.PICKUP_SHELF:
+        raise InvalidTransition(_("This order is collected from a store's shelf: the store prepares it."), code="pickup_order")
 
 
 def _payment(order: Order) -> Payment:
@@ -94,6 +101,7 @@ def seller_order_accept(*, seller_order_id: int, seller) -> SellerOrder:
         part = _locked(seller_order_id, seller=seller)
         seller_require_trading(part.seller)
         _require(part, S.PLACED)
+        _require_not_shelf_pickup(part)
         if part.order.payment_status not in (PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED):
             raise InvalidTransition(_("The payment of this order is not authorized yet."))
         payment = _payment(part.order)
@@ -145,7 +153,10 @@ def seller_order_ship(*, seller_order_id: int, seller, carrier: str, tracking_nu
     part = _locked(seller_order_id, seller=seller)
     seller_require_trading(part.seller)
     _require(part, S.ACCEPTED)
+    _require_not_shelf_pickup(part)
     holds_consume(hold_ids=_hold_ids(part))
+    # Shipped to the store for click & collect: the store prepares it once the parcel is there.
+    Pickup.objects.filter(seller_order=part, state=PickupState.AWAITING_SHIPMENT).update(state=PickupState.TO_PREPARE)
     part.state, part.shipped_at = S.SHIPPED, timezone.now()
     part.carrier, part.tracking_number = carrier[:60], tracking_number[:60]
     part.save(update_fields=["state", "shipped_at", "carrier", "tracking_number"])
@@ -157,6 +168,8 @@ def seller_order_ship(*, seller_order_id: int, seller, carrier: str, tracking_nu
 def seller_order_deliver(*, seller_order_id: int, seller=None, at: dt.datetime | None = None) -> SellerOrder:
     part = _locked(seller_order_id, seller=seller)
     _require(part, S.SHIPPED)
+    if part.pickup_location_id is not None:
+        raise InvalidTransition(_("This order is collected in a store: the store hands it over."), code="pickup_order")
     part.state, part.delivered_at = S.DELIVERED, at or timezone.now()
     part.save(update_fields=["state", "delivered_at"])
     return part
@@ -187,6 +200,7 @@ def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, reason
         part.cancelled_by = "buyer" if buyer is not None else "seller"
         part.cancel_reason = (reason or "")[:200]
         part.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason", "refunded_amount"])
+        Pickup.objects.filter(seller_order=part).update(state=PickupState.CANCELLED)
         others_live = SellerOrder.objects.filter(order=order).exclude(state=S.CANCELLED).exists()
         nothing_captured = not SellerOrder.objects.filter(order=order, captured_amount__gt=0).exists()
         voiding = payment_cancel_begin(order.payment_id) if not others_live and nothing_captured and order.payment_id else None

@@ -48,6 +48,7 @@ from ..errors import EmptyCart, IdempotencyKeyReused, MarketNotServed, OfferUnav
 from ..models import CartLine, Order, OrderLine, PaymentStatus, PlacementAttempt, SellerOrder
 from ..quote import LineRequest, Quote, destination_point, normalise_lines, quote_build
 from .payment_events import payment_void_unless_ordered
+from .pickups import pickups_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +229,7 @@ def _order_rows(*, buyer, key, fingerprint, quote: Quote, address: Address, lang
     parts = [
         SellerOrder(
             order=order, number=f"{order.reference}-{group_index}", seller_id=g.seller_id, location_id=g.location_id,
-            delivery_method=g.chosen.code, delivery_label=g.chosen.label, delivery_net=g.delivery.net,
+            delivery_method=g.chosen.method, pickup_location_id=g.chosen.store_location_id, delivery_label=g.chosen.label, delivery_net=g.delivery.net,
             delivery_vat_rate_bp=g.delivery.rate_bp, delivery_vat=g.delivery.vat, promised_from=g.chosen.earliest,
             promised_to=g.chosen.latest, liable_party=g.liable_party, goods_net=g.goods_net,
             vat_total=sum(ql.price.vat for ql in g.lines) + g.delivery.vat, total_gross=g.total_gross,
@@ -283,6 +284,7 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
             for part in parts:
                 part.order = order
             rows_insert(parts)
+            rows_insert(pickups_for(parts))  # click & collect parts only: no statement without one
             if cart is not None:
                 CartLine.objects.filter(cart=cart, offer_id__in=[r.offer_id for r in requests]).delete()
             if order.payment_status != PaymentStatus.PENDING:  # asynchronous payments notify on confirmation
