@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from comptoir.markets.models import Market
@@ -14,7 +14,7 @@ from comptoir.sellers.models import Seller
 
 from . import pricing
 from .errors import NotFound
-from .models import Cart, CartLine, Order, OrderLine, SellerOrder, SellerOrderState
+from .models import Cart, CartLine, Order, OrderLine, Pickup, SellerOrder, SellerOrderState
 from .quote import LineRequest, Notice, Quote, quote_build
 
 
@@ -259,3 +259,27 @@ def seller_order_refs_in_return_window(*, now: dt.datetime | None = None) -> lis
         | Q(state=S.DELIVERED, delivered_at__gt=now - RETURN_WINDOW)
     ).values_list("pk", flat=True)
     return [f"seller_order:{pk}" for pk in ids]
+
+
+# --- click & collect: what a store's console reads (stores checks who may) --------------------
+
+def pickups_for_location(*, location_id: int, states=()) -> QuerySet[Pickup]:
+    """The pickups of the store at `location_id` (optionally in `states`), oldest first, with
+    their seller order, order and seller."""
+    qs = Pickup.objects.filter(location_id=location_id).select_related("seller_order__order", "seller_order__seller")
+    if states:
+        qs = qs.filter(state__in=list(states))
+    return qs.order_by("created_at", "pk")
+
+
+def pickup_for_location(*, location_id: int, number: str) -> Pickup:
+    """One pickup of the store by its seller order number; NotFound for another store's."""
+    pickup = pickups_for_location(location_id=location_id).filter(seller_order__number=number).first()
+    if pickup is None:
+        raise NotFound(_("No such pickup in this store."))
+    return pickup
+
+
+def pickup_counts(*, location_id: int) -> dict[str, int]:
+    rows = Pickup.objects.filter(location_id=location_id).values_list("state").annotate(n=Count("pk"))
+    return dict(rows)

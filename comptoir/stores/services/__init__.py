@@ -21,3 +21,4 @@ from .stores import (  # noqa: F401
     store_staff_add,
     store_staff_remove,
 )
+from .pickups import store_pickup_hand_over, store_pickup_ready, store_pickup_unlock  # noqa: F401
