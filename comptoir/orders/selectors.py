@@ -283,3 +283,7 @@ def pickup_for_location(*, location_id: int, number: str) -> Pickup:
 def pickup_counts(*, location_id: int) -> dict[str, int]:
     rows = Pickup.objects.filter(location_id=location_id).values_list("state").annotate(n=Count("pk"))
     return dict(rows)
+
+
+def pickups_of_order(order: Order) -> QuerySet[Pickup]:
+    return Pickup.objects.filter(seller_order__order=order)

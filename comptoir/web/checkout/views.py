@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +17,8 @@ from comptoir.common.errors import DomainError
 from comptoir.markets.models import Market
 from comptoir.orders import selectors, services
 from comptoir.orders.address import Address
-from comptoir.orders.models import SellerOrderState
+from comptoir.orders.models import PickupState, SellerOrderState
+from comptoir.orders.pickup_code import pickup_qr_svg
 from comptoir.orders.quote import destination_point
 from comptoir.sellers.models import SellerRole
 from comptoir.sellers.selectors import member_of, seller_may_trade
@@ -121,10 +123,11 @@ def checkout(request):
     choices = {k[len("delivery_"):]: v for k, v in (data or {}).items() if k.startswith("delivery_")}
     destination = destination_point(country=market.code, postcode=(data or {}).get("postcode", ""), city=(data or {}).get("city", ""))
     try:
-        view = selectors.cart_view(cart=c, market=market, destination=destination, delivery_choices=choices, language=_lang())
+        view = selectors.cart_view(cart=c, market=market, destination=destination, delivery_choices=choices, language=_lang(), pickup=True)
     except DomainError as exc:
         form.add_error(None, exc.message)
-        view = selectors.cart_view(cart=c, market=market, destination=destination, language=_lang())
+        choices = {}
+        view = selectors.cart_view(cart=c, market=market, destination=destination, language=_lang(), pickup=True)
     if request.method == "POST" and request.POST.get("action") == "pay" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -141,7 +144,7 @@ def checkout(request):
             form.add_error(field, exc.message)
             if exc.code in {"payment_declined", "invalid_card", "expired_card"}:
                 pass
-            view = selectors.cart_view(cart=c, market=market, destination=destination, delivery_choices=choices, language=_lang())
+            view = selectors.cart_view(cart=c, market=market, destination=destination, delivery_choices=choices, language=_lang(), pickup=True)
     total = view.quote.totals.gross if view.quote else 0
     if form.is_bound:
         form.data = form.data.copy()
@@ -166,9 +169,14 @@ def _own_order(request, reference):
 @login_required
 def order_detail(request, reference):
     order = _own_order(request, reference)
+    parts = list(order.parts.select_related("seller", "pickup_location").prefetch_related("lines"))
+    pickups = {p.seller_order_id: p for p in selectors.pickups_of_order(order)}
+    for part in parts:
+        part.collect = pickups.get(part.pk)
+        part.collect_qr = mark_safe(pickup_qr_svg(part.collect.code)) if part.collect else ""  # noqa: S308 - segno's own SVG
     return render(request, "checkout/order.html", {
-        "order": order, "parts": order.parts.select_related("seller").prefetch_related("lines"),
-        "breakdown": selectors.order_vat_breakdown(order), "S": SellerOrderState,
+        "order": order, "parts": parts, "breakdown": selectors.order_vat_breakdown(order), "S": SellerOrderState,
+        "P": PickupState,
     })
 
 
