@@ -88,3 +88,8 @@ class UnitsForm(forms.Form):
 class StaffAddForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email of their account"), max_length=254)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=StaffRole.choices, initial=StaffRole.CLERK)
+
+
+class PickupCodeForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Pickup code"), max_length=16, strip=True,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}))

@@ -1,7 +1,7 @@
 """Store console pages under /store/ (staff of a store, partner members, operators)."""
 from django.urls import path
 
-from . import shelf_views, views
+from . import pickup_views, shelf_views, views
 
 app_name = "store_console"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("<slug:slug>/corrections/", shelf_views.corrections, name="corrections"),
     path("<slug:slug>/send-back/", shelf_views.send_back, name="send_back"),
     path("<slug:slug>/staff/", shelf_views.staff, name="staff"),
+    path("<slug:slug>/pickups/", pickup_views.pickups, name="pickups"),
+    path("<slug:slug>/pickups/<str:number>/", pickup_views.pickup, name="pickup"),
+    path("<slug:slug>/pickups/<str:number>/ready/", pickup_views.pickup_ready, name="pickup_ready"),
+    path("<slug:slug>/pickups/<str:number>/unlock/", pickup_views.pickup_unlock, name="pickup_unlock"),
 ]
