@@ -30,9 +30,10 @@ demo: migrate
 	$(BIN)/comptoir seed_demo --scale small
 
 run: demo
-	@echo "Comptoir on http://127.0.0.1:$(PORT)/ (the task worker runs beside it)"
+	@echo "Comptoir on http://127.0.0.1:$(PORT)/ (the task worker and the periodic jobs run beside it)"
 	$(BIN)/comptoir db_worker --queue-name default >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
-	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; \
+	$(BIN)/comptoir run_periodic --every 60 --with-test-gateway >var/periodic.log 2>&1 & echo $$! > var/periodic.pid; \
+	trap 'kill $$(cat var/worker.pid) $$(cat var/periodic.pid) 2>/dev/null' EXIT; \
 	$(BIN)/comptoir runserver 127.0.0.1:$(PORT)
 
 test: messages

@@ -26,6 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.common.errors import DomainError
+
 from comptoir.inventory.promise import DeliveryMethod
 from comptoir.inventory.services import holds_consume, holds_release, stock_restock
 from comptoir.ledger.services import ledger_post_cancellation
@@ -223,8 +225,23 @@ def pickup_expire(*, seller_order_id: int, now: dt.datetime | None = None) -> Pi
     return pickup
 
 
-def pickups_expire(*, now: dt.datetime | None = None) -> list[Pickup]:
-    """Expire every ready pickup past its collect-by time (`comptoir pickups_expire`)."""
+@dataclass(frozen=True)
+class ExpiryReport:
+    expired: tuple[int, ...]  # seller order ids
+    failed: tuple[int, ...]  # the provider could not refund now: `payments_reconcile` finishes it
+
+
+def pickups_expire(*, now: dt.datetime | None = None) -> ExpiryReport:
+    """Expire every ready pickup past its collect-by time (`comptoir pickups_expire`). A refund
+    the provider refused or could not take is left to `payments_reconcile` (the part is
+    cancelled and records it); the others go on."""
     now = now or timezone.now()
-    due = Pickup.objects.filter(state=P.READY, collect_by__lte=now).order_by("collect_by", "pk").values_list("seller_order_id", flat=True)
-    return [p for sid in list(due) if (p := pickup_expire(seller_order_id=sid, now=now)) is not None]
+    due = list(Pickup.objects.filter(state=P.READY, collect_by__lte=now).order_by("collect_by", "pk").values_list("seller_order_id", flat=True))
+    expired, failed = [], []
+    for seller_order_id in due:
+        try:
+            if pickup_expire(seller_order_id=seller_order_id, now=now) is not None:
+                expired.append(seller_order_id)
+        except DomainError:
+            failed.append(seller_order_id)
+    return ExpiryReport(tuple(expired), tuple(failed))

@@ -142,17 +142,19 @@ def test_not_collected_in_7_days_goes_back_to_stock_refunded(django_capture_on_c
     s = scene(shelf_units=2)
     order = place_collect(s, 2)
     pickup = _ready(s, order, django_capture_on_commit_callbacks)
-    assert orders.pickups_expire(now=pickup.collect_by - dt.timedelta(minutes=1)) == []
+    assert orders.pickups_expire(now=pickup.collect_by - dt.timedelta(minutes=1)).expired == ()
     with django_capture_on_commit_callbacks(execute=True):
-        (expired,) = orders.pickups_expire(now=pickup.collect_by + dt.timedelta(minutes=1))
+        report = orders.pickups_expire(now=pickup.collect_by + dt.timedelta(minutes=1))
     part = order.parts.get()
+    assert report.expired == (part.pk,) and report.failed == ()
+    expired = Pickup.objects.get(pk=pickup.pk)
     assert (expired.state, part.state, part.refunded_amount) == (PickupState.EXPIRED, SellerOrderState.CANCELLED, 2420)
     payment = Payment.objects.get(pk=order.payment_id)
     assert (payment.captured_amount, payment.refunded_amount) == (2420, 2420)
     assert _levels(s) == ((2, 0), (5, 0))  # back on the shelf, nothing held
     assert "Refund" in mail.outbox[-1].subject
     assert_ledger_balanced()
-    assert orders.pickups_expire(now=timezone.now() + dt.timedelta(days=30)) == []  # once
+    assert orders.pickups_expire(now=timezone.now() + dt.timedelta(days=30)).expired == ()  # once
 
 
 def test_shipped_to_the_store_becomes_to_prepare_when_the_seller_ships(django_capture_on_commit_callbacks):
