@@ -20,3 +20,8 @@ _orders.install(api)
 from . import stores as _stores  # noqa: E402
 
 _stores.install(api)
+
+# Click & collect (issue 9): the store console's pickup actions for staff tokens.
+from . import store_pickups as _store_pickups  # noqa: E402
+
+_store_pickups.install(api)
