@@ -7,7 +7,7 @@ GMV                goods sold incl. VAT (Σ OrderLine.line_gross), delivery fees
                    seller orders not cancelled; the week is the ISO week of the order's creation
                    in the server time zone.
 channel            "delivery" (home delivery: any SellerOrder.delivery_method other than a pickup
-                   method), "collect" (click & collect: delivery_method in PICKUP_METHODS) and
+                   method), "collect" (click & collect: delivery_method in inventory.promise.PICKUP_METHODS) and
                    "in_store" (point-of-sale sales; 0 until the stores app records them).
 online share       (delivery + collect) / total; in-store share = in_store / total.
 domestic share     GMV of seller orders whose seller is registered in the buyer's country / online GMV.
@@ -29,11 +29,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from comptoir.common.geo import haversine_km
+from comptoir.inventory import promise
 from comptoir.inventory.promise import LOCAL_KM
 from comptoir.markets.selectors import cities_for_addresses
 from comptoir.orders.models import Order, SellerOrder
 
-PICKUP_METHODS = frozenset({"pickup", "collect", "click_collect", "click_and_collect", "store_pickup", "store"})
+PICKUP_METHODS = frozenset(str(m) for m in promise.PICKUP_METHODS)  # pickup_shelf, pickup_shipped
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,47 @@ def market_weekly_stats(*, since: dt.datetime | None = None, market_code: str | 
         for (m, cur, w), a in acc.items()
     ]
     out.sort(key=lambda s: (s.market, _neg_week(s.week)))
+    return out
+
+
+@dataclass(frozen=True)
+class StoreCollectWeek:
+    """Click & collect at one store in one ISO week (seller orders not cancelled)."""
+
+    market: str
+    currency: str
+    store_location_id: int
+    store_name: str
+    week: str
+    from_shelf: int  # seller orders collected from the store's shelf
+    shipped_there: int  # seller orders shipped to the store by their seller
+    gmv: int
+
+    @property
+    def seller_orders(self) -> int:
+        return self.from_shelf + self.shipped_there
+
+
+def collect_by_store(*, since: dt.datetime | None = None, market_code: str | None = None) -> list[StoreCollectWeek]:
+    """Click & collect per market, store and ISO week (newest week first, then store name). One query."""
+    qs = SellerOrder.objects.exclude(state="cancelled").filter(delivery_method__in=PICKUP_METHODS, pickup_location__isnull=False)
+    if since is not None:
+        qs = qs.filter(order__created_at__gte=since)
+    if market_code:
+        qs = qs.filter(order__market__code=market_code)
+    rows = qs.values(
+        "pk", "delivery_method", "order__created_at", "order__market__code", "order__currency", "pickup_location_id",
+        "pickup_location__name",
+    ).annotate(gmv=Sum("lines__line_gross"))
+    acc: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in rows:
+        key = (r["order__market__code"], r["order__currency"], r["pickup_location_id"], r["pickup_location__name"],
+               _iso_week(r["order__created_at"]))
+        a = acc[key]
+        a[0 if r["delivery_method"] == promise.DeliveryMethod.PICKUP_SHELF else 1] += 1
+        a[2] += int(r["gmv"] or 0)
+    out = [StoreCollectWeek(m, cur, loc, name, week, *a) for (m, cur, loc, name, week), a in acc.items()]
+    out.sort(key=lambda s: (s.market, _neg_week(s.week), s.store_name, s.store_location_id))
     return out
 
 

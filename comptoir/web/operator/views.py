@@ -149,8 +149,12 @@ def analytics(request):
     markets: dict[str, list] = {}
     for s in stats:
         markets.setdefault(s.market, []).append(s)
+    collect: dict[str, list] = {}
+    for row in planning_analytics.collect_by_store(since=since):
+        collect.setdefault(row.market, []).append(row)
     sections = [
-        {"market": m, "currency": rows[0].currency, "rows": rows, "chart": mark_safe(weekly_gmv_svg(m, rows))}
+        {"market": m, "currency": rows[0].currency, "rows": rows, "chart": mark_safe(weekly_gmv_svg(m, rows)),
+         "collect": collect.get(m, [])}
         for m, rows in markets.items()
     ]
     return render(request, "operator/analytics.html", {"sections": sections, "weeks": ANALYTICS_WEEKS})
