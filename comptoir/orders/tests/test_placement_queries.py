@@ -123,3 +123,18 @@ def test_the_quote_falls_back_to_any_title_then_the_gtin():
     assert quote_build(lines=[LineRequest(a.pk, 1)], market=fr, language="es").groups[0].lines[0].title == "Lamp (fr)"
     ProductText.objects.filter(product_id=a.product_id).delete()
     assert quote_build(lines=[LineRequest(a.pk, 1)], market=fr, language="es").groups[0].lines[0].title == a.product.gtin
+
+
+@REFERENCE_MEMO
+@override_settings(TASKS=DB_TASKS)
+def test_a_click_and_collect_placement_adds_the_stores_their_calendars_and_the_pickup_row():
+    """Collected in a store: the market's open stores, their weekly hours and closed days (the
+    ready date is promised from them) and the Pickup row (one INSERT) — 4 more; home delivery
+    (above) reads no store."""
+    from comptoir.stores.tests.pickup_helpers import place_collect, scene
+
+    s = scene(shelf_units=5)
+    place_collect(s)  # warm-up: fills the reference memo
+    with CaptureQueriesContext(connection) as ctx:
+        place_collect(s)
+    assert len(ctx.captured_queries) == 11 + UNDER_LOCK + 4
