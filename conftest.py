@@ -106,3 +106,30 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The wall clock that Django (``timezone.now``), the rate limiter and django-axes read,
+    moved forward by ``clock.advance(seconds)`` instead of sleeping."""
+    from datetime import timedelta
+
+    import axes.attempts
+    import axes.handlers.proxy
+    from django.utils import timezone
+
+    real_now = timezone.now
+
+    class Clock:
+        offset = timedelta(0)
+
+        def now(self):
+            return real_now() + self.offset
+
+        def advance(self, seconds: float) -> None:
+            self.offset += timedelta(seconds=seconds)
+
+    moved = Clock()
+    for module in (timezone, axes.attempts, axes.handlers.proxy):
+        monkeypatch.setattr(module, "now", moved.now)
+    return moved
