@@ -37,8 +37,8 @@ class ProductImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ("gtin", "brand", "category", "is_active", "created_at")
-    list_filter = ("is_active", "category")
+    list_display = ("gtin", "brand", "category", "tax_class", "is_active", "created_at")
+    list_filter = ("is_active", "tax_class", "category")
     search_fields = ("gtin", "brand", "texts__title")
     autocomplete_fields = ("category",)
     inlines = [ProductTextInline, ProductImageInline]

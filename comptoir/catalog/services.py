@@ -14,6 +14,8 @@ from . import listing_cache
 from .errors import DuplicateGtin, InvalidGtin, InvalidProduct
 from .models import (
     CATALOG_LANGUAGES,
+    PRODUCT_VAT_KIND,
+    PRODUCT_VAT_KIND_SQL,
     Category,
     ListingFacetSnapshot,
     OfferPoint,
@@ -170,8 +172,8 @@ def listing_replace(*, product_ids: Sequence[int], points: Iterable[OfferPointDa
         touched.update(ProductListing.objects.filter(product_id__in=chunk).values_list("category_id", flat=True).distinct())
         OfferPoint.objects.filter(product_id__in=chunk).delete()
         ProductListing.objects.filter(product_id__in=chunk).delete()
-        for pid, cid, tax in Product.objects.filter(id__in=chunk, is_active=True).values_list(
-            "id", "category_id", "category__tax_class"
+        for pid, cid, tax in Product.objects.filter(id__in=chunk, is_active=True).annotate(kind=PRODUCT_VAT_KIND).values_list(
+            "id", "category_id", "kind"
         ):
             products[pid] = (cid, tax)
     rows: list[OfferPoint] = []
@@ -253,10 +255,10 @@ def listing_rebuild_all(*, points_sql: str, params: Sequence = ()) -> int:
         cursor.execute(
             f"INSERT INTO {pl} (product_id, currency, category_id, tax_class, min_net_price, offer_count, "
             f"seller_countries, best_handling_days, refreshed_at) "
-            f"SELECT op.product_id, op.currency, p.category_id, c.tax_class, MIN(op.net_price), COUNT(DISTINCT op.offer_id), "
+            f"SELECT op.product_id, op.currency, p.category_id, {PRODUCT_VAT_KIND_SQL}, MIN(op.net_price), COUNT(DISTINCT op.offer_id), "
             f"RTRIM({parts}, ','), MIN(op.handling_days), %s "
             f"FROM {op} op JOIN {product} p ON p.id = op.product_id JOIN {category} c ON c.id = p.category_id "
-            f"GROUP BY op.product_id, op.currency, p.category_id, c.tax_class",
+            f"GROUP BY op.product_id, op.currency, p.category_id, {PRODUCT_VAT_KIND_SQL}",
             [*country_params, timezone.now()],
         )
         written = cursor.rowcount

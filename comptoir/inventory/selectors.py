@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from comptoir.catalog.models import Category, Product
+from comptoir.catalog.models import PRODUCT_VAT_KIND, Product
 from comptoir.catalog.selectors import ListingPage, product_listing
 from comptoir.common.errors import DomainError
 from comptoir.common.geo import haversine_km
@@ -25,9 +25,9 @@ class MissingVatRate(DomainError):
 
 
 def vat_rate_bp_for_product(*, product: Product, market: Market, today: date) -> int:
-    """VAT rate (bp) of the product's category tax class in `market` on `today` (newest
-    valid_from ≤ today); one query. Raises MissingVatRate when the market has none."""
-    tax_class = Category.objects.filter(pk=product.category_id).values("tax_class")[:1]
+    """VAT rate (bp) of the product's VAT kind (its own, else its category's) in `market` on
+    `today` (newest valid_from ≤ today); one query. Raises MissingVatRate when the market has none."""
+    tax_class = Product.objects.filter(pk=product.pk).annotate(kind=PRODUCT_VAT_KIND).values("kind")[:1]
     rate = (
         VatRate.objects.filter(market=market, tax_class=Subquery(tax_class), valid_from__lte=today)
         .order_by("-valid_from")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from django.db import connection
 
-from comptoir.catalog.models import Category, Product, ProductText
+from comptoir.catalog.models import PRODUCT_VAT_KIND_SQL, Category, Product, ProductText
 from comptoir.common.geo import haversine_km
 from comptoir.inventory.models import Offer, StockLevel, StockLocation
 from comptoir.markets.models import Market, TaxClass
@@ -148,7 +148,7 @@ def _offers_sql(offer_count: int) -> str:
     c, lv, loc, t = Category._meta.db_table, StockLevel._meta.db_table, StockLocation._meta.db_table, ProductText._meta.db_table
     return (
         "SELECT o.id, o.seller_id, o.product_id, o.net_price, o.currency, o.handling_days, o.is_active,"
-        " p.is_active, s.status, s.country, s.display_name, c.tax_class,"
+        f" p.is_active, s.status, s.country, s.display_name, {PRODUCT_VAT_KIND_SQL},"
         " COALESCE(NULLIF(tl.title, ''), NULLIF(te.title, ''),"
         f"  (SELECT ta.title FROM {t} ta WHERE ta.product_id = p.id AND ta.title <> '' ORDER BY ta.id LIMIT 1), p.gtin),"
         " lv.id, lv.location_id, lv.on_hand, lv.held, loc.name, loc.country, loc.latitude, loc.longitude"

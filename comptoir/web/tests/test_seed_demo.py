@@ -77,7 +77,8 @@ def test_small_demo_creates_the_documented_counts(small):
     assert (small.categories, small.sellers, small.sellers_pending, small.products, small.offers) == (
         EXPECTED["categories"], EXPECTED["sellers"], EXPECTED["pending"], EXPECTED["products"], EXPECTED["offers"])
     assert Counter(Seller.objects.values_list("country", flat=True)) == {"FR": 14, "ES": 10, "IT": 6, "DE": 5, "CN": 5}
-    assert Category.objects.get(slug="food-drinks").tax_class == "reduced"
+    assert Category.objects.get(slug="food-drinks").tax_class == "food"
+    assert Category.objects.get(slug="books").tax_class == "books"
 
 
 def test_every_product_has_fr_es_en_texts_and_a_400px_png_picture(small, media):
