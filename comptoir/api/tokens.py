@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from .auth import BuyerToken, login_for_token, token_create, token_revoke
 
@@ -31,15 +31,15 @@ def token(request, payload: TokenIn):
     429 with Retry-After after too many wrong passwords for this e-mail or from this client."""
     user = login_for_token(request=request, email=payload.email, password=payload.password)
     if user is None:
-        return 401, {"code": "invalid_credentials", "message": _("Wrong email or password."), "field": None}
-    return 200, {"token": token_create(user=user)}
+        return Status(401, {"code": "invalid_credentials", "message": _("Wrong email or password."), "field": None})
+    return Status(200, {"token": token_create(user=user)})
 
 
 @router.delete("/token", response={204: None, 401: ErrorOut, 429: ErrorOut}, auth=BuyerToken())
 def token_delete(request):
     """Revoke the bearer token of this request: it gets 401 from now on."""
     token_revoke(token=request.api_token)
-    return 204, None
+    return Status(204, None)
 
 
 def install(api) -> None:

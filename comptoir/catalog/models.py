@@ -43,7 +43,7 @@ class Product(models.Model):
     # Blank: the category's kind. Set for the odd product of a category (a cookbook sold with
     # kitchenware is a book; baby clothes among clothing are children's clothing).
     tax_class = models.CharField(
-        _("product kind for VAT"), max_length=16, choices=TaxClass.choices, blank=True, default="",
+        _("product kind for VAT"), max_length=16, choices=TaxClass.choices, blank=True, default="", db_default="",
         help_text=_("Leave blank to use the category's."),
     )
     is_active = models.BooleanField(default=True)

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="product", name="tax_class",
-            field=models.CharField(blank=True, choices=KIND_CHOICES, default="", help_text="Leave blank to use the category's.",
+            field=models.CharField(blank=True, choices=KIND_CHOICES, default="", db_default="", help_text="Leave blank to use the category's.",
                                    max_length=16, verbose_name="product kind for VAT"),
         ),
         migrations.AlterField(

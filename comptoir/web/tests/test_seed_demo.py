@@ -152,11 +152,12 @@ def test_offers_of_pending_sellers_are_not_listed(small):
     assert not OfferPoint.objects.filter(seller_id__in=pending).exists()
 
 
-def test_demo_users_log_in_with_the_documented_passwords(small):
-    admin = authenticate(username="admin", password="comptoir-admin")
+def test_demo_users_log_in_with_the_documented_passwords(small, rf):
+    request = rf.post("/accounts/login/")  # django-axes needs the request of every login
+    admin = authenticate(request, username="admin", password="comptoir-admin")
     assert admin is not None and admin.is_staff and admin.is_superuser
-    assert authenticate(username="buyer@example.com", password="comptoir-buyer") is not None
-    seller_user = authenticate(username="seller-fr@example.com", password="comptoir-seller")
+    assert authenticate(request, username="buyer@example.com", password="comptoir-buyer") is not None
+    seller_user = authenticate(request, username="seller-fr@example.com", password="comptoir-seller")
     assert SellerMember.objects.get(user=seller_user).seller.country == "FR"
     pending_user = get_user_model().objects.get(username="seller-pending@example.com")
     assert SellerMember.objects.get(user=pending_user).seller.status == SellerStatus.PENDING
