@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, Product, ProductImage, ProductListing, ProductText
+from .models import Category, Product, ProductImage, ProductText
 from .services import search_index_products
 
 
@@ -35,9 +35,12 @@ class ProductImageInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    """Registered by comptoir.inventory.admin: a product's active flag decides what buyers see,
+    so its changes go through inventory's services, which refresh the listing."""
+
     list_display = ("gtin", "brand", "category", "tax_class", "is_active", "created_at")
+    readonly_fields = ("is_active",)
     list_filter = ("is_active", "tax_class", "category")
     search_fields = ("gtin", "brand", "texts__title")
     autocomplete_fields = ("category",)
@@ -51,16 +54,3 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.action(description="Rebuild the search index of the selected products")
     def reindex(self, request, queryset):
         search_index_products(queryset.values_list("id", flat=True))
-
-
-@admin.register(ProductListing)
-class ProductListingAdmin(admin.ModelAdmin):
-    list_display = ("product", "currency", "min_net_price", "offer_count", "seller_countries", "best_handling_days", "refreshed_at")
-    list_filter = ("currency",)
-    raw_id_fields = ("product", "category")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

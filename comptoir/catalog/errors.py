@@ -13,6 +13,3 @@ class DuplicateGtin(DomainError):
 class InvalidProduct(DomainError):
     code = "invalid_product"
 
-
-class InvalidListingQuery(DomainError):
-    code = "invalid_listing_query"

@@ -1,6 +1,6 @@
 """Listing cache: version tokens per category and the cache keys of listing results.
 
-The storefront listing (catalog.selectors.product_listing) caches its facets and its page rows
+The storefront listing (inventory.listing.read.product_listing) caches its facets and its page rows
 in Django's cache (``settings.CACHES["default"]``: per-process locmem by default, Redis when
 ``REDIS_URL`` is set) for ``settings.COMPTOIR_LISTING_CACHE_SECONDS`` (default 300 s). Every key
 includes a digest of the ListingVersion values of the categories the result covers (all of

@@ -93,92 +93,13 @@ class ProductImage(models.Model):
         ordering = ["position", "id"]
 
 
-class ProductListing(models.Model):
-    """Denormalised storefront summary of one product's *listable* offers in one currency.
-
-    Listable = active offer, APPROVED seller, active product, a stock level with
-    on_hand - held > 0. Written only by catalog.services.listing_replace(), which
-    comptoir.inventory.listing.listing_refresh() feeds from the inventory tables; nothing else
-    keeps it current (see README "Listing summary" for who must call the refresh).
-    """
-
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
-    currency = models.CharField(max_length=3)
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
-    tax_class = models.CharField(max_length=16)  # the product's VAT kind (PRODUCT_VAT_KIND)
-    min_net_price = models.PositiveBigIntegerField()
-    offer_count = models.PositiveIntegerField()
-    seller_countries = models.CharField(max_length=200)  # sorted, comma separated: "DE,ES,FR"
-    best_handling_days = models.PositiveSmallIntegerField()
-    refreshed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["product", "currency"], name="productlisting_one_per_currency")]
-        indexes = [
-            # covering index for category pages: the aggregate and the page ids never touch the table
-            models.Index(
-                fields=["currency", "category", "tax_class", "min_net_price", "seller_countries", "product", "offer_count"],
-                name="listing_cur_cat_cover",
-            ),
-            models.Index(fields=["currency", "min_net_price"], name="listing_cur_price"),
-        ]
-
-
-class OfferPoint(models.Model):
-    """One listable (offer, ship-from location) pair: where an offer can ship from, at what
-    net price and handling time. Drives the local-only and deliver-by filters and the
-    nearest-distance column. x, y, z are the location on the unit sphere, so that a great-
-    circle distance test is plain arithmetic in SQL (chord² ≤ (2·sin(d / 2R))²)."""
-
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
-    currency = models.CharField(max_length=3)
-    offer_id = models.BigIntegerField()  # inventory.Offer (catalog cannot import inventory)
-    location_id = models.BigIntegerField()  # inventory.StockLocation
-    seller_id = models.BigIntegerField()
-    seller_country = models.CharField(max_length=2)
-    ship_country = models.CharField(max_length=2)
-    latitude = models.FloatField()
-    longitude = models.FloatField()
-    x = models.FloatField()
-    y = models.FloatField()
-    z = models.FloatField()
-    net_price = models.PositiveBigIntegerField()
-    handling_days = models.PositiveSmallIntegerField()
-    available = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["offer_id", "location_id"], name="offerpoint_one_per_offer_location")]
-        indexes = [
-            models.Index(fields=["product", "currency"], name="offerpoint_product"),
-            models.Index(fields=["currency", "latitude", "longitude"], name="offerpoint_cur_latlon"),
-        ]
-
-
 class ListingVersion(models.Model):
     """A version token per category for the listing cache (comptoir.catalog.listing_cache).
 
-    catalog.services.listing_replace() and the search-index writes give the categories they
+    The listing refresh (comptoir.inventory.listing) and the search-index writes give the categories they
     touch a new random value in the same transaction, so a cached listing page or facet set —
     keyed by the values of the categories it covers — is never served after a change
     (no TTL wait). Plain category id, no FK: the row may outlive a deleted category."""
 
     category_id = models.BigIntegerField(primary_key=True)
     value = models.BigIntegerField(default=0)
-
-
-class ListingFacetSnapshot(models.Model):
-    """Precomputed unfiltered facets (total, price bands, seller countries) of one category
-    page (descendants included) in one currency under one set of VAT rates. Written by
-    catalog.services.listing_facets_rebuild() (run by inventory.listing.listing_refresh_all);
-    used only while `versions_key` still equals the categories' ListingVersion values."""
-
-    currency = models.CharField(max_length=3)
-    category_id = models.BigIntegerField()
-    rates_key = models.CharField(max_length=200)  # "books:550,standard:2000"
-    versions_key = models.CharField(max_length=64)  # digest of the categories' version values
-    data = models.JSONField()  # {"total": n, "price": [[low, high|null, n], ...], "country": [[cc, n], ...]}
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["currency", "category_id", "rates_key"], name="facetsnapshot_one_per_key")
-        ]

@@ -16,3 +16,16 @@ class OutOfStock(DomainError):
 class InvalidQuantity(DomainError):
     code = "invalid_quantity"
     status = 400
+
+
+class InvalidListingQuery(DomainError):
+    """A storefront listing asked with a bad page, size, sort or filter."""
+
+    code = "invalid_listing_query"
+
+
+class StockBelowHeld(DomainError):
+    """A stock count below the units already held for orders and reservations."""
+
+    code = "stock_below_held"
+    status = 409

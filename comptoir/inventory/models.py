@@ -3,7 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import Category, Product
 from comptoir.markets.models import City
 from comptoir.sellers.models import Seller
 
@@ -13,16 +13,28 @@ class LocationKind(models.TextChoices):
     STORE = "store", _("Store")
 
 
+class LocationStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("store status", "Planned")
+    OPEN = "open", pgettext_lazy("store status", "Open")
+    CLOSED = "closed", pgettext_lazy("store status", "Closed")
+
+
 class StockLocation(models.Model):
-    """Where units physically are: a seller's warehouse or an operator store."""
+    """Where units physically are: a seller's warehouse or a store (run by the operator or a
+    partner, see comptoir.stores). What the delivery promise needs of a store — status, time
+    zone, opening hours and closed days — lives here; stores adds the rest above it."""
 
     kind = models.CharField(max_length=10, choices=LocationKind.choices, default=LocationKind.WAREHOUSE)
     seller = models.ForeignKey(Seller, null=True, blank=True, on_delete=models.CASCADE, related_name="locations")
     name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=200, blank=True)  # street and number
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
     country = models.CharField(max_length=2)
     latitude = models.FloatField()
     longitude = models.FloatField()
+    status = models.CharField(_("status"), max_length=8, choices=LocationStatus.choices, default=LocationStatus.OPEN)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
 
     class Meta:
         verbose_name = _("stock location")
@@ -35,6 +47,38 @@ class StockLocation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OpeningHours(models.Model):
+    """One opening interval of a location on a weekday (local time; several per day allowed)."""
+
+    location = models.ForeignKey(StockLocation, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"))  # 0 = Monday … 6 = Sunday
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="openinghours_weekday_0_6"),
+            models.CheckConstraint(condition=Q(opens__lt=F("closes")), name="openinghours_opens_before_closes"),
+        ]
+
+
+class ClosedDay(models.Model):
+    """A date on which a location stays closed whatever its weekly hours (holidays, works)."""
+
+    location = models.ForeignKey(StockLocation, on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        constraints = [models.UniqueConstraint(fields=["location", "date"], name="closedday_one_per_date")]
 
 
 class Condition(models.TextChoices):
@@ -126,3 +170,84 @@ class Hold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference} ×{self.quantity} ({self.state})"
+
+
+# --- the listing summary the storefront reads (comptoir.inventory.listing) -------------------
+
+class ProductListing(models.Model):
+    """Denormalised storefront summary of one product's *listable* offers in one currency.
+
+    Listable = active offer, APPROVED seller, active product, a stock level with
+    on_hand - held > 0. Written only by comptoir.inventory.listing.refresh; the state-change
+    services of comptoir.inventory.services call it (docs/architecture.md).
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
+    currency = models.CharField(max_length=3)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    tax_class = models.CharField(max_length=16)  # the product's VAT kind (catalog.models.PRODUCT_VAT_KIND)
+    min_net_price = models.PositiveBigIntegerField()
+    offer_count = models.PositiveIntegerField()
+    seller_countries = models.CharField(max_length=200)  # sorted, comma separated: "DE,ES,FR"
+    best_handling_days = models.PositiveSmallIntegerField()
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product", "currency"], name="productlisting_one_per_currency")]
+        indexes = [
+            # covering index for category pages: the aggregate and the page ids never touch the table
+            models.Index(
+                fields=["currency", "category", "tax_class", "min_net_price", "seller_countries", "product", "offer_count"],
+                name="listing_cur_cat_cover",
+            ),
+            models.Index(fields=["currency", "min_net_price"], name="listing_cur_price"),
+        ]
+
+
+class OfferPoint(models.Model):
+    """One listable (offer, ship-from location) pair: where an offer can ship from, at what
+    net price and handling time. Drives the local-only and deliver-by filters and the
+    nearest-distance column. x, y, z are the location on the unit sphere, so that a great-
+    circle distance test is plain arithmetic in SQL (chord² ≤ (2·sin(d / 2R))²)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3)
+    offer_id = models.BigIntegerField()  # Offer: a plain id, the summary is rebuilt, never joined for writes
+    location_id = models.BigIntegerField()  # StockLocation
+    seller_id = models.BigIntegerField()
+    seller_country = models.CharField(max_length=2)
+    ship_country = models.CharField(max_length=2)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    x = models.FloatField()
+    y = models.FloatField()
+    z = models.FloatField()
+    net_price = models.PositiveBigIntegerField()
+    handling_days = models.PositiveSmallIntegerField()
+    available = models.PositiveIntegerField()
+    location_kind = models.CharField(max_length=10, choices=LocationKind.choices, default=LocationKind.WAREHOUSE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["offer_id", "location_id"], name="offerpoint_one_per_offer_location")]
+        indexes = [
+            models.Index(fields=["product", "currency"], name="offerpoint_product"),
+            models.Index(fields=["currency", "latitude", "longitude"], name="offerpoint_cur_latlon"),
+        ]
+
+
+class ListingFacetSnapshot(models.Model):
+    """Precomputed unfiltered facets (total, price bands, seller countries) of one category
+    page (descendants included) in one currency under one set of VAT rates. Written by
+    inventory.listing.refresh.listing_facets_rebuild() (run by listing_refresh_all);
+    used only while `versions_key` still equals the categories' ListingVersion values."""
+
+    currency = models.CharField(max_length=3)
+    category_id = models.BigIntegerField()
+    rates_key = models.CharField(max_length=200)  # "reduced:550,standard:2000"
+    versions_key = models.CharField(max_length=64)  # digest of the categories' version values
+    data = models.JSONField()  # {"total": n, "price": [[low, high|null, n], ...], "country": [[cc, n], ...]}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "category_id", "rates_key"], name="facetsnapshot_one_per_key")
+        ]

@@ -35,7 +35,14 @@ class RankedOffer:
     promise: DeliveryPromise
     available: int  # units available over all the offer's locations
     is_local: bool
-    in_store: bool = False  # stores come later; a store location will set it
+    # The nearest open store with units of this offer on its shelf ("see it, try it"); None: none.
+    store_location_id: int | None = None
+    store_name: str = ""
+    store_km: float | None = None
+
+    @property
+    def in_store(self) -> bool:
+        return self.store_location_id is not None
 
 
 def ranking_key(offer: RankedOffer) -> tuple:

@@ -1,4 +1,5 @@
-"""Inventory reads for the storefront: ranked offers of a product, the product listing."""
+"""Inventory reads for the storefront: the ranked offers of a product. The listing (category
+and search pages) is ``comptoir.inventory.listing.read.product_listing``."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +8,6 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from comptoir.catalog.models import PRODUCT_VAT_KIND, Product
-from comptoir.catalog.selectors import ListingPage, product_listing
 from comptoir.common.errors import DomainError
 from comptoir.common.geo import haversine_km
 from comptoir.common.money import gross_from_net
@@ -15,7 +15,7 @@ from comptoir.markets.models import City, Market, VatRate
 from comptoir.markets.selectors import city_name_expression
 from comptoir.sellers.models import SellerStatus
 
-from .models import StockLevel
+from .models import LocationKind, LocationStatus, StockLevel
 from .promise import DEFAULT_POLICY, PromisePolicy
 from .ranking import RankedOffer, is_local, rank_offers
 
@@ -63,6 +63,7 @@ def offers_for_product(
             offer__is_active=True,
             offer__currency=market.currency,
             offer__seller__status=SellerStatus.APPROVED,
+            location__status=LocationStatus.OPEN,
             on_hand__gt=F("held"),
         )
         .annotate(avail=F("on_hand") - F("held"), city_display=city_name_expression("location__city__"))
@@ -71,12 +72,13 @@ def offers_for_product(
             "offer_id", "offer__seller_id", "offer__seller__display_name", "offer__seller__country",
             "offer__condition", "offer__net_price", "offer__currency", "offer__handling_days",
             "location_id", "location__name", "city_display", "location__country",
-            "location__latitude", "location__longitude", "avail",
+            "location__latitude", "location__longitude", "avail", "location__kind",
         )
     )
     dest = buyer_city.country if buyer_city is not None else market.code
     best: dict[int, tuple] = {}
     totals: dict[int, int] = {}
+    stores: dict[int, tuple[int, str, float | None]] = {}  # offer → its nearest store with units
     for row in rows:
         offer_id, lat, lon, avail = row[0], row[12], row[13], row[14]
         distance = (
@@ -85,13 +87,18 @@ def offers_for_product(
             else None
         )
         totals[offer_id] = totals.get(offer_id, 0) + avail
+        if row[15] == LocationKind.STORE:
+            known = stores.get(offer_id)
+            if known is None or (distance is not None and (known[2] is None or distance < known[2])):
+                stores[offer_id] = (row[8], row[9], distance)
         current = best.get(offer_id)
         if current is None or (distance is not None and distance < current[1]):
             best[offer_id] = (row, distance)
     ranked = []
     for offer_id, (row, distance) in best.items():
         (_, seller_id, seller_name, seller_country, condition, net, currency, handling,
-         location_id, location_name, city_name, ship_country, _lat, _lon, _avail) = row
+         location_id, location_name, city_name, ship_country, _lat, _lon, _avail, _kind) = row
+        store_id, store_name, store_km = stores.get(offer_id, (None, "", None))
         ranked.append(
             RankedOffer(
                 offer_id=offer_id, seller_id=seller_id, seller_name=seller_name, seller_country=seller_country,
@@ -100,13 +107,7 @@ def offers_for_product(
                 ship_country=ship_country, distance_km=distance,
                 promise=policy.promise(ship_country, dest, distance, handling, today),
                 available=totals[offer_id], is_local=is_local(ship_country, dest if buyer_city else None, distance),
+                store_location_id=store_id, store_name=store_name, store_km=store_km,
             )
         )
     return rank_offers(ranked)
-
-
-def storefront_listing(**kwargs) -> ListingPage:
-    """catalog.selectors.product_listing() with the default delivery-promise policy, so the
-    deliver-by filter works; the storefront and the API call this one."""
-    kwargs.setdefault("promise_policy", DEFAULT_POLICY)
-    return product_listing(**kwargs)

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from comptoir.common.geo import haversine_km
 from comptoir.markets.selectors import cities_for_addresses
+from comptoir.orders.models import Order, SellerOrder
 
 PICKUP_METHODS = frozenset({"pickup", "collect", "click_collect", "click_and_collect", "store_pickup", "store"})
 LOCAL_KM = 50.0
@@ -82,14 +83,6 @@ class WeekStats:
         return self.delivery_km_sum / self.delivery_km_count if self.delivery_km_count else None
 
 
-def _orders_models():
-    try:
-        from comptoir.orders.models import SellerOrder
-    except ImportError:  # the orders app is not there yet
-        return None
-    return SellerOrder
-
-
 def _iso_week(ts: dt.datetime) -> str:
     local = timezone.localtime(ts) if timezone.is_aware(ts) else ts
     y, w, _ = local.isocalendar()
@@ -104,9 +97,6 @@ def _places(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], 
 
 def market_weekly_stats(*, since: dt.datetime | None = None, market_code: str | None = None) -> list[WeekStats]:
     """Weekly stats per market, newest week first, markets in code order. Constant query count."""
-    SellerOrder = _orders_models()
-    if SellerOrder is None:
-        return []
     qs = SellerOrder.objects.exclude(state="cancelled")
     if since is not None:
         qs = qs.filter(order__created_at__gte=since)
@@ -169,10 +159,6 @@ def _neg_week(week: str) -> tuple[int, int]:
 def orders_by_city(market_code: str) -> dict[int, int]:
     """Orders placed per markets.City pk in a market (the buyer's place matched by postcode, else by
     any of the city's names: "München" counts for Munich). Two queries."""
-    SellerOrder = _orders_models()
-    if SellerOrder is None:
-        return {}
-    from comptoir.orders.models import Order
 
     rows = list(
         Order.objects.filter(market__code=market_code).values_list("country", "postcode", "city_name")

@@ -1,17 +1,13 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from comptoir.markets.errors import UnknownCountry
 from comptoir.markets.selectors import country_normalise
 
-from comptoir.common.errors import DomainError
-
 from .errors import SellerInvalid
 from .identity import identity_clean
 from .models import ApiKey, Seller, SellerMember
-from .services import seller_approve, seller_suspend
 
 
 class SellerAdminForm(forms.ModelForm):
@@ -55,30 +51,10 @@ class SellerMemberInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
-def _run(modeladmin, request, queryset, service, done_message):
-    done = 0
-    for seller in queryset.order_by("pk"):
-        try:
-            service(seller=seller)
-            done += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{seller}: {exc.message}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
-
-
-@admin.action(description=_("Approve selected sellers"))
-def approve_sellers(modeladmin, request, queryset):
-    _run(modeladmin, request, queryset, seller_approve, lambda n: ngettext("%d seller approved.", "%d sellers approved.", n) % n)
-
-
-@admin.action(description=_("Suspend selected sellers"))
-def suspend_sellers(modeladmin, request, queryset):
-    _run(modeladmin, request, queryset, seller_suspend, lambda n: ngettext("%d seller suspended.", "%d sellers suspended.", n) % n)
-
-
-@admin.register(Seller)
 class SellerAdmin(admin.ModelAdmin):
+    """Registered by comptoir.inventory.admin, whose status actions keep the storefront listing
+    true (a seller's status decides which offers buyers see)."""
+
     form = SellerAdminForm
     list_display = ["display_name", "legal_name", "country", "status", "vat_number", "commission_bp", "created_at"]
     list_filter = ["status", "country"]
@@ -86,7 +62,6 @@ class SellerAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "latitude", "longitude", "created_at"]
     prepopulated_fields = {"slug": ["display_name"]}
     raw_id_fields = ["city"]
-    actions = [approve_sellers, suspend_sellers]
     inlines = [SellerMemberInline]
 
     def save_model(self, request, obj, form, change):

@@ -96,10 +96,15 @@ def seller_register(
     return seller
 
 
-def _transition(seller: Seller, target: str) -> Seller:
+def seller_status_change(*, seller: Seller, target: str, source: str | None = None) -> Seller:
+    """The bare status rule: move `seller` to `target` if TRANSITIONS allows it from its current
+    status (read under a row lock) and, with `source`, only from that status; else
+    ``IllegalTransition``. What buyers see depends on the
+    status: call ``comptoir.inventory.services.seller_approve / seller_suspend /
+    seller_reinstate``, which run this and refresh the storefront listing in one transaction."""
     with transaction.atomic():
         locked = Seller.objects.select_for_update().get(pk=seller.pk)
-        if target not in TRANSITIONS.get(locked.status, frozenset()):
+        if target not in TRANSITIONS.get(locked.status, frozenset()) or source not in (None, locked.status):
             raise IllegalTransition(
                 _("A seller cannot go from %(from)s to %(to)s.")
                 % {"from": SellerStatus(locked.status).label, "to": SellerStatus(target).label},
@@ -109,16 +114,6 @@ def _transition(seller: Seller, target: str) -> Seller:
         locked.save(update_fields=["status"])
     seller.status = target
     return seller
-
-
-def seller_approve(*, seller: Seller) -> Seller:
-    """pending → approved, or suspended → approved; otherwise ``IllegalTransition``."""
-    return _transition(seller, SellerStatus.APPROVED)
-
-
-def seller_suspend(*, seller: Seller) -> Seller:
-    """approved → suspended; otherwise ``IllegalTransition``. A suspended seller's offers are hidden."""
-    return _transition(seller, SellerStatus.SUSPENDED)
 
 
 def seller_commission_set(*, seller: Seller, commission_bp: int | None) -> Seller:

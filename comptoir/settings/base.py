@@ -4,9 +4,11 @@ DATABASE_URL  sqlite:////abs/path.sqlite3 (default: ./var/comptoir.sqlite3) or p
 REDIS_URL     redis://127.0.0.1:6379/0 — cache and sessions go to Redis when set
 SECRET_KEY, DEBUG, ALLOWED_HOSTS (comma separated), EMAIL_URL-like SMTP settings (EMAIL_HOST, ...)
 """
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "comptoir.planning",
     "comptoir.web",
     "comptoir.api",
+    "comptoir.demo",
 ]
 
 MIDDLEWARE = [
@@ -259,3 +262,16 @@ PAYMENT_PROVIDER_SETTINGS = {
     "test": {"webhook_secret": os.environ.get("PAYMENT_TEST_WEBHOOK_SECRET", "whsec_test_dev_only_change_me")},
 }
 PAYMENT_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", "300"))
+
+# Leaflet's files come from the django-leaflet package; its app is not installed (its admin
+# imports GeoDjango, which needs GDAL): only its static folder is served.
+STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static"]
+
+# Store maps (Leaflet, shipped by django-leaflet): the tile server's URL template and its
+# attribution. Empty: store pages show the address without a map (no tiles are fetched).
+COMPTOIR_MAP_TILES_URL = os.environ.get("COMPTOIR_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+COMPTOIR_MAP_ATTRIBUTION = os.environ.get("COMPTOIR_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+if COMPTOIR_MAP_TILES_URL:
+    # The map tiles are images from the tile server: the CSP lets that origin in ({s} → *).
+    _tiles = urlsplit(COMPTOIR_MAP_TILES_URL.replace("{s}", "*"))
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]

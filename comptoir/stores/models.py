@@ -1,1 +1,178 @@
+"""Physical stores, the partners who run some of them, their staff, and consigned stock.
 
+A store is a stock location of kind "store" (comptoir.inventory: its address, coordinates,
+status, time zone and opening hours live there, as the delivery promise needs them); this app
+adds who runs it, who works there and how sellers' units get onto its shelves. Units on a shelf
+still belong to their seller: they are the seller's offer's StockLevel at the store's location.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from comptoir.inventory.models import Offer, StockLevel, StockLocation
+from comptoir.markets.models import Market
+from comptoir.sellers.models import Seller
+
+
+class Partner(models.Model):
+    """A company that runs stores for the marketplace; its identity is checked like a seller's,
+    and it earns `share_bp` of the marketplace's commission on its stores' sales."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    company_id = models.CharField(_("company registration number"), max_length=30)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    share_bp = models.PositiveIntegerField(_("share of the commission (basis points)"), default=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("store partner")
+        verbose_name_plural = _("store partners")
+        constraints = [models.CheckConstraint(condition=Q(share_bp__lte=10_000), name="partner_share_at_most_100pct")]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+
+class PartnerMember(models.Model):
+    """A partner's employee who sees and runs the partner's stores (and only those)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_memberships")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="members")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "partner"], name="partnermember_unique")]
+
+
+class Store(models.Model):
+    """A physical store: its stock location, its market and, when a partner runs it, the partner."""
+
+    location = models.OneToOneField(StockLocation, on_delete=models.PROTECT, related_name="store")
+    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="stores")
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="stores")
+    slug = models.SlugField(unique=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+
+    def __str__(self) -> str:
+        return self.location.name
+
+    @property
+    def name(self) -> str:
+        return self.location.name
+
+    @property
+    def status(self) -> str:
+        return self.location.status
+
+
+class StaffRole(models.TextChoices):
+    MANAGER = "manager", pgettext_lazy("store staff role", "Manager")
+    CLERK = "clerk", pgettext_lazy("store staff role", "Clerk")
+
+
+class StoreStaff(models.Model):
+    """A user working at a store. Managers also unlock pickups, correct counts and see figures."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_memberships")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(_("role"), max_length=8, choices=StaffRole.choices, default=StaffRole.CLERK)
+
+    class Meta:
+        verbose_name = _("store staff member")
+        verbose_name_plural = _("store staff")
+        constraints = [models.UniqueConstraint(fields=["user", "store"], name="storestaff_unique")]
+
+
+class ConsignmentDirection(models.TextChoices):
+    TO_STORE = "to_store", _("To the store")
+    TO_SELLER = "to_seller", _("Back to the seller")
+
+
+class ConsignmentState(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("consignment state", "Proposed")
+    ACCEPTED = "accepted", pgettext_lazy("consignment state", "Accepted")
+    REFUSED = "refused", pgettext_lazy("consignment state", "Refused")
+    IN_TRANSIT = "in_transit", pgettext_lazy("consignment state", "In transit")
+    RECEIVED = "received", pgettext_lazy("consignment state", "Received")
+    CANCELLED = "cancelled", pgettext_lazy("consignment state", "Cancelled")
+
+
+class Consignment(models.Model):
+    """Units of a seller's offers moving between one of its warehouses and a store, either way.
+
+    to_store: proposed by the seller → accepted by the store → in transit (the units leave the
+    warehouse) → received (the clerk counts each line; only what was counted goes on the shelf).
+    to_seller: the store sends units back (they leave the shelf) → received by the seller."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="consignments")
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="consignments")
+    warehouse = models.ForeignKey(StockLocation, on_delete=models.PROTECT, related_name="+")  # the seller's side
+    direction = models.CharField(max_length=10, choices=ConsignmentDirection.choices, default=ConsignmentDirection.TO_STORE)
+    state = models.CharField(_("state"), max_length=12, choices=ConsignmentState.choices, default=ConsignmentState.PROPOSED)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("consignment")
+        verbose_name_plural = _("consignments")
+        indexes = [models.Index(fields=["store", "state"]), models.Index(fields=["seller", "state"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ConsignmentLine(models.Model):
+    """Units of one offer in a consignment: sent, then counted on arrival."""
+
+    consignment = models.ForeignKey(Consignment, on_delete=models.CASCADE, related_name="lines")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity sent"))
+    quantity_received = models.PositiveIntegerField(_("quantity counted"), null=True, blank=True)
+    difference_reason = models.CharField(_("reason for a difference"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="consignmentline_quantity_positive"),
+            models.UniqueConstraint(fields=["consignment", "offer"], name="consignmentline_one_per_offer"),
+        ]
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.quantity_received is None else self.quantity_received - self.quantity
+
+
+class StockCorrection(models.Model):
+    """The audit trail of a store's shelf: every change of its units that is not a sale or a
+    hold — a consignment received or sent back, a recount — with its reason, who and when.
+    Rows are only ever added."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="corrections")
+    stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="+")
+    delta = models.IntegerField(_("units"))
+    on_hand_after = models.PositiveIntegerField()
+    reason = models.CharField(_("reason"), max_length=200)
+    consignment_line = models.ForeignKey(ConsignmentLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("stock correction")
+        verbose_name_plural = _("stock corrections")

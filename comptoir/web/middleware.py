@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
+from comptoir.markets.selectors import city_default
+
 SESSION_MARKET = "buyer_market"
 SESSION_CITY = "buyer_city"
 COOKIE_NAME = "comptoir_buyer"
@@ -111,13 +113,7 @@ def _load_city(market, city_id: int | None):
 
 def market_default_city(market):
     """The market's most populous city (the buyer's city until they choose one)."""
-    from comptoir.markets import selectors
-
-    if hasattr(selectors, "city_default"):
-        return selectors.city_default(country=market.code)
-    from comptoir.markets.models import City  # TODO: markets.selectors.city_default when it lands
-
-    return City.objects.filter(country=market.code).order_by("-population", "id").first()
+    return city_default(country=market.code)
 
 
 class BuyerContextMiddleware:

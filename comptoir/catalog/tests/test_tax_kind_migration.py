@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("markets", "0002_city_names"), ("catalog", "0008_search_pg_title_document")]
-AFTER = [("markets", "0003_vat_by_product_kind"), ("catalog", "0010_tax_kind_listing")]
+BEFORE = [("markets", "0002_city_names"), ("catalog", "0009_listing_summary_to_inventory"), ("inventory", "0005_offerpoint_location_kind")]
+AFTER = [("markets", "0003_vat_by_product_kind"), ("catalog", "0010_tax_kind"), ("inventory", "0006_tax_kind_listing")]
 
 
 @pytest.mark.django_db(transaction=True, available_apps=list(settings.INSTALLED_APPS))
@@ -19,7 +19,7 @@ def test_existing_rates_categories_and_listings_move_to_product_kinds():
     old = executor.loader.project_state(BEFORE).apps
     Market, VatRate = old.get_model("markets", "Market"), old.get_model("markets", "VatRate")
     Category, Product = old.get_model("catalog", "Category"), old.get_model("catalog", "Product")
-    ProductListing, ListingVersion = old.get_model("catalog", "ProductListing"), old.get_model("catalog", "ListingVersion")
+    ProductListing, ListingVersion = old.get_model("inventory", "ProductListing"), old.get_model("catalog", "ListingVersion")
     since = date(2014, 1, 1)
     fr = Market.objects.create(code="FR", name="France", currency="EUR", languages=["fr"])
     xx = Market.objects.create(code="CH", name="Elsewhere", currency="EUR", languages=["en"])
@@ -49,7 +49,7 @@ def test_existing_rates_categories_and_listings_move_to_product_kinds():
     NewCategory = new.get_model("catalog", "Category")
     assert dict(NewCategory.objects.values_list("slug", "tax_class")) == {"books": "books", "food-drinks": "food", "shoes": "standard"}
     assert new.get_model("catalog", "Product").objects.get(pk=novel.pk).tax_class == ""  # no override: the category's
-    assert new.get_model("catalog", "ProductListing").objects.get().tax_class == "books"
+    assert new.get_model("inventory", "ProductListing").objects.get().tax_class == "books"
     assert new.get_model("catalog", "ListingVersion").objects.get().value != 7
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

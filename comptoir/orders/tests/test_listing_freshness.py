@@ -2,9 +2,9 @@
 order, cancelling it, a declined card and a received return refresh it after commit."""
 import pytest
 
-from comptoir.catalog.models import OfferPoint, ProductListing
-from comptoir.inventory.listing import listing_refresh_all
-from comptoir.inventory.selectors import storefront_listing
+from comptoir.inventory.models import OfferPoint, ProductListing
+from comptoir.inventory.listing.refresh import listing_refresh_all
+from comptoir.inventory.listing.read import product_listing
 from comptoir.orders.errors import PaymentDeclined
 from comptoir.orders.services import (
     seller_order_accept,
@@ -20,7 +20,7 @@ from .helpers import DECLINED_CARD, place, shop
 
 def _listed(market) -> list[tuple[int, int]]:
     """(product id, offer count) of every product on the French storefront, by product id."""
-    page = storefront_listing(market=market, language="en", sort="newest", page_size=100)
+    page = product_listing(market=market, language="en", sort="newest", page_size=100)
     return sorted((item.product_id, item.offer_count) for item in page.items)
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
-from comptoir.catalog.models import OfferPoint, ProductListing
-from comptoir.inventory.listing import listing_refresh_all
+from comptoir.inventory.models import OfferPoint, ProductListing
+from comptoir.inventory.listing.refresh import listing_refresh_all
 from comptoir.orders.models import SellerOrder
 from comptoir.orders.tests import factories as f
 
@@ -83,8 +83,8 @@ def test_racing_buyers_unlist_the_product_and_parallel_cancellations_relist_it()
 
 
 def _refresh_many(barrier, results, product_ids: list[int], rounds: int, coalesced: bool) -> None:
-    from comptoir.inventory import services
-    from comptoir.inventory.listing import listing_refresh
+    from comptoir.inventory.services import holds as services
+    from comptoir.inventory.listing.refresh import listing_refresh
 
     connections.close_all()
     barrier.wait(timeout=60)

@@ -7,7 +7,6 @@ import pytest
 from django.test import Client
 
 from comptoir.catalog.models import Category, Product
-from comptoir.inventory.listing import listing_refresh_all
 from comptoir.inventory.selectors import offers_for_product
 from comptoir.markets.models import Market
 from comptoir.markets.services import markets_seed
@@ -77,7 +76,7 @@ def test_a_books_gross_price_in_each_market(seeded, market, gross):
 def test_the_demo_books_and_food_categories_use_their_kinds_after_migration_mapping():
     from importlib import import_module
 
-    mapping = import_module("comptoir.catalog.migrations.0009_tax_kind")
+    mapping = import_module("comptoir.catalog.migrations.0010_tax_kind")
     books = Category(slug="books", names={"en": "Books", "fr": "Livres"})
     food = Category(slug="food-drinks", names={"en": "Food & Drinks", "fr": "Épicerie & boissons"})
     other = Category(slug="misc", names={"en": "Misc"})

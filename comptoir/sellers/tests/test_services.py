@@ -8,9 +8,8 @@ from comptoir.sellers.services import (
     apikey_authenticate,
     apikey_create,
     apikey_revoke,
-    seller_approve,
     seller_commission_set,
-    seller_suspend,
+    seller_status_change,
 )
 
 from .factories import VALID_ES, make_city, register
@@ -71,32 +70,32 @@ def test_non_eu_seller_needs_uscc_but_no_vat_number():
 def test_state_machine_pending_approved_suspended_approved():
     seller = register()
     assert not seller_is_visible(seller)
-    seller_approve(seller=seller)
+    seller_status_change(seller=seller, target=SellerStatus.APPROVED)
     assert Seller.objects.get(pk=seller.pk).status == SellerStatus.APPROVED
     assert seller_is_visible(seller)
-    seller_suspend(seller=seller)
+    seller_status_change(seller=seller, target=SellerStatus.SUSPENDED)
     assert Seller.objects.get(pk=seller.pk).status == SellerStatus.SUSPENDED
     assert not seller_is_visible(seller)
-    seller_approve(seller=seller)
+    seller_status_change(seller=seller, target=SellerStatus.APPROVED)
     assert Seller.objects.get(pk=seller.pk).status == SellerStatus.APPROVED
 
 
 def test_illegal_transitions_are_refused():
     seller = register()
     with pytest.raises(IllegalTransition) as exc:
-        seller_suspend(seller=seller)
+        seller_status_change(seller=seller, target=SellerStatus.SUSPENDED)
     assert (exc.value.code, exc.value.status, exc.value.message) == ("illegal_transition", 409, "A seller cannot go from Pending review to Suspended.")
-    seller_approve(seller=seller)
+    seller_status_change(seller=seller, target=SellerStatus.APPROVED)
     with pytest.raises(IllegalTransition, match="from Approved to Approved"):
-        seller_approve(seller=seller)
+        seller_status_change(seller=seller, target=SellerStatus.APPROVED)
     assert Seller.objects.get(pk=seller.pk).status == SellerStatus.APPROVED
 
 
 def test_only_approved_sellers_are_visible():
     pending, approved, suspended = register(display_name="P"), register(display_name="A"), register(display_name="S")
-    seller_approve(seller=approved)
-    seller_approve(seller=suspended)
-    seller_suspend(seller=suspended)
+    seller_status_change(seller=approved, target=SellerStatus.APPROVED)
+    seller_status_change(seller=suspended, target=SellerStatus.APPROVED)
+    seller_status_change(seller=suspended, target=SellerStatus.SUSPENDED)
     assert list(sellers_visible()) == [approved]
     assert list(Seller.objects.filter(sellers_visible_q())) == [approved]
     assert list(SellerMember.objects.filter(sellers_visible_q("seller__"))) == []

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.common.errors import NotFound
 
 LOCAL_KM_CHOICES = (10, 30, 50, 100)
+STORE_KM_CHOICES = (10, 25, 50)
 PAGE_SIZES = (12, 24, 48)
 MAX_QUERY_CHARS = 200
 SORT_CHOICES = [
@@ -79,6 +80,10 @@ class ListingFilterForm(forms.Form):
     local_km = forms.TypedChoiceField(
         label=_("Local only"), required=False, coerce=int, empty_value=None,
         choices=[("", _("Any distance"))] + [(str(km), _("Within %(km)s km") % {"km": km}) for km in LOCAL_KM_CHOICES],
+    )
+    store_km = forms.TypedChoiceField(
+        label=_("In a store near me"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("Online or in store"))] + [(str(km), _("In a store within %(km)s km") % {"km": km}) for km in STORE_KM_CHOICES],
     )
     deliver_by = forms.DateField(label=_("Delivered by"), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)

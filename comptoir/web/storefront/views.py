@@ -18,33 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.common.errors import NotFound
+from comptoir.stores.directory import store_slugs
 from comptoir.web.middleware import buyer_location_remember
 
 from . import formatting, reads
-from .forms import LOCAL_KM_CHOICES, MAX_QUERY_CHARS, PAGE_SIZES, SORT_CHOICES, ListingFilterForm, LocationForm
+from .buyer import buyer_city as _buyer_city
+from .buyer import language as _language
+from .buyer import locale as _locale
+from .buyer import market_or_404 as _market_or_404
+from .forms import LOCAL_KM_CHOICES, MAX_QUERY_CHARS, PAGE_SIZES, SORT_CHOICES, STORE_KM_CHOICES, ListingFilterForm, LocationForm
 
 CITY_SUGGEST_LIMIT = 8
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
-
-
-def _locale(request) -> str:
-    market = request.market
-    return formatting.babel_locale(_language(), market.code if market else None)
-
-
-def _buyer_city(request):
-    """The buyer's City, or None (a lazy object wrapping None is not `is None`)."""
-    return request.buyer_city or None
-
-
-def _market_or_404(request):
-    market = request.market
-    if not market:
-        raise Http404(_("No market is open yet."))
-    return market
 
 
 # Home and buyer location -------------------------------------------------------------------
@@ -217,8 +201,8 @@ def _listing(request, *, category_slug, heading, query, template):
 
 
 def _render_listing(request, market, *, category, query, template, extra, csrf_placeholder):
-    from comptoir.catalog.errors import InvalidListingQuery
-    from comptoir.catalog.selectors import ListingFilters
+    from comptoir.inventory.errors import InvalidListingQuery
+    from comptoir.inventory.listing.read import ListingFilters
 
     form = ListingFilterForm(request.GET)
     form.is_valid()
@@ -228,6 +212,7 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
         max_price=max_price,
         seller_countries=tuple(form.value("country", [])),
         local_only_km=form.value("local_km"),
+        in_store_km=form.value("store_km"),
         deliver_by=form.value("deliver_by"),
     )
     page_size = form.value("per_page", settings.COMPTOIR_PAGE_SIZE)
@@ -265,6 +250,8 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
         "selected_price": form.value("price", ""),
         "selected_countries": form.value("country", []),
         "selected_local_km": form.value("local_km"),
+        "selected_store_km": form.value("store_km"),
+        "store_km_choices": STORE_KM_CHOICES,
         "selected_sort": form.value("sort", "relevance"),
         "sort_choices": SORT_CHOICES,
         "local_km_choices": LOCAL_KM_CHOICES,
@@ -273,7 +260,7 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
         "default_page_size": settings.COMPTOIR_PAGE_SIZE,
         "page_links": _page_links(listing.page, listing.num_pages),
         "has_filters": any([min_price is not None, max_price is not None, filters.seller_countries,
-                            filters.local_only_km, filters.deliver_by]),
+                            filters.local_only_km, filters.in_store_km, filters.deliver_by]),
         "search_cap": formatting.number(listing.capped_at, locale) if listing.capped_at else "",
         **extra,
     }
@@ -284,9 +271,9 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
 
 def _product_listing(**kwargs):
     """The listing with the delivery-promise policy that the deliver-by filter needs."""
-    from comptoir.inventory.selectors import storefront_listing
+    from comptoir.inventory.listing.read import product_listing
 
-    return storefront_listing(**kwargs)
+    return product_listing(**kwargs)
 
 
 def _price_facet_label(facet, currency, locale) -> str:
@@ -325,6 +312,7 @@ def _cards(request, results) -> list[dict]:
             "offer_count": item.offer_count,
             "distance": formatting.distance_km(item.nearest_km, locale),
             "is_near": item.nearest_km is not None and item.nearest_km <= 50,
+            "store_distance": formatting.distance_km(item.nearest_store_km, locale) if item.nearest_store_km is not None else "",
         }
         for item in results
     ]
@@ -349,12 +337,15 @@ def product(request, product_id, slug=None):
         offers = offers_for_product(product=detail.product, market=market, buyer_city=_buyer_city(request))
     except MissingVatRate:  # the product's tax class has no VAT rate in this market: not sold here
         offers = []
+    slugs = store_slugs(o.store_location_id for o in offers)
     rows = [
         {
             "offer": o,
             "condition": Condition(o.condition).label if o.condition in Condition.values else o.condition,
             "price": formatting.money(o.gross_price, o.currency, locale),
             "distance": formatting.distance_km(o.distance_km, locale),
+            "store_slug": slugs.get(o.store_location_id, ""),
+            "store_distance": formatting.distance_km(o.store_km, locale) if o.store_km is not None else "",
         }
         for o in offers
     ]

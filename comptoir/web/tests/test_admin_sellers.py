@@ -2,14 +2,14 @@
 import pytest
 
 from comptoir.catalog.tests.factories import make_city, make_location, make_market, make_offer, make_product, make_seller
-from comptoir.inventory.listing import listing_refresh
-from comptoir.inventory.selectors import storefront_listing
+from comptoir.inventory.listing.refresh import listing_refresh
+from comptoir.inventory.listing.read import product_listing
 
 pytestmark = pytest.mark.django_db
 
 
 def _listed_ids(market):
-    return [card.product_id for card in storefront_listing(market=market, language="en").items]
+    return [card.product_id for card in product_listing(market=market, language="en").items]
 
 
 def _action(client, action, seller):

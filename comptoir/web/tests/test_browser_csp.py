@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from comptoir.inventory.listing import listing_refresh_all
+from comptoir.inventory.listing.refresh import listing_refresh_all
 from comptoir.orders.tests.helpers import shop
 from comptoir.planning.tests.factories import market_lu, store_at
 
@@ -90,3 +90,24 @@ def test_no_csp_violation_and_scripts_still_work(live_server, page, screenshot):
     page.goto(url + "/admin/ledger/journalentry/")
     assert _violations(page) == []
     assert console == []
+
+
+def test_a_store_page_draws_its_map_under_the_csp(live_server, page, settings):
+    from comptoir.catalog.tests.factories import make_city, make_market
+    from comptoir.settings import base
+    from comptoir.web.tests.test_store_pages import make_store
+
+    # the deployed map settings (test settings turn the tiles off); the tiles cannot load here
+    # (no network), but the CSP must not be what stops them
+    settings.COMPTOIR_MAP_TILES_URL, settings.SECURE_CSP = base.COMPTOIR_MAP_TILES_URL, base.SECURE_CSP
+    from comptoir.web.middleware import COOKIE_NAME
+
+    es = make_market("ES")
+    getafe = make_city("Getafe", 40.3057, -3.7329, country="ES", population=180_000)
+    make_store(getafe, "Comptoir Getafe", "getafe", market=es)
+    page.context.add_cookies([{"name": COOKIE_NAME, "value": f"ES:{getafe.pk}", "url": live_server.url}])
+    page.add_init_script(WATCH)
+    page.goto(live_server.url + "/stores/getafe/")
+    page.wait_for_selector(".leaflet-container")
+    page.wait_for_timeout(1000)  # the tiles are asked for (the CSP lets their server in)
+    assert _violations(page) == []

@@ -7,7 +7,7 @@ import pytest
 from comptoir.catalog.tests.factories import (
     make_category, make_city, make_location, make_market, make_offer, make_product, make_seller,
 )
-from comptoir.inventory.listing import listing_refresh
+from comptoir.inventory.listing.refresh import listing_refresh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,11 +9,11 @@ from django.utils import translation
 from comptoir.catalog.tests.factories import (
     make_category, make_city, make_location, make_market, make_offer, make_product, make_seller,
 )
-from comptoir.inventory.listing import listing_refresh
+from comptoir.inventory.listing.refresh import listing_refresh
 from comptoir.markets.models import CityName
 from comptoir.web.checkout.forms import CheckoutForm
-from comptoir.web.demo.compose import attribute_values
-from comptoir.web.demo.vocab import LEAVES
+from comptoir.demo.compose import attribute_values
+from comptoir.demo.vocab import LEAVES
 from comptoir.web.middleware import COOKIE_NAME
 
 pytestmark = pytest.mark.django_db

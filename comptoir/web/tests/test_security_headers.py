@@ -72,3 +72,10 @@ def test_a_staff_user_with_the_view_permission_reads_the_journal_but_cannot_chan
     assert c.get("/admin/ledger/journalentry/").status_code == 200
     assert c.get("/admin/ledger/account/").status_code == 200
     assert c.get("/admin/ledger/journalentry/add/").status_code == 403
+
+
+def test_the_csp_lets_the_map_tiles_server_in():
+    from comptoir.settings import base  # the deployed value (test settings turn the tiles off)
+
+    assert base.COMPTOIR_MAP_TILES_URL == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert base.SECURE_CSP["img-src"] == ["'self'", "data:", "https://tile.openstreetmap.org"]

@@ -12,7 +12,7 @@ from comptoir.catalog.tests.factories import (
     make_category, make_city, make_location, make_market, make_offer, make_product, make_seller,
 )
 from comptoir.catalog.listing_cache import memo_clear
-from comptoir.inventory.listing import listing_refresh
+from comptoir.inventory.listing.refresh import listing_refresh
 from comptoir.inventory.models import StockLevel
 from comptoir.web.storefront.views import CSRF_PLACEHOLDER
 from django.middleware.csrf import _unmask_cipher_token

@@ -4,19 +4,19 @@ import pytest
 from django.core.cache import cache
 from django.db.models import F
 
-from comptoir.catalog.errors import InvalidListingQuery
+from comptoir.inventory.errors import InvalidListingQuery
 from comptoir.catalog.listing_cache import memo_clear
-from comptoir.catalog.models import ListingFacetSnapshot, ListingVersion, OfferPoint, Product, ProductListing, ProductText
+from comptoir.catalog.models import ListingVersion, Product, ProductText
+from comptoir.inventory.models import ListingFacetSnapshot, OfferPoint, ProductListing
 from comptoir.catalog.services import search_index_product
-from comptoir.catalog.selectors import CountryFacet, ListingFilters, PriceFacet, product_listing
+from comptoir.inventory.listing.read import CountryFacet, ListingFilters, PriceFacet, product_listing
 from comptoir.common.geo import haversine_km
-from comptoir.inventory.listing import listing_refresh, listing_refresh_all, listing_refresh_seller
+from comptoir.inventory.listing.refresh import listing_refresh, listing_refresh_all, listing_refresh_seller
 from comptoir.inventory.models import StockLevel
 from comptoir.inventory.promise import DEFAULT_POLICY
-from comptoir.inventory.selectors import storefront_listing
 from comptoir.sellers.models import SellerStatus
 
-from .factories import make_category, make_city, make_location, make_market, make_offer, make_product, make_seller
+from comptoir.catalog.tests.factories import make_category, make_city, make_location, make_market, make_offer, make_product, make_seller
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ def test_deliver_by_uses_the_promise_table(world):
 
 
 def test_deliver_by_through_storefront_listing_uses_default_policy(world):
-    page = storefront_listing(market=world["fr"], language="fr", buyer_city=world["lyon"], today=MONDAY,
+    page = product_listing(market=world["fr"], language="fr", buyer_city=world["lyon"], today=MONDAY,
                               filters=ListingFilters(deliver_by=date(2026, 3, 4)))
     assert page.total == 2
 

@@ -16,13 +16,14 @@ from stdnum.es import cif, vat as es_vat
 from stdnum.fr import siret, tva
 from stdnum.it import iva
 
-from comptoir.catalog.models import Category, OfferPoint, Product, ProductImage, ProductText
+from comptoir.catalog.models import Category, Product, ProductImage, ProductText
+from comptoir.inventory.models import OfferPoint
 from comptoir.inventory.models import Offer, StockLevel, StockLocation
 from comptoir.markets.models import City
 from comptoir.markets.services import cities_load
 from comptoir.sellers.models import Seller, SellerMember, SellerStatus
-from comptoir.web.demo.identity import SellerIdentity, fr_rib_key, identity_check, identity_generate, it_cin
-from comptoir.web.demo.seed import DemoCitiesMissing, demo_seed
+from comptoir.demo.identity import SellerIdentity, fr_rib_key, identity_check, identity_generate, it_cin
+from comptoir.demo.seed import DemoCitiesMissing, demo_seed
 
 COUNTRIES = ["FR", "ES", "IT", "DE", "CN"]
 # Counts of the small demo with seed 42 on the cities loaded below (≥ 15,000 people).

@@ -1,4 +1,4 @@
-"""Catalogue reads: the storefront product listing (category and search pages).
+"""Reads of the listing summary: the storefront product listing (category and search pages).
 
 product_listing() reads only the denormalised summary tables (ProductListing, OfferPoint),
 the search index and markets' VAT rates, in a constant number of SQL queries whatever the
@@ -21,7 +21,6 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
 
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -31,25 +30,16 @@ from comptoir.common.geo import EARTH_RADIUS_KM, bounding_box, haversine_matrix_
 from comptoir.common.money import minor_digits
 from comptoir.markets.models import City, Market, VatRate
 
-from . import listing_cache, search
-from .errors import InvalidListingQuery
-from .models import Category, ListingFacetSnapshot, OfferPoint, ProductImage, ProductListing, ProductText
+from comptoir.catalog import listing_cache, search
+from comptoir.catalog.models import Category, ProductImage, ProductText
+
+from ..errors import InvalidListingQuery
+from ..models import ListingFacetSnapshot, LocationKind, OfferPoint, ProductListing
+from ..promise import DEFAULT_POLICY, PromisePolicy
 
 MAX_PAGE_SIZE = 100
 PRICE_BUCKET_EDGES_MAJOR = (10, 20, 50, 100, 200, 500)
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
-
-
-class TransitPolicy(Protocol):
-    """What the deliver-by filter needs from a delivery-promise policy (implemented by
-    comptoir.inventory.promise.PromisePolicy; catalog cannot import inventory)."""
-
-    bands_km: tuple[float, ...]
-    eu_countries: frozenset
-
-    def transit_days(self, relation: str, band: int) -> tuple[int, int]: ...
-
-    def business_days_between(self, start: date, end: date) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +48,7 @@ class ListingFilters:
     max_price: int | None = None  # inclusive
     seller_countries: tuple[str, ...] = ()  # any of these
     local_only_km: float | None = None  # an offer ships from within N km of the buyer's city
+    in_store_km: float | None = None  # an offer has units on the shelf of a store within N km
     deliver_by: date | None = None  # an offer's promised latest date ≤ this date
 
 
@@ -71,6 +62,7 @@ class ListingItem:
     currency: str
     offer_count: int
     nearest_km: float | None  # None without a buyer city
+    nearest_store_km: float | None = None  # the nearest store with units (None: none, or no buyer city)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +140,10 @@ def _validate(filters: ListingFilters, page: int, page_size: int, sort: str) -> 
     for code in filters.seller_countries:
         if not (isinstance(code, str) and len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()):
             raise InvalidListingQuery(f"Not a country code: {code!r}", field="seller_countries")
-    if filters.local_only_km is not None and not (0 < filters.local_only_km <= 20_000):
-        raise InvalidListingQuery("Distance must be between 0 and 20000 km", field="local_only_km")
+    for name in ("local_only_km", "in_store_km"):
+        value = getattr(filters, name)
+        if value is not None and not (0 < value <= 20_000):
+            raise InvalidListingQuery("Distance must be between 0 and 20000 km", field=name)
 
 
 def product_listing(
@@ -164,16 +158,16 @@ def product_listing(
     page_size: int = 24,
     sort: str = "relevance",
     today: date | None = None,
-    promise_policy: TransitPolicy | None = None,
+    promise_policy: PromisePolicy = DEFAULT_POLICY,
 ) -> ListingPage:
     """One page of listed products for a market, a category and/or a search query.
 
     sort: "relevance" (search rank; newest first without a query), "price_asc",
-    "price_desc", "newest". The deliver-by filter needs `promise_policy` (the storefront
-    passes comptoir.inventory.promise.DEFAULT_POLICY, see inventory.selectors.storefront_listing).
+    "price_desc", "newest". The deliver-by filter reads the promise of `promise_policy`,
+    the one the product page and the checkout use.
     Products of a tax class without a VAT rate in the market are not listed.
 
-    Cached (comptoir.catalog.listing_cache): the facets per (market, category, query,
+    Cached (comptoir.catalog.listing_cache, versioned per category): the facets per (market, category, query,
     filters) and the page per (… , page, size, sort, city); a listing refresh of a category
     invalidates its entries at once. Warm: one query (the category tree with its versions).
     """
@@ -188,7 +182,7 @@ def product_listing(
     facet_key = listing_cache.cache_key(
         "facets", tree.versions_key(category_ids), market.code, currency, today.isoformat(),
         language if query else None, category.pk if category is not None else None, query, filters,
-        city_id if geo else None, promise_policy is not None,
+        city_id if geo else None, promise_policy is not DEFAULT_POLICY,
     )
     page_key = listing_cache.cache_key("page", facet_key, language, city_id, page, page_size, sort)
     cached = listing_cache.get(page_key)
@@ -208,37 +202,62 @@ def rates_key(rates: dict[str, int]) -> str:
     return ",".join(f"{k}:{v}" for k, v in sorted(rates.items()))
 
 
+@dataclass(slots=True)
+class _Scope:
+    """The FROM / WHERE shared by the facets and the page, and the gross-price SQL."""
+
+    currency: str
+    gross: str  # SQL: the product's best gross price under the market's VAT rates
+    rate_params: list
+    rates: dict[str, int]
+    where: list[str]
+    params: list
+    price_where: list[str]
+    price_params: list
+    countries: tuple[str, ...]
+    country_where: list[str]
+    country_params: list
+    base_from: str = ""
+
+
 def _product_listing(
     *, market, language, category_ids, query, buyer_city, filters, page, page_size, sort, today, promise_policy,
     facet_key=None, versions_key=None, category_id=None,
 ) -> ListingPage:
     currency = market.currency
-    pl, op = ProductListing._meta.db_table, OfferPoint._meta.db_table
-
-    # --- FROM / WHERE shared by the aggregate and the page --------------------------------
-    match_ids = None
     match = search.search_matches(query, language) if query else None
-    if query and match is None:
+    if query and (match is None or not match.ranks):
         return _empty(page, page_size, currency)
     capped_at = match.limit if match is not None and match.capped else None
+    scope = _scope(market, category_ids, match, buyer_city, filters, today, promise_policy)
+    if scope is None:
+        return _empty(page, page_size, currency)
+    facets, search_rows = _facets(scope, match, filters, facet_key, versions_key, category_id)
+    total, price_facets, country_facets = facets
+    num_pages = max(1, math.ceil(total / page_size))
+    items: tuple[ListingItem, ...] = ()
+    if total and page <= num_pages:
+        items = _page_items(scope, match, search_rows, filters, language, buyer_city, page, page_size, sort)
+    return ListingPage(items, total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
+
+
+def _scope(market, category_ids, match, buyer_city, filters, today, promise_policy) -> _Scope | None:
+    """The listing's filters as SQL over ProductListing (pl) and OfferPoint (op); None when the
+    market has no VAT rate (nothing can be priced)."""
+    currency = market.currency
+    op = OfferPoint._meta.db_table
+    where, params = ["pl.currency = %s"], [currency]
     if match is not None:
         # The (bounded) matches are read once, then joined as literal rows by the facets and
         # the page: the full-text ranking runs once per request, not once per query.
-        if not match.ranks:
-            return _empty(page, page_size, currency)
-        rank_of = match.ranks
-        match_ids = ", ".join(str(pid) for pid in rank_of)
-
-    where, params = ["pl.currency = %s"], [currency]
-    if match_ids is not None:
-        where.append(f"pl.product_id IN ({match_ids})")
+        where.append(f"pl.product_id IN ({', '.join(str(pid) for pid in match.ranks)})")
     if category_ids is not None:
         where.append(f"pl.category_id IN ({', '.join(['%s'] * len(category_ids))})")
         params += category_ids
 
     rates = vat_rates_bp(market, today)
     if not rates:
-        return _empty(page, page_size, currency)
+        return None
     rate_case = "CASE pl.tax_class " + " ".join(f"WHEN %s THEN {int(r)}" for r in rates.values()) + " END"
     rate_params = list(rates.keys())
     gross = f"(pl.min_net_price + (pl.min_net_price * {rate_case} * 2 + 10000) / 20000)"
@@ -248,18 +267,22 @@ def _product_listing(
     if buyer_city is not None:
         bx, by, bz = _unit(buyer_city.latitude, buyer_city.longitude)
         chord2 = f"((op.x - {bx!r}) * (op.x - {bx!r}) + (op.y - {by!r}) * (op.y - {by!r}) + (op.z - {bz!r}) * (op.z - {bz!r}))"
-    if filters.local_only_km is not None:
+    for km, kind, message, name in (
+        (filters.local_only_km, None, "Choose a city to see local offers only", "local_only_km"),
+        (filters.in_store_km, LocationKind.STORE, "Choose a city to see what is in a store near you", "in_store_km"),
+    ):
+        if km is None:
+            continue
         if buyer_city is None:
-            raise InvalidListingQuery("Choose a city to see local offers only", field="local_only_km")
-        lat0, lat1, lon0, lon1 = bounding_box(buyer_city.latitude, buyer_city.longitude, filters.local_only_km)
+            raise InvalidListingQuery(message, field=name)
+        lat0, lat1, lon0, lon1 = bounding_box(buyer_city.latitude, buyer_city.longitude, km)
         where.append(
             f"pl.product_id IN (SELECT op.product_id FROM {op} op WHERE op.currency = %s "
-            f"AND op.latitude BETWEEN %s AND %s AND op.longitude BETWEEN %s AND %s AND {chord2} <= %s)"
+            + ("AND op.location_kind = %s " if kind else "")
+            + f"AND op.latitude BETWEEN %s AND %s AND op.longitude BETWEEN %s AND %s AND {chord2} <= %s)"
         )
-        params += [currency, lat0, lat1, lon0, lon1, chord2_within(filters.local_only_km)]
+        params += [currency, *([kind] if kind else []), lat0, lat1, lon0, lon1, chord2_within(km)]
     if filters.deliver_by is not None:
-        if promise_policy is None:
-            raise InvalidListingQuery("The deliver-by filter needs a delivery promise policy", field="deliver_by")
         from_days = promise_policy.business_days_between(today, filters.deliver_by)
         days_sql, days_params = _transit_max_sql(promise_policy, market.code, chord2 if buyer_city else None)
         where.append(
@@ -267,8 +290,6 @@ def _product_listing(
             f"AND op.handling_days + {days_sql} <= %s)"
         )
         params += [currency, *days_params, from_days]
-
-    base_from, base_params = f"FROM {pl} pl", []
 
     price_where, price_params = [], []
     if filters.min_price is not None:
@@ -282,14 +303,21 @@ def _product_listing(
     if countries:
         country_where.append("(" + " OR ".join(["(',' || pl.seller_countries || ',') LIKE %s"] * len(countries)) + ")")
         country_params += [f"%,{c},%" for c in countries]
+    return _Scope(
+        currency, gross, rate_params, rates, where, params, price_where, price_params, countries, country_where,
+        country_params, base_from=f"FROM {ProductListing._meta.db_table} pl",
+    )
 
-    # --- facets: cached, else the precomputed snapshot, else one grouped aggregate ---------
+
+def _facets(scope: _Scope, match, filters, facet_key, versions_key, category_id):
+    """(facets, search rows): the facets cached, else the precomputed snapshot, else one grouped
+    aggregate; for a search, its matched rows, read once for the facets and the page."""
     facets = listing_cache.get(facet_key) if facet_key else None
     unfiltered_category = match is None and category_id is not None and filters == ListingFilters()
     if facets is None and unfiltered_category and versions_key is not None:
         snap = (
             ListingFacetSnapshot.objects.filter(
-                currency=currency, category_id=category_id, rates_key=rates_key(rates), versions_key=versions_key
+                currency=scope.currency, category_id=category_id, rates_key=rates_key(scope.rates), versions_key=versions_key
             ).values_list("data", flat=True).first()
         )
         if snap is not None:
@@ -300,50 +328,56 @@ def _product_listing(
         # facets and the page.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT pl.product_id, {gross} AS g, pl.offer_count, pl.seller_countries {base_from} WHERE {' AND '.join(where)}",
-                [*rate_params, *base_params, *params],
+                f"SELECT pl.product_id, {scope.gross} AS g, pl.offer_count, pl.seller_countries {scope.base_from} "
+                f"WHERE {' AND '.join(scope.where)}",
+                [*scope.rate_params, *scope.params],
             )
             search_rows = [(pid, int(g), offers, combo) for pid, g, offers, combo in cursor.fetchall()]
         if facets is None:
-            edges = _bucket_edges(currency)
+            edges = _bucket_edges(scope.currency)
             groups = Counter(
                 (bisect.bisect_right(edges, g), _in_price_range(g, filters), combo) for _pid, g, _o, combo in search_rows
             )
-            facets = _facets_from_groups(((b, r, c, n) for (b, r, c), n in groups.items()), edges, countries)
+            facets = _facets_from_groups(((b, r, c, n) for (b, r, c), n in groups.items()), edges, scope.countries)
     if facets is None:
         facets = _aggregate_facets(
-            currency, gross, rate_params, price_where, price_params, countries, base_from, base_params, where, params
+            scope.currency, scope.gross, scope.rate_params, scope.price_where, scope.price_params, scope.countries,
+            scope.base_from, [], scope.where, scope.params,
         )
     if facet_key:
         listing_cache.put(facet_key, facets)
-    total, price_facets, country_facets = facets
-    num_pages = max(1, math.ceil(total / page_size))
-    if total == 0 or page > num_pages:
-        return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
+    return facets, search_rows
 
-    # --- the page -----------------------------------------------------------------------
+
+_ORDERS = {  # sort: (inner order of the page's ids, outer order of the page's rows)
+    "relevance": ("pl.product_id DESC", "q.rk, q.product_id DESC"),  # inner: search only (in Python)
+    "price_asc": ("g, pl.product_id", "q.g, q.product_id"),
+    "price_desc": ("g DESC, pl.product_id", "q.g DESC, q.product_id"),
+    "newest": ("pl.product_id DESC", "q.product_id DESC"),
+}
+
+
+def _page_items(scope: _Scope, match, search_rows, filters, language, buyer_city, page, page_size, sort) -> tuple[ListingItem, ...]:
+    """The page's cards: ids chosen on cheap columns (or among the search's matches), then their
+    titles, brands and first pictures in one query."""
     if sort == "relevance" and match is None:
         sort = "newest"
-    inner_order, outer_order = {
-        "relevance": ("pl.product_id DESC", "q.rk, q.product_id DESC"),  # inner: search only (in Python)
-        "price_asc": ("g, pl.product_id", "q.g, q.product_id"),
-        "price_desc": ("g DESC, pl.product_id", "q.g DESC, q.product_id"),
-        "newest": ("pl.product_id DESC", "q.product_id DESC"),
-    }[sort]
+    inner_order, outer_order = _ORDERS[sort]
     pt, pi = ProductText._meta.db_table, ProductImage._meta.db_table
-    filtered = " AND ".join([*where, *price_where, *country_where])
+    filtered = " AND ".join([*scope.where, *scope.price_where, *scope.country_where])
     if match is None:
-        # The page's ids are chosen first on cheap columns; titles and images only for those.
         source = (
-            f"(SELECT pl.product_id, {gross} AS g, pl.offer_count, 0 AS rk {base_from} WHERE {filtered} "
+            f"(SELECT pl.product_id, {scope.gross} AS g, pl.offer_count, 0 AS rk {scope.base_from} WHERE {filtered} "
             f"ORDER BY {inner_order} LIMIT %s OFFSET %s) q"
         )
-        source_params = [*rate_params, *base_params, *params, *price_params, *country_params, page_size, (page - 1) * page_size]
+        source_params = [
+            *scope.rate_params, *scope.params, *scope.price_params, *scope.country_params, page_size, (page - 1) * page_size,
+        ]
     else:
-        # Search: the (capped) candidates are few; they are ordered here with their rank.
+        rank_of = match.ranks
         candidates = [
             (pid, g, offers) for pid, g, offers, combo in search_rows
-            if _in_price_range(g, filters) and (not countries or set(combo.split(",")).intersection(countries))
+            if _in_price_range(g, filters) and (not scope.countries or set(combo.split(",")).intersection(scope.countries))
         ]
         key = {
             "relevance": lambda r: (rank_of[r[0]], -r[0]),
@@ -354,7 +388,7 @@ def _product_listing(
         start = (page - 1) * page_size
         chosen = [(pid, int(g), offers, rank_of[pid]) for pid, g, offers in sorted(candidates, key=key)[start : start + page_size]]
         if not chosen:
-            return ListingPage((), total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
+            return ()
         source, source_params = f"({_values_sql(chosen, ('product_id', 'g', 'offer_count', 'rk'))}) q", []
     page_sql = (
         f"SELECT q.product_id, p.brand, q.g, q.offer_count, "
@@ -367,18 +401,15 @@ def _product_listing(
     with connection.cursor() as cursor:
         cursor.execute(page_sql, [language, *source_params])
         rows = cursor.fetchall()
-
-    nearest: dict[int, float] = {}
-    if buyer_city is not None and rows:
-        nearest = _nearest_km([r[0] for r in rows], currency, buyer_city)
-    items = tuple(
+    nearest, stores = _nearest_km([r[0] for r in rows], scope.currency, buyer_city) if buyer_city is not None and rows else ({}, {})
+    return tuple(
         ListingItem(
             product_id=pid, title=title, brand=brand, image_url=default_storage.url(image) if image else None,
-            best_gross_price=int(g), currency=currency, offer_count=offers, nearest_km=nearest.get(pid),
+            best_gross_price=int(g), currency=scope.currency, offer_count=offers, nearest_km=nearest.get(pid),
+            nearest_store_km=stores.get(pid),
         )
         for pid, brand, g, offers, title, image in rows
     )
-    return ListingPage(items, total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
 
 
 Facets = tuple[int, tuple[PriceFacet, ...], tuple[CountryFacet, ...]]
@@ -457,7 +488,7 @@ def _facets_from_data(data: dict) -> Facets:
 
 def category_facets_compute(*, market: Market, category: Category, today: date | None = None) -> tuple[str, str, dict] | None:
     """The unfiltered facets of a category page in `market` (uncached), as stored by
-    catalog.services.listing_facets_rebuild(): (rates_key, versions_key, data); None when the
+    listing.refresh.listing_facets_rebuild(): (rates_key, versions_key, data); None when the
     market has no VAT rate. Three queries."""
     today = today or timezone.localdate()
     tree = listing_cache.CategoryTree.load()
@@ -496,7 +527,7 @@ def _unit(lat: float, lon: float) -> tuple[float, float, float]:
     return math.cos(a) * math.cos(b), math.cos(a) * math.sin(b), math.sin(a)
 
 
-def _transit_max_sql(policy: TransitPolicy, dest: str, chord2: str | None) -> tuple[str, list]:
+def _transit_max_sql(policy: PromisePolicy, dest: str, chord2: str | None) -> tuple[str, list]:
     """SQL for the max transit days of an offer point by relation and distance band."""
     eu = sorted(policy.eu_countries)
 
@@ -523,19 +554,22 @@ def _transit_max_sql(policy: TransitPolicy, dest: str, chord2: str | None) -> tu
     return "(" + " ".join(parts) + ")", prm + rel_prm
 
 
-def _nearest_km(product_ids: list[int], currency: str, city: City) -> dict[int, float]:
+def _nearest_km(product_ids: list[int], currency: str, city: City) -> tuple[dict[int, float], dict[int, float]]:
+    """Per product: the nearest ship-from point, and the nearest store with units (km, 0.1)."""
     points = list(
         OfferPoint.objects.filter(product_id__in=product_ids, currency=currency).values_list(
-            "product_id", "latitude", "longitude"
+            "product_id", "latitude", "longitude", "location_kind"
         )
     )
     if not points:
-        return {}
-    pids = [p[0] for p in points]
+        return {}, {}
     dist = haversine_matrix_km([city.latitude], [city.longitude], [p[1] for p in points], [p[2] for p in points])[0]
-    out: dict[int, float] = {}
-    for pid, d in zip(pids, dist, strict=True):
+    nearest: dict[int, float] = {}
+    stores: dict[int, float] = {}
+    for (pid, _lat, _lon, kind), d in zip(points, dist, strict=True):
         d = round(float(d), 1)
-        if pid not in out or d < out[pid]:
-            out[pid] = d
-    return out
+        if pid not in nearest or d < nearest[pid]:
+            nearest[pid] = d
+        if kind == LocationKind.STORE and (pid not in stores or d < stores[pid]):
+            stores[pid] = d
+    return nearest, stores

@@ -1,5 +1,6 @@
-"""The listing summary carries each product's VAT kind: rewritten from the categories' new kinds;
-cached listing pages and facet snapshots (keyed on the old rate sets) are dropped."""
+"""The listing summary carries each product's VAT kind (catalog 0010_tax_kind): rewritten from the
+categories' new kinds; facet snapshots keyed on the old rate sets are dropped and every
+category's listing version bumped, so no cached listing outlives the change."""
 import secrets
 
 from django.db import migrations, models
@@ -7,9 +8,9 @@ from django.db import migrations, models
 
 def listings_to_kinds(apps, schema_editor):
     Category = apps.get_model("catalog", "Category")
-    ProductListing = apps.get_model("catalog", "ProductListing")
     ListingVersion = apps.get_model("catalog", "ListingVersion")
-    ListingFacetSnapshot = apps.get_model("catalog", "ListingFacetSnapshot")
+    ProductListing = apps.get_model("inventory", "ProductListing")
+    ListingFacetSnapshot = apps.get_model("inventory", "ListingFacetSnapshot")
     for category_id, kind in Category.objects.values_list("id", "tax_class"):
         ProductListing.objects.filter(category_id=category_id).update(tax_class=kind)
     ListingFacetSnapshot.objects.all().delete()
@@ -19,7 +20,7 @@ def listings_to_kinds(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0009_tax_kind")]
+    dependencies = [("inventory", "0005_offerpoint_location_kind"), ("catalog", "0010_tax_kind")]
 
     operations = [
         migrations.AlterField(model_name="productlisting", name="tax_class", field=models.CharField(max_length=16)),

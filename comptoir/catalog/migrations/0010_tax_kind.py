@@ -36,7 +36,7 @@ def categories_to_kinds(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0008_search_pg_title_document"), ("markets", "0003_vat_by_product_kind")]
+    dependencies = [("catalog", "0009_listing_summary_to_inventory"), ("markets", "0003_vat_by_product_kind")]
 
     operations = [
         migrations.AddField(

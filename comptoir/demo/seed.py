@@ -3,7 +3,7 @@
 The demo spans every bounded context, so it lives in the top layer (web) and calls the
 domain apps' services: markets.services.markets_seed / cities_load, catalog.services
 gtin_normalise / search_reindex_all, inventory.listing.listing_refresh_all, and
-sellers.services seller_register / seller_approve. Products, texts, pictures, offers and stock
+sellers.services seller_register, inventory.services seller_approve. Products, texts, pictures, offers and stock
 levels are written in batches of raw rows (bulk.py: COPY on PostgreSQL, executemany on SQLite):
 at bench scale (100,000 products, 300,000+ offers, 440,000 stock levels) per-row services would
 take hours and model instances with bulk_create minutes; the rows are valid by construction
@@ -32,11 +32,12 @@ from stdnum import ean
 from comptoir.catalog.models import Category, Product, ProductImage, ProductText
 from comptoir.catalog.services import gtin_normalise, search_reindex_all
 from comptoir.common.errors import DomainError
-from comptoir.inventory.listing import listing_refresh_all
+from comptoir.inventory.listing.refresh import listing_refresh_all
 from comptoir.inventory.models import Condition, LocationKind, Offer, StockLevel, StockLocation
 from comptoir.markets.models import City, Market
 from comptoir.sellers.models import Seller, SellerMember, SellerStatus
-from comptoir.sellers.services import seller_approve, seller_register
+from comptoir.inventory.services import seller_approve
+from comptoir.sellers.services import seller_register
 
 from .bulk import insert_rows, reserve_ids, timestamp
 from .compose import ProductDraft, product_draft

@@ -30,8 +30,8 @@ from django.utils import timezone
 from comptoir.common.geo import haversine_km
 from comptoir.common.rows import rows_insert
 
-from .errors import InvalidQuantity, OutOfStock
-from .models import Hold, HoldKind, HoldState, Offer, StockLevel, StockLocation
+from ..errors import InvalidQuantity, OutOfStock
+from ..models import Hold, HoldKind, HoldState, Offer, StockLevel, StockLocation
 
 MAX_UNITS_PER_REQUEST = 9_999
 
@@ -277,7 +277,7 @@ def listing_refresh_on_commit(product_ids: Iterable[int], *, using: str = "defau
 
 
 def _refresh_listing(product_ids: list[int], *, using: str = "default") -> None:
-    from .listing import listing_refresh
+    from ..listing.refresh import listing_refresh
 
     connection = connections[using]
     if connection.vendor != "postgresql" or connection.in_atomic_block:

@@ -1,7 +1,7 @@
 """`comptoir seed_demo --scale small|bench [--seed N] [--reset]`: see docs/demo.md."""
 from django.core.management.base import BaseCommand, CommandError
 
-from comptoir.web.demo.seed import SCALES, DemoError, demo_seed
+from comptoir.demo.seed import SCALES, DemoError, demo_seed
 
 
 class Command(BaseCommand):

@@ -1,0 +1,23 @@
+"""Inventory writes, one module per use case: holds (stock taken, released and consumed under
+row locks) and status (the state changes that decide what buyers see). Import from here."""
+from .holds import (  # noqa: F401
+    MAX_UNITS_PER_REQUEST,
+    HoldRequest,
+    holds_consume,
+    holds_release,
+    holds_take,
+    listing_refresh_on_commit,
+    stock_restock,
+)
+from .status import (  # noqa: F401
+    offer_pause,
+    offer_resume,
+    offers_active_set,
+    product_activate,
+    product_deactivate,
+    seller_approve,
+    seller_reinstate,
+    seller_suspend,
+    stock_adjust,
+    stock_set,
+)
