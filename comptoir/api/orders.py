@@ -231,7 +231,10 @@ def quote(request, payload: QuoteIn):
         "groups": [
             {
                 "key": g.key, "seller_id": g.seller_id, "seller_name": g.seller_name, "chosen": g.chosen.code,
-                "options": [o.__dict__ if hasattr(o, "__dict__") else {"code": o.code, "label": o.label, "net": o.net, "earliest": o.earliest, "latest": o.latest} for o in g.options],
+                "options": [
+                    {"code": o.code, "label": o.label, "net": o.net, "earliest": o.earliest, "latest": o.latest}
+                    for o in g.options
+                ],
                 "lines": [
                     {"offer_id": ql.offer_id, "title": ql.title, "quantity": ql.quantity, "unit_net": ql.price.unit_net,
                      "vat_rate_bp": ql.price.rate_bp, "line_net": ql.price.net, "line_vat": ql.price.vat,

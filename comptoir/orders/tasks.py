@@ -10,8 +10,8 @@ from django.utils.translation import gettext_noop
 
 from comptoir.markets.languages import countries_ui_language
 
-from .delivery import METHODS
 from .models import Order, SellerOrder
+from .pricing import DELIVERY_PRICES
 from .selectors import order_vat_breakdown
 
 
@@ -35,7 +35,7 @@ def _subject(language: str, text: str, **kw) -> str:
 
 def _delivery_label(part: SellerOrder):
     """The delivery method's label, translated when rendered (the stored label is in the buyer's language)."""
-    method = METHODS.get(part.delivery_method)
+    method = DELIVERY_PRICES.get(part.delivery_method)
     return method[0] if method else part.delivery_label
 
 

@@ -2,6 +2,7 @@
 mixing a book (5.5 %) and a lamp (20 %), its invoice and VAT breakdown; a product overriding its
 category's kind; the storefront's gross prices per market."""
 import re
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -84,3 +85,24 @@ def test_the_demo_books_and_food_categories_use_their_kinds_after_migration_mapp
     assert mapping._kind_for(food, "food") == "food"
     assert mapping._kind_for(other, "food") == "food"
     assert mapping._kind_for(other, "standard") == "standard"
+
+
+def test_a_store_shelf_prices_a_cookbook_among_kitchenware_as_a_book(seeded):
+    from comptoir.catalog.tests.factories import make_category, make_city, make_offer, make_product, make_seller
+    from comptoir.inventory.listing.read import vat_rates_bp
+    from comptoir.inventory.models import StockLevel
+    from comptoir.stores.directory import store_shelf
+    from comptoir.web.tests.test_store_pages import make_store
+
+    fr = Market.objects.get(code="FR")
+    lyon = make_city("Lyon", 45.7578, 4.8320, country="FR")
+    store = make_store(lyon, "Comptoir Lyon", "lyon", market=fr, postcode="69001")
+    kitchen = make_category("kitchen", names={"en": "Kitchen"})
+    cookbook = make_product(category=kitchen, tax_class="books", texts={"en": ("Cookbook", "")})
+    pan = make_product(category=kitchen, texts={"en": ("Pan", "")})
+    seller = make_seller(city=lyon)
+    for product in (cookbook, pan):
+        offer = make_offer(seller, product, net_price=1000)
+        StockLevel.objects.create(offer=offer, location=store.location, on_hand=3)
+    shelf = store_shelf(slug="lyon", market=fr, vat_rates=vat_rates_bp(fr, date.today()), language="en")
+    assert sorted((item.title, item.gross_price) for item in shelf.items) == [("Cookbook", 1055), ("Pan", 1200)]
