@@ -25,8 +25,11 @@ e-mail is stored.
 How it counts: a sliding window approximated from two fixed buckets (the previous and the
 current one, each ``seconds`` long): the estimate is ``previous × (share of the window still
 covering it) + current``; an action is refused while the estimate is at or above ``limit``. It
-never allows more than ``limit`` events in any window and needs only atomic increments; a
-lockout ends by itself once the window slides past the events (``Retry-After`` says when).
+needs only atomic increments and allows ``limit`` events per window over time; a burst timed
+around a bucket boundary can get up to ``2 × limit − 1`` within one window's span (the estimate
+assumes the previous bucket's events were spread evenly). A refusal ends by itself as the window
+slides past the events (``Retry-After`` says when: at most one window after the last counted
+event, often less).
 
 Where the counters live: the cache alias ``ratelimit`` (settings.CACHES): Redis when
 ``REDIS_URL`` is set, else the database cache table ``comptoir_ratelimit`` — both shared by all
