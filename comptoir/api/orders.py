@@ -209,7 +209,7 @@ def _language(request) -> str:
     return (getattr(request, "LANGUAGE_CODE", None) or "en")[:2]
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 402: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 402: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @router.post("/quote", response={200: QuoteOut, **ERRORS})

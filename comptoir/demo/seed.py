@@ -224,8 +224,6 @@ def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) ->
             address=_address(rng, country), postcode=city.postcode, city=city, vat_number=identity.vat_number,
             company_id=identity.company_id, iban=identity.iban,
         )
-        if i % 10 != 9:  # every 10th seller stays pending review
-            seller_approve(seller=seller)
         sellers.append(seller)
     locations: list[StockLocation] = []
     for seller in sellers:
@@ -239,6 +237,9 @@ def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) ->
                               city=city, country=city.country, latitude=city.latitude, longitude=city.longitude)
             )
     locations = StockLocation.objects.bulk_create(locations, batch_size=BATCH)
+    for i, seller in enumerate(sellers):
+        if i % 10 != 9:  # every 10th seller stays pending review; the others have their warehouses
+            seller_approve(seller=seller)
     by_seller: dict[int, list[StockLocation]] = {}
     for location in locations:
         by_seller.setdefault(location.seller_id, []).append(location)

@@ -275,3 +275,15 @@ if COMPTOIR_MAP_TILES_URL:
     # The map tiles are images from the tile server: the CSP lets that origin in ({s} → *).
     _tiles = urlsplit(COMPTOIR_MAP_TILES_URL.replace("{s}", "*"))
     SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]
+
+# Seller webhooks: first retry after this many seconds, doubling at each failed attempt.
+SELLER_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("SELLER_WEBHOOK_RETRY_BASE_SECONDS", "60"))
+# Plain http:// to a loopback address is allowed only here (tests run a receiver on 127.0.0.1).
+SELLER_WEBHOOKS_ALLOW_HTTP_LOOPBACK = False
+
+# The operator's bank account that pays sellers out (the debtor of the SEPA transfer file).
+PAYOUT_DEBTOR = {
+    "name": os.environ.get("PAYOUT_DEBTOR_NAME", "Comptoir Marketplace SAS"),
+    "iban": os.environ.get("PAYOUT_DEBTOR_IBAN", "FR7630006000011234567890189"),
+    "bic": os.environ.get("PAYOUT_DEBTOR_BIC", "AGRIFRPP"),
+}

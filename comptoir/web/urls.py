@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("comptoir.web.accounts.urls")),
     path("", include("comptoir.web.checkout.urls")),
     path("operator/", include("comptoir.web.operator.urls")),
+    path("", include("comptoir.web.seller.urls")),
     path("stores/", include("comptoir.web.stores.urls")),
     path("", views.home, name="home"),  # reverse("home") kept for other areas; "/" resolves above
 ]

@@ -10,7 +10,7 @@ with a link to reset the password.
 from django import forms
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.shortcuts import redirect, render
@@ -31,6 +31,31 @@ class SignupForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class PasswordSignupForm(UserCreationForm):
+    """E-mail and password at once, signed in at once: only the seller wizard's account step
+    still uses it. It tells an address that already has an account ("already exists"), which
+    the buyer sign-up above no longer does — to move to signup_answer() (docs/security.md)."""
+
+    email = forms.EmailField(label=_("Email"))
+
+    class Meta:
+        model = get_user_model()
+        fields = ("email",)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(username__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email already exists."), code="duplicate_email")
+        return email
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.username = user.email = self.cleaned_data["email"]
+        if commit:
+            user.save()
+        return user
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -27,6 +27,29 @@
     });
   });
 
+  /* <select data-switch-action>: post the form to the URL of the chosen option (seller switch). */
+  each("select[data-switch-action]", function (el) {
+    el.addEventListener("change", function () { el.form.action = el.value; el.form.submit(); });
+  });
+
+  /* <datalist data-for="input-id">: the input suggests the list's options; with
+     data-options-url the options are fetched (htmx) as the user types: url + "&city=<typed>". */
+  each("datalist[data-for]", function (list) {
+    var input = document.getElementById(list.getAttribute("data-for"));
+    if (!input) { return; }
+    input.setAttribute("list", list.id);
+    var url = list.getAttribute("data-options-url");
+    if (!url) { return; }
+    input.setAttribute("autocomplete", "off");
+    var timer;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        htmx.ajax("GET", url + "&city=" + encodeURIComponent(input.value), {target: list, swap: "innerHTML"});
+      }, 150);
+    });
+  });
+
   /* <button data-print>: print the page (invoices). */
   each("[data-print]", function (el) {
     el.addEventListener("click", function () { window.print(); });
