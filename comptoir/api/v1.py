@@ -17,3 +17,8 @@ from . import tokens as _tokens  # noqa: E402
 _errors.install(api)
 _tokens.install(api)
 _orders.install(api)
+
+# Stores (issue 9): public store list and shelf stock for buyers.
+from . import stores as _stores  # noqa: E402
+
+_stores.install(api)
