@@ -15,3 +15,8 @@ from . import orders as _orders  # noqa: E402
 
 _errors.install(api)
 _orders.install(api)
+
+# Stores (issue 9): public store list and shelf stock for buyers.
+from . import stores as _stores  # noqa: E402
+
+_stores.install(api)
