@@ -68,6 +68,7 @@ def _clear_django_cache():
     from comptoir.web.middleware import buyer_memo_clear
 
     cache.clear()
+    _empty_test_payment_gateway()
     memo_clear()
     buyer_memo_clear()
     reference_memo_clear()
@@ -133,3 +134,11 @@ def clock(monkeypatch):
     for module in (timezone, axes.attempts, axes.handlers.proxy):
         monkeypatch.setattr(module, "now", moved.now)
     return moved
+
+
+def _empty_test_payment_gateway() -> None:
+    """The test payment gateway keeps its charges outside the test database (as a remote one
+    does), so no test transaction rolls them back: each test starts with none."""
+    from comptoir.payments.services.notifications import test_provider
+
+    test_provider().store.clear()

@@ -259,8 +259,21 @@ COMPTOIR_PAGE_SIZE = 24
 # each provider's constructor arguments come from PAYMENT_PROVIDER_SETTINGS[name].
 PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "test")
 PAYMENT_PROVIDER_SETTINGS = {
-    "test": {"webhook_secret": os.environ.get("PAYMENT_TEST_WEBHOOK_SECRET", "whsec_test_dev_only_change_me")},
+    "test": {
+        "webhook_secret": os.environ.get("PAYMENT_TEST_WEBHOOK_SECRET", "whsec_test_dev_only_change_me"),
+        # the test gateway's own state, outside our database as a remote gateway's is
+        "state_path": os.environ.get("PAYMENT_TEST_STATE_PATH", str(VAR_DIR / "test_payment_gateway.sqlite3")),
+    },
+    "stripe": {
+        "api_key": os.environ.get("STRIPE_API_KEY", ""),
+        "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+    },
 }
+# The built-in test provider authorizes any valid card number without charging: production
+# settings refuse it unless this is set (a demo or staging site), and `check --deploy` warns.
+COMPTOIR_ALLOW_TEST_PAYMENTS = env_bool("COMPTOIR_ALLOW_TEST_PAYMENTS", False)
+# Reconciliation (comptoir payments_reconcile) voids authorizations left without an order for this long.
+PAYMENT_RECONCILE_AFTER_SECONDS = int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "900"))
 PAYMENT_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", "300"))
 
 # Leaflet's files come from the django-leaflet package; its app is not installed (its admin

@@ -87,13 +87,13 @@ def test_same_key_with_other_content_is_refused():
 
 
 def test_a_retry_after_the_last_units_went_returns_the_order_not_out_of_stock():
-    from comptoir.payments.models import TestProviderCharge
+    from comptoir.payments.tests import gateway
 
     buyer, _s1, _s2, a, _b = shop()  # a: 5 units
     first = place(buyer, [(a, 5)], key="key-0000003")
     again = place(buyer, [(a, 5)], key="key-0000003")  # the quote now finds no stock
     assert again.pk == first.pk
-    assert (Order.objects.count(), Payment.objects.count(), TestProviderCharge.objects.count()) == (1, 1, 1)
+    assert (Order.objects.count(), Payment.objects.count(), len(gateway.charges())) == (1, 1, 1)
     assert PlacementAttempt.objects.count() == 0
     assert f.level(a).held == 5
 

@@ -39,7 +39,8 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
 def test_the_language_cookie_is_secure_and_http_only_in_production(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "comptoir.settings.production", "SECRET_KEY": secrets.token_urlsafe(60),
-           "ALLOWED_HOSTS": "shop.example.com", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "COMPTOIR_VAR": str(tmp_path)}
+           "ALLOWED_HOSTS": "shop.example.com", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "COMPTOIR_VAR": str(tmp_path),
+           "STRIPE_API_KEY": "sk_live_fake", "STRIPE_WEBHOOK_SECRET": "whsec_fake"}
     code = "import django; django.setup(); from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY, s.SESSION_COOKIE_SECURE)"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True).stdout
     assert out.split() == ["True", "True", "True"]
