@@ -12,8 +12,10 @@ def health(request):
 # Orders (issue 3): one error shape for domain errors, buyer tokens, orders and seller-order routers.
 from . import errors as _errors  # noqa: E402
 from . import orders as _orders  # noqa: E402
+from . import tokens as _tokens  # noqa: E402
 
 _errors.install(api)
+_tokens.install(api)
 _orders.install(api)
 
 # Stores (issue 9): public store list and shelf stock for buyers.
