@@ -10,12 +10,11 @@ from comptoir.orders.tests import factories as f
 from comptoir.stores.tests.pickup_helpers import place_collect, scene
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct-horse-battery"
 
 
 def _client(user) -> Client:
     c = Client()
-    c.login(username=user.username, password=PASSWORD)
+    c.force_login(user)
     return c
 
 
