@@ -36,6 +36,7 @@ class Command(BaseCommand):
                     call_command(job, stdout=self.stdout, stderr=self.stderr)
                 except CommandError as exc:  # e.g. the provider unreachable: next round
                     self.stderr.write(f"{job}: {exc}")
+            self.stdout.flush()  # the log file shows each round as it ends
             if once:
                 break
             stop.wait(max(1, every))
