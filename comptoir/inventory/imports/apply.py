@@ -1,0 +1,187 @@
+"""Applying checked rows in batches: one transaction per batch, a row written whole (its offer
+and its stock levels) or not at all, the listing refreshed once per batch.
+
+Per batch: the products by GTIN, the seller's pending proposals, its offers and their stock
+levels (locked) are read in a few queries; the rows that still hold are written with two
+multi-row upserts (offers, then stock levels, ``INSERT … ON CONFLICT DO UPDATE``, valid on
+PostgreSQL and SQLite); then ``listing_refresh`` of the batch's products. Should the database
+refuse the batch (a hold taken meanwhile breaks ``held ≤ on_hand``), the batch is rolled back
+and its rows applied one by one, so that only the refused row is reported.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comptoir.catalog.models import Product, ProductProposal, ProposalStatus
+from comptoir.sellers.models import Seller
+
+from ..listing.refresh import listing_refresh
+from ..models import Offer, StockLevel
+from .rows import OfferRow, RowError
+
+LOOKUP_CHUNK = 500
+MAX_PARAMS = 30_000  # under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters
+
+
+@dataclass
+class BatchResult:
+    applied: int = 0
+    proposed: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _chunks(values: Sequence, size: int):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _products_by_gtin(gtins: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(gtins, LOOKUP_CHUNK):
+        found.update(Product.objects.filter(gtin__in=chunk).values_list("gtin", "id"))
+    return found
+
+
+def _pending_proposals(seller_id: int, gtins: list[str]) -> dict[str, ProductProposal]:
+    found: dict[str, ProductProposal] = {}
+    for chunk in _chunks(gtins, LOOKUP_CHUNK):
+        for proposal in ProductProposal.objects.filter(seller_id=seller_id, gtin__in=chunk, status=ProposalStatus.PENDING):
+            found[proposal.gtin] = proposal
+    return found
+
+
+def _offers_of(seller_id: int, product_ids: list[int]) -> dict[tuple[int, str], tuple[int, int]]:
+    """{(product id, condition): (offer id, handling days)} of the seller's offers."""
+    found = {}
+    for chunk in _chunks(product_ids, LOOKUP_CHUNK):
+        for pk, product_id, condition, days in Offer.objects.filter(seller_id=seller_id, product_id__in=chunk).values_list(
+            "id", "product_id", "condition", "handling_days"
+        ):
+            found[(product_id, condition)] = (pk, days)
+    return found
+
+
+def _held_of(offer_ids: list[int], location_ids: list[int]) -> dict[tuple[int, int], int]:
+    """Units held per (offer, location), the stock rows locked (pk order) until the batch commits."""
+    if not offer_ids or not location_ids:
+        return {}
+    held = {}
+    for chunk in _chunks(offer_ids, LOOKUP_CHUNK):
+        levels = StockLevel.objects.filter(offer_id__in=chunk, location_id__in=location_ids).order_by("pk")
+        if connection.vendor == "postgresql":
+            levels = levels.select_for_update()
+        for offer_id, location_id, units in levels.values_list("offer_id", "location_id", "held"):
+            held[(offer_id, location_id)] = units
+    return held
+
+
+def _offers_upsert(values: list[tuple]) -> dict[tuple[int, str], int]:
+    """Insert or update offers (seller, product, condition, price, currency, days, active, now);
+    an existing offer keeps its active flag. Returns {(product id, condition): offer id}."""
+    table = connection.ops.quote_name(Offer._meta.db_table)
+    ids = {}
+    for chunk in _chunks(values, MAX_PARAMS // 8):
+        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        sql = (
+            f"INSERT INTO {table} (seller_id, product_id, condition, net_price, currency, handling_days, is_active, updated_at) "
+            f"VALUES {rows} ON CONFLICT (seller_id, product_id, condition) DO UPDATE SET "
+            "net_price = excluded.net_price, currency = excluded.currency, handling_days = excluded.handling_days, "
+            "updated_at = excluded.updated_at RETURNING id, product_id, condition"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [v for row in chunk for v in row])
+            ids.update({(product_id, condition): pk for pk, product_id, condition in cursor.fetchall()})
+    return ids
+
+
+def _stock_upsert(values: list[tuple[int, int, int]]) -> None:
+    """Set units on hand per (offer, location); a new stock level holds nothing."""
+    table = connection.ops.quote_name(StockLevel._meta.db_table)
+    for chunk in _chunks(values, MAX_PARAMS // 4):
+        rows = ", ".join(["(%s, %s, %s, 0)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (offer_id, location_id, on_hand, held) VALUES {rows} "
+                "ON CONFLICT (offer_id, location_id) DO UPDATE SET on_hand = excluded.on_hand",
+                [v for row in chunk for v in row],
+            )
+
+
+def _proposal_terms(proposal: ProductProposal, row: OfferRow) -> None:
+    offer = dict(proposal.offer or {})
+    stock = dict(offer.get("stock") or {})
+    stock.update({str(location_id): units for location_id, units, _header in row.stock})
+    offer.update(net_price=row.net_price, currency=row.currency, condition=row.condition, stock=stock,
+                 handling_days=row.handling_days if row.handling_days is not None else offer.get("handling_days", 1))
+    ProductProposal.objects.filter(pk=proposal.pk).update(offer=offer)
+
+
+def _unknown_gtin(row: OfferRow) -> RowError:
+    return RowError(row.line, "gtin", row.gtin, _(
+        "No product with this GTIN in the catalogue: propose the product from “New offer”, then import the row again."
+    ))
+
+
+def _write(seller: Seller, rows: list[OfferRow]) -> BatchResult:
+    result = BatchResult()
+    gtins = sorted({r.gtin for r in rows})
+    products = _products_by_gtin(gtins)
+    missing = [g for g in gtins if g not in products]
+    proposals = _pending_proposals(seller.pk, missing) if missing else {}
+    offers = _offers_of(seller.pk, sorted(set(products.values())))
+    location_ids = sorted({location_id for r in rows for location_id, _u, _h in r.stock})
+    held = _held_of(sorted(pk for pk, _days in offers.values()), location_ids)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    offer_values, keep = [], []
+    for row in rows:
+        product_id = products.get(row.gtin)
+        if product_id is None:
+            if row.gtin in proposals:
+                _proposal_terms(proposals[row.gtin], row)
+                result.proposed += 1
+            else:
+                result.errors.append(_unknown_gtin(row))
+            continue
+        existing = offers.get((product_id, row.condition))
+        refused = [
+            RowError(row.line, header, str(units), _(
+                "%(held)d units are held for orders or reservations: on hand cannot go below that."
+            ) % {"held": held[(existing[0], location_id)]})
+            for location_id, units, header in row.stock
+            if existing and units < held.get((existing[0], location_id), 0)
+        ]
+        if refused:
+            result.errors.extend(refused)
+            continue
+        days = row.handling_days if row.handling_days is not None else (existing[1] if existing else 1)
+        offer_values.append((seller.pk, product_id, row.condition, row.net_price, row.currency, days, True, now))
+        keep.append((row, product_id))
+    offer_ids = _offers_upsert(offer_values) if offer_values else {}
+    _stock_upsert([(offer_ids[(pid, row.condition)], loc, units) for row, pid in keep for loc, units, _h in row.stock])
+    listing_refresh({pid for _row, pid in keep})
+    result.applied = len(keep)
+    return result
+
+
+def batch_apply(seller: Seller, rows: list[OfferRow]) -> BatchResult:
+    """Apply the rows in one transaction; if the database refuses it, each row on its own."""
+    try:
+        with transaction.atomic():
+            return _write(seller, rows)
+    except DatabaseError:
+        if len(rows) == 1:
+            row = rows[0]
+            return BatchResult(errors=[RowError(row.line, "", "", _(
+                "The database refused this row (its stock changed meanwhile): import it again."))])
+    total = BatchResult()
+    for row in rows:
+        one = batch_apply(seller, [row])
+        total.applied += one.applied
+        total.proposed += one.proposed
+        total.errors.extend(one.errors)
+    return total
