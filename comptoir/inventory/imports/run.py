@@ -67,11 +67,13 @@ def _progress_save(offer_import: OfferImport, **fields) -> None:
     OfferImport.objects.filter(pk=offer_import.pk).update(**fields)
 
 
-def _apply(offer_import: OfferImport, seller: Seller, batch: list[OfferRow], report: _Report) -> None:
-    result: BatchResult = batch_apply(seller, batch)
+def _apply(offer_import: OfferImport, seller: Seller, batch: list[OfferRow], read_errors: list[RowError],
+           report: _Report) -> None:
+    """Apply a batch; its rejected rows (found reading or writing) go to the report in line order."""
+    result: BatchResult = batch_apply(seller, batch) if batch else BatchResult()
     offer_import.applied += result.applied
     offer_import.proposed += result.proposed
-    offer_import.rejected += report.add(result.errors)
+    offer_import.rejected += report.add(sorted(read_errors + result.errors, key=lambda e: e.line))
 
 
 def _rows_run(offer_import: OfferImport, path: Path, report: _Report, on_progress: Progress | None) -> None:
@@ -81,31 +83,32 @@ def _rows_run(offer_import: OfferImport, path: Path, report: _Report, on_progres
     currencies = market_currencies()
     _progress_save(offer_import, rows_total=sheet.total)
     batch: list[OfferRow] = []
+    read_errors: list[RowError] = []
     keys: set[tuple[str, str]] = set()
     done = 0
 
     def flush() -> None:
-        if batch:
-            _apply(offer_import, seller, batch, report)
+        _apply(offer_import, seller, batch, read_errors, report)
         with transaction.atomic():
             _progress_save(offer_import, rows_done=done, applied=offer_import.applied,
                            rejected=offer_import.rejected, proposed=offer_import.proposed)
         if on_progress:
             on_progress(done, sheet.total)
         batch.clear()
+        read_errors.clear()
         keys.clear()
 
     for line, cells in sheet.rows():
         row = row_read(line, cells, layout, currencies)
         if isinstance(row, list):
-            offer_import.rejected += report.add(row)
+            read_errors.extend(row)
         else:
             if row.key in keys:  # the same offer twice: the earlier one is written first, the later wins
                 flush()
             batch.append(row)
             keys.add(row.key)
         done += 1
-        if len(batch) >= BATCH_ROWS:
+        if len(batch) + len(read_errors) >= BATCH_ROWS:
             flush()
     flush()
     _progress_save(offer_import, rows_total=done)
