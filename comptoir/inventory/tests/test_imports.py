@@ -176,3 +176,17 @@ def test_the_task_runs_a_queued_import(shop):
     offers_import.enqueue(offer_import.pk)
     offer_import.refresh_from_db()
     assert (offer_import.status, offer_import.applied, offer_import.percent) == (ImportStatus.DONE, 1, 100)
+
+
+def test_the_command_imports_a_file_and_writes_the_report(shop, tmp_path):
+    from django.core.management import call_command
+
+    seller, *_ = shop
+    source = tmp_path / "mine.csv"
+    source.write_text("gtin,price,currency,stock:Lyon\n3017620422003,2.50,EUR,3\n3017620422003,x,EUR,3\n")
+    out = io.StringIO()
+    call_command("import_offers", str(source), "--seller", str(seller.pk), stdout=out, stderr=io.StringIO())
+    target = tmp_path / "mine.report.csv"
+    assert out.getvalue().strip() == f"2 rows: 1 applied, 1 rejected, 0 kept on product proposals. Report: {target}"
+    assert target.read_text().splitlines() == ["line,column,value,reason", "3,price,x,The price must be a number such as 12.50."]
+    assert Offer.objects.get().net_price == 250
