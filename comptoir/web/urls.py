@@ -10,7 +10,9 @@ urlpatterns = [
     path("", include("comptoir.web.storefront.urls")),
     path("accounts/", include("comptoir.web.accounts.urls")),
     path("", include("comptoir.web.checkout.urls")),
+    path("operator/proposals/", include("comptoir.web.seller_offers.operator_urls")),
     path("operator/", include("comptoir.web.operator.urls")),
+    path("seller/offers/", include("comptoir.web.seller_offers.urls")),
     path("stores/", include("comptoir.web.stores.urls")),
     path("", views.home, name="home"),  # reverse("home") kept for other areas; "/" resolves above
 ]
