@@ -80,36 +80,52 @@ def _held_of(offer_ids: list[int], location_ids: list[int]) -> dict[tuple[int, i
     return held
 
 
+OFFER_COLUMNS = (
+    ("seller_id", "bigint"), ("product_id", "bigint"), ("condition", "text"), ("net_price", "bigint"),
+    ("currency", "text"), ("handling_days", "integer"), ("is_active", "boolean"), ("updated_at", "timestamptz"),
+)
+STOCK_COLUMNS = (("offer_id", "bigint"), ("location_id", "bigint"), ("on_hand", "integer"), ("held", "integer"))
+
+
+def _upsert(table: str, columns: Sequence[tuple[str, str]], rows: list[tuple], tail: str) -> list[tuple]:
+    """``INSERT … <rows> <tail>`` (the tail: ON CONFLICT … [RETURNING …]); returns what it returns.
+    PostgreSQL takes one array per column (``unnest``): a short statement whatever the row
+    count, as psycopg re-parses the placeholders of a long one on every call. SQLite takes
+    multi-row VALUES, within its bound-parameter limit."""
+    names = ", ".join(name for name, _type in columns)
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for _name, kind in columns)
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}",
+                           [list(column) for column in zip(*rows, strict=True)])
+            return cursor.fetchall() if "RETURNING" in tail else []
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for chunk in _chunks(rows, MAX_PARAMS // len(columns)):
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} {tail}",
+                           [v for row in chunk for v in row])
+            if "RETURNING" in tail:
+                found.extend(cursor.fetchall())
+    return found
+
+
 def _offers_upsert(values: list[tuple]) -> dict[tuple[int, str], int]:
     """Insert or update offers (seller, product, condition, price, currency, days, active, now);
     an existing offer keeps its active flag. Returns {(product id, condition): offer id}."""
-    table = connection.ops.quote_name(Offer._meta.db_table)
-    ids = {}
-    for chunk in _chunks(values, MAX_PARAMS // 8):
-        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-        sql = (
-            f"INSERT INTO {table} (seller_id, product_id, condition, net_price, currency, handling_days, is_active, updated_at) "
-            f"VALUES {rows} ON CONFLICT (seller_id, product_id, condition) DO UPDATE SET "
-            "net_price = excluded.net_price, currency = excluded.currency, handling_days = excluded.handling_days, "
-            "updated_at = excluded.updated_at RETURNING id, product_id, condition"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [v for row in chunk for v in row])
-            ids.update({(product_id, condition): pk for pk, product_id, condition in cursor.fetchall()})
-    return ids
+    returned = _upsert(
+        connection.ops.quote_name(Offer._meta.db_table), OFFER_COLUMNS, values,
+        "ON CONFLICT (seller_id, product_id, condition) DO UPDATE SET net_price = excluded.net_price, "
+        "currency = excluded.currency, handling_days = excluded.handling_days, updated_at = excluded.updated_at "
+        "RETURNING id, product_id, condition",
+    )
+    return {(product_id, condition): pk for pk, product_id, condition in returned}
 
 
 def _stock_upsert(values: list[tuple[int, int, int]]) -> None:
     """Set units on hand per (offer, location); a new stock level holds nothing."""
-    table = connection.ops.quote_name(StockLevel._meta.db_table)
-    for chunk in _chunks(values, MAX_PARAMS // 4):
-        rows = ", ".join(["(%s, %s, %s, 0)"] * len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (offer_id, location_id, on_hand, held) VALUES {rows} "
-                "ON CONFLICT (offer_id, location_id) DO UPDATE SET on_hand = excluded.on_hand",
-                [v for row in chunk for v in row],
-            )
+    if values:
+        _upsert(connection.ops.quote_name(StockLevel._meta.db_table), STOCK_COLUMNS,
+                [(*v, 0) for v in values], "ON CONFLICT (offer_id, location_id) DO UPDATE SET on_hand = excluded.on_hand")
 
 
 def _proposal_terms(proposal: ProductProposal, row: OfferRow) -> None:
