@@ -13,5 +13,9 @@ def health(request):
 from . import errors as _errors  # noqa: E402
 from . import orders as _orders  # noqa: E402
 
+from . import seller_offers as _seller_offers  # noqa: E402
+from .auth import BuyerToken, SellerApiKey  # noqa: E402
+
 _errors.install(api)
 _orders.install(api)
+_seller_offers.install(api, [SellerApiKey(), BuyerToken()])
