@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .errors import InvalidProposal
 from .models import CATALOG_LANGUAGES, Category, Product, ProductProposal, ProductProposalImage, ProposalStatus
@@ -20,16 +21,16 @@ def _texts_clean(texts: Mapping[str, tuple[str, str]]) -> dict[str, dict[str, st
     clean = {}
     for language, (title, description) in texts.items():
         if language not in CATALOG_LANGUAGES:
-            raise InvalidProposal(f"Unsupported language {language!r}", field="texts")
+            raise InvalidProposal(_("Unsupported language %(language)s") % {"language": language}, field="texts")
         title, description = (title or "").strip(), (description or "").strip()
         if len(title) > 250:
-            raise InvalidProposal(f"Title ({language}) is at most 250 characters", field=f"title_{language}")
+            raise InvalidProposal(_("Title (%(language)s) is at most 250 characters") % {"language": language}, field=f"title_{language}")
         if title:
             clean[language] = {"title": title, "description": description}
         elif description:
-            raise InvalidProposal(f"A description ({language}) needs a title", field=f"title_{language}")
+            raise InvalidProposal(_("A description (%(language)s) needs a title") % {"language": language}, field=f"title_{language}")
     if not clean:
-        raise InvalidProposal("At least one title is required", field="texts")
+        raise InvalidProposal(_("At least one title is required"), field="texts")
     return clean
 
 
@@ -43,12 +44,12 @@ def proposal_create(
     normalised = gtin_normalise(gtin)
     brand = (brand or "").strip()
     if not brand or len(brand) > 120:
-        raise InvalidProposal("Brand is required (at most 120 characters)", field="brand")
+        raise InvalidProposal(_("Brand is required (at most 120 characters)"), field="brand")
     if len(pictures) > MAX_PICTURES:
-        raise InvalidProposal(f"At most {MAX_PICTURES} pictures", field="pictures")
+        raise InvalidProposal(_("At most %(n)d pictures") % {"n": MAX_PICTURES}, field="pictures")
     clean_texts = _texts_clean(texts)
     if Product.objects.filter(gtin=normalised).exists():
-        raise InvalidProposal("This GTIN is already in the catalogue: make an offer on it", code="product_exists", field="gtin")
+        raise InvalidProposal(_("This GTIN is already in the catalogue: make an offer on it"), code="product_exists", field="gtin")
     try:
         with transaction.atomic():
             proposal = ProductProposal.objects.create(
@@ -56,7 +57,7 @@ def proposal_create(
                 attributes={str(k): str(v) for k, v in (attributes or {}).items()}, texts=clean_texts, offer=dict(offer),
             )
     except IntegrityError:
-        raise InvalidProposal("You already proposed this GTIN; it is waiting for review", code="proposal_pending",
+        raise InvalidProposal(_("You already proposed this GTIN; it is waiting for review"), code="proposal_pending",
                               field="gtin") from None
     for position, picture in enumerate(pictures):
         ProductProposalImage.objects.create(proposal=proposal, image=picture, position=position)
@@ -66,10 +67,10 @@ def proposal_create(
 def proposal_close(*, proposal: ProductProposal, approved: bool, reason: str = "", product: Product | None = None) -> ProductProposal:
     """pending → approved (with its product) or rejected (with a reason)."""
     if proposal.status != ProposalStatus.PENDING:
-        raise InvalidProposal("This proposal was already reviewed", code="proposal_reviewed")
+        raise InvalidProposal(_("This proposal was already reviewed"), code="proposal_reviewed")
     reason = (reason or "").strip()
     if not approved and not reason:
-        raise InvalidProposal("Say why the proposal is rejected", field="reason")
+        raise InvalidProposal(_("Say why the proposal is rejected"), field="reason")
     proposal.status = ProposalStatus.APPROVED if approved else ProposalStatus.REJECTED
     proposal.reason, proposal.product, proposal.reviewed_at = reason[:500], product, timezone.now()
     proposal.save(update_fields=["status", "reason", "product", "reviewed_at"])

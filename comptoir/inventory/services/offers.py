@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product, ProductImage, ProductProposal
 from comptoir.catalog.proposals import proposal_close
@@ -52,21 +53,21 @@ def seller_location_ids(seller: Seller) -> set[int]:
 def offer_terms_check(seller: Seller, terms: OfferTerms, *, price_only: bool = False) -> None:
     """InvalidOffer (with the field) for the first rule the terms break."""
     if not isinstance(terms.net_price, int) or not 0 < terms.net_price <= MAX_PRICE_MINOR:
-        raise InvalidOffer("The price must be above zero.", field="net_price")
+        raise InvalidOffer(_("The price must be above zero."), field="net_price")
     if price_only:
         return
     if not Market.objects.filter(is_active=True, currency=terms.currency).exists():
-        raise InvalidOffer(f"No market sells in {terms.currency}.", field="currency")
+        raise InvalidOffer(_("No market sells in %(currency)s.") % {"currency": terms.currency}, field="currency")
     if terms.condition not in Condition.values:
-        raise InvalidOffer(f"The condition must be one of {', '.join(Condition.values)}.", field="condition")
+        raise InvalidOffer(_("The condition must be one of: %(list)s.") % {"list": ", ".join(Condition.values)}, field="condition")
     if not isinstance(terms.handling_days, int) or not 0 <= terms.handling_days <= MAX_HANDLING_DAYS:
-        raise InvalidOffer(f"Handling days must be from 0 to {MAX_HANDLING_DAYS}.", field="handling_days")
+        raise InvalidOffer(_("Handling days must be a whole number from 0 to %(max)d.") % {"max": MAX_HANDLING_DAYS}, field="handling_days")
     own = seller_location_ids(seller)
     for location_id, units in (terms.stock or {}).items():
         if location_id not in own:
-            raise InvalidOffer(f"Location {location_id} is not one of your stock locations.", field="stock")
+            raise InvalidOffer(_("Location %(id)s is not one of your stock locations.") % {"id": location_id}, field="stock")
         if not isinstance(units, int) or not 0 <= units <= MAX_ON_HAND:
-            raise InvalidOffer(f"Units on hand must be a whole number from 0 to {MAX_ON_HAND}.", field="stock")
+            raise InvalidOffer(_("The quantity must be a whole number from 0 to %(max)d.") % {"max": MAX_ON_HAND}, field="stock")
 
 
 def offer_create(*, seller: Seller, product: Product, terms: OfferTerms) -> Offer:
@@ -83,7 +84,7 @@ def offer_create(*, seller: Seller, product: Product, terms: OfferTerms) -> Offe
             )
             listing_refresh([product.pk])
     except IntegrityError:
-        raise OfferExists("You already have an offer on this product in this condition.", field="gtin") from None
+        raise OfferExists(_("You already have an offer on this product in this condition."), field="gtin") from None
     return offer
 
 
