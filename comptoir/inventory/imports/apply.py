@@ -21,7 +21,7 @@ from comptoir.catalog.models import Product, ProductProposal, ProposalStatus
 from comptoir.sellers.models import Seller
 
 from ..listing.refresh import listing_refresh
-from ..models import Offer, StockLevel
+from ..models import Offer, OfferPoint, ProductListing, StockLevel
 from .rows import OfferRow, RowError
 
 LOOKUP_CHUNK = 500
@@ -182,6 +182,17 @@ def _write(seller: Seller, rows: list[OfferRow]) -> BatchResult:
     listing_refresh({pid for _row, pid in keep})
     result.applied = len(keep)
     return result
+
+
+def statistics_refresh() -> None:
+    """PostgreSQL: refresh the planner's statistics of the tables an import grows. A table that
+    was nearly empty when last analysed is planned as tiny (sequential scans), and each batch
+    would then cost more than the one before; autovacuum comes too late within one import."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (Offer, StockLevel, OfferPoint, ProductListing)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
 
 
 def batch_apply(seller: Seller, rows: list[OfferRow]) -> BatchResult:

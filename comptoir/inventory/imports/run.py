@@ -17,7 +17,7 @@ from comptoir.markets.models import Market
 from comptoir.sellers.models import Seller
 
 from ..models import ImportStatus, LocationKind, OfferImport, StockLocation
-from .apply import BatchResult, batch_apply
+from .apply import BatchResult, batch_apply, statistics_refresh
 from .reading import FileProblem, sheet_open
 from .rows import OfferRow, RowError, layout_read, row_read
 
@@ -82,13 +82,18 @@ def _rows_run(offer_import: OfferImport, path: Path, report: _Report, on_progres
     layout = layout_read(sheet.header, seller_locations(seller))
     currencies = market_currencies()
     _progress_save(offer_import, rows_total=sheet.total)
+    analysed_at = 0  # offers applied when the statistics were last refreshed
     batch: list[OfferRow] = []
     read_errors: list[RowError] = []
     keys: set[tuple[str, str]] = set()
     done = 0
 
     def flush() -> None:
+        nonlocal analysed_at
         _apply(offer_import, seller, batch, read_errors, report)
+        if offer_import.applied >= 2 * analysed_at + BATCH_ROWS:  # after 1, 3, 7, 15 … thousand rows
+            statistics_refresh()
+            analysed_at = offer_import.applied
         with transaction.atomic():
             _progress_save(offer_import, rows_done=done, applied=offer_import.applied,
                            rejected=offer_import.rejected, proposed=offer_import.proposed)
