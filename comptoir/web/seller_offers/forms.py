@@ -125,11 +125,10 @@ class ProposalForm(OfferForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for language in CATALOG_LANGUAGES:
-            name = LANGUAGE_NAMES[language]
             self.fields[f"title_{language}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": name}, max_length=250, required=False)
+                label=_("Title"), max_length=250, required=False)
             self.fields[f"description_{language}"] = forms.CharField(
-                label=_("Description (%(language)s)") % {"language": name}, required=False,
+                label=_("Description"), required=False,
                 widget=forms.Textarea(attrs={"rows": 3}))
         self.fields["category"].label_from_instance = lambda c: c.name()
         texts = [f"{kind}_{lang}" for lang in CATALOG_LANGUAGES for kind in ("title", "description")]
@@ -137,7 +136,7 @@ class ProposalForm(OfferForm):
                            "handling_days"])
 
     def text_fields(self):
-        return [(self[f"title_{lang}"], self[f"description_{lang}"]) for lang in CATALOG_LANGUAGES]
+        return [(LANGUAGE_NAMES[lang], self[f"title_{lang}"], self[f"description_{lang}"]) for lang in CATALOG_LANGUAGES]
 
     def product_fields(self):
         return [self["brand"], self["category"]]

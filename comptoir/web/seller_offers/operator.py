@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from comptoir.catalog.errors import InvalidProposal
 from comptoir.catalog.models import CATALOG_LANGUAGES, ProductProposal, ProposalStatus
 from comptoir.common.errors import DomainError
-from comptoir.inventory.models import StockLocation
+from comptoir.inventory.models import Condition, StockLocation
 from comptoir.inventory.services import proposal_approve, proposal_reject
 from comptoir.sellers.models import Seller
 
@@ -63,6 +63,7 @@ def proposal_review(request, proposal_id: int):
         "active": "proposals", "proposal": proposal, "seller": seller, "form": form,
         "texts": [(LANGUAGE_NAMES[lang], proposal.texts[lang]) for lang in CATALOG_LANGUAGES if lang in proposal.texts],
         "stock": [(names.get(int(k), k), v) for k, v in stock.items()],
+        "condition": dict(Condition.choices).get(proposal.offer.get("condition"), proposal.offer.get("condition")),
     })
 
 
