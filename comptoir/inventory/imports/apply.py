@@ -40,11 +40,27 @@ def _chunks(values: Sequence, size: int):
         yield values[start : start + size]
 
 
+def _select_in(sql: str, column: str, values: Sequence, params: Sequence = ()) -> list[tuple]:
+    """Run ``sql`` (a SELECT whose WHERE ends with ``{in}``) with ``column`` among ``values``:
+    one array parameter on PostgreSQL (``= ANY``: a short statement, psycopg re-parses long
+    ones on every call), ``IN`` chunks on SQLite. Table and column names are ours, not input."""
+    rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(**{"in": f"{column} = ANY(%s)"}), [*params, list(values)])
+            return cursor.fetchall()
+        for chunk in _chunks(values, LOOKUP_CHUNK):
+            cursor.execute(sql.format(**{"in": f"{column} IN ({', '.join(['%s'] * len(chunk))})"}), [*params, *chunk])
+            rows.extend(cursor.fetchall())
+    return rows
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def _products_by_gtin(gtins: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in _chunks(gtins, LOOKUP_CHUNK):
-        found.update(Product.objects.filter(gtin__in=chunk).values_list("gtin", "id"))
-    return found
+    return dict(_select_in(f"SELECT gtin, id FROM {_table(Product)} WHERE {{in}}", "gtin", gtins))
 
 
 def _pending_proposals(seller_id: int, gtins: list[str]) -> dict[str, ProductProposal]:
@@ -57,27 +73,21 @@ def _pending_proposals(seller_id: int, gtins: list[str]) -> dict[str, ProductPro
 
 def _offers_of(seller_id: int, product_ids: list[int]) -> dict[tuple[int, str], tuple[int, int]]:
     """{(product id, condition): (offer id, handling days)} of the seller's offers."""
-    found = {}
-    for chunk in _chunks(product_ids, LOOKUP_CHUNK):
-        for pk, product_id, condition, days in Offer.objects.filter(seller_id=seller_id, product_id__in=chunk).values_list(
-            "id", "product_id", "condition", "handling_days"
-        ):
-            found[(product_id, condition)] = (pk, days)
-    return found
+    rows = _select_in(f"SELECT id, product_id, condition, handling_days FROM {_table(Offer)} WHERE seller_id = %s AND {{in}}",
+                      "product_id", product_ids, [seller_id])
+    return {(product_id, condition): (pk, days) for pk, product_id, condition, days in rows}
 
 
 def _held_of(offer_ids: list[int], location_ids: list[int]) -> dict[tuple[int, int], int]:
-    """Units held per (offer, location), the stock rows locked (pk order) until the batch commits."""
+    """Units held per (offer, location), the stock rows locked (pk order) until the batch commits
+    on PostgreSQL (SQLite: the batch's write transaction holds the database lock)."""
     if not offer_ids or not location_ids:
         return {}
-    held = {}
-    for chunk in _chunks(offer_ids, LOOKUP_CHUNK):
-        levels = StockLevel.objects.filter(offer_id__in=chunk, location_id__in=location_ids).order_by("pk")
-        if connection.vendor == "postgresql":
-            levels = levels.select_for_update()
-        for offer_id, location_id, units in levels.values_list("offer_id", "location_id", "held"):
-            held[(offer_id, location_id)] = units
-    return held
+    lock = " ORDER BY id FOR UPDATE" if connection.vendor == "postgresql" else ""
+    places = ", ".join(["%s"] * len(location_ids))
+    rows = _select_in(f"SELECT offer_id, location_id, held FROM {_table(StockLevel)} WHERE location_id IN ({places}) "
+                      f"AND {{in}}{lock}", "offer_id", offer_ids, location_ids)
+    return {(offer_id, location_id): units for offer_id, location_id, units in rows}
 
 
 OFFER_COLUMNS = (
