@@ -2,7 +2,7 @@
 
 Local equirectangular projection centred on the market (x = R·Δλ·cos φ₀, y = R·Δφ, km), so a
 coverage circle of r km is a true circle on the picture. Demand points are dots whose area is
-proportional to population; existing stores are black squares, proposed ones red stars numbered
+proportional to population; open stores are black squares (planned ones hollow), proposed ones red stars numbered
 by rank, with their coverage circle.
 """
 from __future__ import annotations
@@ -36,8 +36,10 @@ def render_map(
     radius_km: float | None,
     fmt: str = "png",
     dpi: int = 110,
+    planned: frozenset[str] = frozenset(),
 ) -> bytes:
-    """Return the picture (PNG or SVG bytes). existing/picks: (name, lat, lon) in rank order."""
+    """Return the picture (PNG or SVG bytes). existing/picks: (name, lat, lon) in rank order;
+    `planned`: the names of existing stores not open yet (drawn hollow)."""
     pop = np.asarray(demand_pop, dtype=np.float64)
     dlat = np.asarray(demand_lat, dtype=np.float64)
     dlon = np.asarray(demand_lon, dtype=np.float64)
@@ -56,7 +58,14 @@ def render_map(
         ax.scatter(x[order], y[order], s=size[order], c="#2f5f9e", alpha=0.5, linewidths=0, label="Demand (population)")
     if existing:
         ex, ey = _project([e[1] for e in existing], [e[2] for e in existing], lat0, lon0)
-        ax.scatter(ex, ey, marker="s", s=70, c="black", label="Existing store", zorder=4)
+        is_planned = np.array([e[0] in planned for e in existing])
+        if (~is_planned).any():
+            ax.scatter(ex[~is_planned], ey[~is_planned], marker="s", s=70, c="black", label="Open store", zorder=4)
+        if is_planned.any():
+            ax.scatter(ex[is_planned], ey[is_planned], marker="s", s=70, facecolors="white", edgecolors="black",
+                       linewidths=1.5, label="Planned store", zorder=4)
+        for name, xx, yy in zip((e[0] for e in existing), ex, ey):
+            ax.annotate(name, (xx, yy), xytext=(6, -10), textcoords="offset points", fontsize=7, zorder=6)
         if radius_km:
             for xx, yy in zip(ex, ey):
                 ax.add_patch(Circle((xx, yy), radius_km, fill=False, ec="black", lw=1, ls="--", zorder=3))
@@ -113,4 +122,5 @@ def render_plan(result: dict, demand) -> bytes:
         existing=[(e["name"], e["lat"], e["lon"]) for e in result.get("existing", [])],
         picks=[(p["city"], p["lat"], p["lon"]) for p in result["picks"]],
         radius_km=result.get("radius_km"),
+        planned=frozenset(e["name"] for e in result.get("existing", []) if e.get("status") == "planned"),
     )

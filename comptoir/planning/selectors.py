@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Min, QuerySet
 
-from comptoir.inventory.models import StockLocation
+from comptoir.inventory.models import LocationKind, LocationStatus, StockLocation
 from comptoir.markets.models import City
 
 from .demand import MIN_POPULATION, Demand, country_population, demand_from_rows
@@ -17,6 +17,7 @@ class StoreSite:
     name: str
     lat: float
     lon: float
+    status: str = LocationStatus.OPEN  # open or planned: both are fixed sites
 
 
 def market_demand(market_code: str, *, use_platform_demand: bool = False) -> Demand:
@@ -37,12 +38,15 @@ def market_demand(market_code: str, *, use_platform_demand: bool = False) -> Dem
 
 
 def existing_stores(market_code: str) -> list[StoreSite]:
-    """The operator's open stores in the market (StockLocations of kind "store"), in pk order."""
+    """The market's open and planned stores (StockLocations of kind "store"; closed ones are
+    left out), in pk order: the planner keeps them and proposes new ones around them."""
     return [
-        StoreSite(name=name, lat=lat, lon=lon)
-        for name, lat, lon in StockLocation.objects.filter(kind="store", country=market_code)
+        StoreSite(name=name, lat=lat, lon=lon, status=status)
+        for name, lat, lon, status in StockLocation.objects.filter(
+            kind=LocationKind.STORE, country=market_code, status__in=[LocationStatus.OPEN, LocationStatus.PLANNED]
+        )
         .order_by("pk")
-        .values_list("name", "latitude", "longitude")
+        .values_list("name", "latitude", "longitude", "status")
     ]
 
 

@@ -65,6 +65,7 @@ class ExistingStore:
     lat: float
     lon: float
     covered_population: int
+    status: str = "open"  # "open" or "planned"
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,8 @@ def plan_stores(
     else:
         share_before, mean_before = 0.0, None
     existing = tuple(
-        ExistingStore(name=s.name, lat=s.lat, lon=s.lon, covered_population=int(round(float(pop @ within[:, i]))))
+        ExistingStore(name=s.name, lat=s.lat, lon=s.lon, covered_population=int(round(float(pop @ within[:, i]))),
+                      status=s.status)
         for i, s in enumerate(stores)
     )
     result = PlanResult(

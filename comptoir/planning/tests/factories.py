@@ -28,8 +28,9 @@ def market_lu(with_cities=True) -> Market:
     return market
 
 
-def store_at(name: str) -> StockLocation:
+def store_at(name: str, *, status: str = "open") -> StockLocation:
     city = City.objects.get(country="LU", name=name)
     return StockLocation.objects.create(
-        kind="store", name=f"Store {name}", city=city, country="LU", latitude=city.latitude, longitude=city.longitude
+        kind="store", name=f"Store {name}", city=city, country="LU", latitude=city.latitude, longitude=city.longitude,
+        status=status,
     )

@@ -41,6 +41,17 @@ def test_existing_store_is_kept_and_the_new_pick_covers_the_rest():
     assert [e.name for e in r.existing] == ["Store A1"]
 
 
+def test_planned_stores_are_kept_and_closed_ones_left_out():
+    market_lu()
+    store_at("A1", status="planned")
+    store_at("B", status="closed")
+    r = plan_stores(market_code="LU", new_stores=1, objective="coverage", radius_km=15)
+    assert [(e.name, e.status) for e in r.existing] == [("Store A1", "planned")]
+    assert [p.city for p in r.picks] == ["B"]  # the closed store's place is free again
+    run = PlanRun.objects.get(pk=r.run_id)
+    assert [(e["name"], e["status"]) for e in run.result["existing"]] == [("Store A1", "planned")]
+
+
 def test_detour_shrinks_coverage():
     market_lu()
     # ×1.3: C is 18.2 road km from A1, beyond 15 km; A1 then covers A1+A2 = 120 000
