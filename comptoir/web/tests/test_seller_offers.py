@@ -245,3 +245,30 @@ def test_htmx_polling_returns_the_progress_fragment(client, world):
     fragment = client.get(reverse("seller_offers:import_detail", args=[imp.pk]), HTTP_HX_REQUEST="true")
     assert fragment.templates[0].name == "seller_offers/_import_progress.html"
     assert 'data-status="done"' in fragment.content.decode()
+
+
+@pytest.mark.parametrize("name, method", [
+    ("seller_offers:edit", "get"), ("seller_offers:edit", "post"), ("seller_offers:pause", "post"),
+    ("seller_offers:resume", "post"), ("seller_offers:import_detail", "get"), ("seller_offers:import_report", "get"),
+])
+def test_every_page_of_seller_as_things_is_404_for_seller_b(client, world, name, method):
+    login(client, world["owner_a"]).post(reverse("seller_offers:import"), {
+        "file": SimpleUploadedFile("o.csv", b"gtin,price,currency\n3017620422003,30,EUR\n", "text/csv")})
+    target = world["offer_a"].pk if name.endswith(("edit", "pause", "resume")) else OfferImport.objects.get().pk
+    response = getattr(login(client, world["owner_b"]), method)(reverse(name, args=[target]))
+    assert response.status_code == 404
+    offer = Offer.objects.get(pk=world["offer_a"].pk)
+    assert (offer.net_price, offer.is_active) == (3000, True)
+
+
+@pytest.mark.parametrize("name, method", [("proposals:queue", "get"), ("proposals:review", "get"),
+                                          ("proposals:review", "post"), ("proposals:approve", "post")])
+def test_operator_pages_refuse_sellers(client, world, name, method):
+    login(client, world["owner_a"])
+    _propose(client, world)
+    proposal = ProductProposal.objects.get()
+    args = [] if name == "proposals:queue" else [proposal.pk]
+    response = getattr(client, method)(reverse(name, args=args), {"reason": "x"} if method == "post" else None)
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
