@@ -219,7 +219,7 @@ def _language(request) -> str:
     return (getattr(request, "LANGUAGE_CODE", None) or "en")[:2]
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 402: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 402: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 @auth_router.post("/token", response={200: TokenOut, 401: ErrorOut}, auth=None)
@@ -250,7 +250,10 @@ def quote(request, payload: QuoteIn):
         "groups": [
             {
                 "key": g.key, "seller_id": g.seller_id, "seller_name": g.seller_name, "chosen": g.chosen.code,
-                "options": [o.__dict__ if hasattr(o, "__dict__") else {"code": o.code, "label": o.label, "net": o.net, "earliest": o.earliest, "latest": o.latest} for o in g.options],
+                "options": [
+                    {"code": o.code, "label": o.label, "net": o.net, "earliest": o.earliest, "latest": o.latest}
+                    for o in g.options
+                ],
                 "lines": [
                     {"offer_id": ql.offer_id, "title": ql.title, "quantity": ql.quantity, "unit_net": ql.price.unit_net,
                      "vat_rate_bp": ql.price.rate_bp, "line_net": ql.price.net, "line_vat": ql.price.vat,

@@ -20,8 +20,6 @@ from stdnum.fr import siren, siret, tva
 from stdnum.iso7064 import mod_11_10
 from stdnum.it import iva
 
-EU_COUNTRIES = frozenset({"FR", "ES", "IT", "DE"})
-
 
 @dataclass(frozen=True)
 class SellerIdentity:

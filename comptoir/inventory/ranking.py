@@ -11,9 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .promise import DeliveryPromise
-
-LOCAL_RADIUS_KM = 50.0  # is_local: ships from the buyer's country and within this distance
+from .promise import DEFAULT_POLICY, DeliveryPromise
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,4 +53,5 @@ def rank_offers(offers: Iterable[RankedOffer]) -> list[RankedOffer]:
 
 
 def is_local(ship_country: str, buyer_country: str | None, distance_km: float | None) -> bool:
-    return distance_km is not None and ship_country == buyer_country and distance_km <= LOCAL_RADIUS_KM
+    """Ships from the buyer's country and within the promise's first band (promise.LOCAL_KM)."""
+    return DEFAULT_POLICY.is_local(ship_country, buyer_country, distance_km)

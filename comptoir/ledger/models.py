@@ -9,8 +9,9 @@ flip the sign so that "the marketplace owes the seller 12.00" reads as +1200.
 
 The journal is append-only: corrections are new entries, never edits.
 """
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,3 +109,54 @@ class JournalLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount:+d}"
+
+
+class PayoutRunState(models.TextChoices):
+    PREPARED = "prepared", _("File ready for the bank")
+    PAID = "paid", _("Paid")
+
+
+class PayoutRun(models.Model):
+    """One weekly payout run: a payout per seller with a positive available balance, one SEPA
+    credit-transfer file (pain.001) for the operator's bank."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    currency = models.CharField(_("currency"), max_length=3)
+    execution_date = models.DateField(_("execution date"))
+    state = models.CharField(_("state"), max_length=10, choices=PayoutRunState.choices, default=PayoutRunState.PREPARED)
+    message_id = models.CharField(_("message id"), max_length=40, blank=True)
+    total = models.BigIntegerField(_("total (minor units)"), default=0)
+    payout_count = models.PositiveIntegerField(_("payouts"), default=0)
+    sepa_xml = models.TextField(_("pain.001 file"), blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("payout run")
+        verbose_name_plural = _("payout runs")
+        constraints = [models.CheckConstraint(condition=Q(total__gte=0), name="ledger_payoutrun_total_nonneg")]
+
+
+class Payout(models.Model):
+    """What one seller is paid in a run, and why: its balance, the reserve kept for orders whose
+    return window is still open, the amount (balance − reserve, never more than the balance)."""
+
+    run = models.ForeignKey(PayoutRun, on_delete=models.PROTECT, related_name="payouts")
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="payouts")
+    currency = models.CharField(_("currency"), max_length=3)
+    balance = models.BigIntegerField(_("balance before"))
+    reserve = models.BigIntegerField(_("reserve"))
+    amount = models.BigIntegerField(_("amount"))
+    iban = models.CharField(_("IBAN"), max_length=34)
+    beneficiary = models.CharField(_("beneficiary"), max_length=200)
+    end_to_end_id = models.CharField(_("end-to-end id"), max_length=35, unique=True)
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="payout")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run_id", "seller_id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0) & Q(amount__lte=F("balance")), name="ledger_payout_within_balance"),
+            models.UniqueConstraint(fields=["run", "seller", "currency"], name="ledger_payout_one_per_run"),
+        ]

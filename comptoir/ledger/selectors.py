@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import Account, AccountKind, EntryKind, JournalEntry, JournalLine, OwnerType
+from .models import Account, AccountKind, EntryKind, JournalEntry, JournalLine, OwnerType, Payout, PayoutRun
 
 
 def account_balance(account: Account) -> int:
@@ -99,3 +99,53 @@ def seller_order_ledger(seller_order_ref: str) -> SellerOrderLedger:
     return SellerOrderLedger(
         reference=seller_order_ref, currency=currency, captured_gross=captured_sum, reversed_gross=-reversed_sum
     )
+
+
+def seller_balances(*, seller_id: int) -> dict[str, int]:
+    """{currency: what the marketplace owes the seller} for every currency the seller has lines in."""
+    rows = (
+        JournalLine.objects.filter(
+            account__kind=AccountKind.SELLER_PAYABLE, account__owner_type=OwnerType.SELLER, account__owner_id=str(seller_id)
+        ).values("currency").annotate(s=Sum("amount")).order_by("currency")
+    )
+    return {row["currency"]: -row["s"] for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    """One movement of a seller's balance (amount positive = owed to the seller)."""
+
+    at: object
+    kind: str
+    kind_label: str
+    reference: str
+    memo: str
+    amount: int
+    balance: int
+
+
+def seller_statement(*, seller_id: int, currency: str) -> list[StatementLine]:
+    """Every movement of the seller's payable account in ``currency``, oldest first, with the
+    running balance (captures, refunds, cancellations, payouts)."""
+    rows = (
+        JournalLine.objects.filter(
+            account__kind=AccountKind.SELLER_PAYABLE, account__owner_type=OwnerType.SELLER,
+            account__owner_id=str(seller_id), currency=currency,
+        ).select_related("entry").order_by("entry_id", "id")
+    )
+    labels = dict(EntryKind.choices)
+    lines, balance = [], 0
+    for row in rows:
+        balance -= row.amount
+        entry = row.entry
+        lines.append(StatementLine(entry.created_at, entry.kind, str(labels.get(entry.kind, entry.kind)), entry.reference,
+                                   entry.memo, -row.amount, balance))
+    return lines
+
+
+def payout_runs() -> QuerySet[PayoutRun]:
+    return PayoutRun.objects.order_by("-created_at", "-pk")
+
+
+def payouts_of_seller(*, seller_id: int) -> QuerySet[Payout]:
+    return Payout.objects.filter(seller_id=seller_id).select_related("run").order_by("-run__created_at", "-pk")

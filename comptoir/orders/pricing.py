@@ -1,4 +1,5 @@
-"""Pure pricing: line VAT, delivery VAT, totals and the VAT breakdown. No ORM, integers only.
+"""Pure pricing: line VAT, delivery prices and options, totals and the VAT breakdown. No ORM,
+integers only.
 
 Rounding rule: VAT is computed on each line's net amount (unit net × quantity) and rounded half
 up once per line (`apply_rate_bp`). Totals and the breakdown by rate are plain sums of the lines,
@@ -6,10 +7,23 @@ never re-rounded, so that the breakdown always adds up to the total.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.common.geo import haversine_km
 from comptoir.common.money import apply_rate_bp
+from comptoir.inventory.promise import DEFAULT_POLICY, DeliveryMethod, PromisePolicy
+
+# Delivery price per home method: (label, domestic net, cross-border net), minor units excl. VAT
+# (delivery VAT follows the goods' destination standard rate). The dates come from the one
+# delivery promise (comptoir.inventory.promise); pickup prices come with stores.
+DELIVERY_PRICES = {
+    DeliveryMethod.STANDARD: (_("Standard delivery"), 490, 990),
+    DeliveryMethod.EXPRESS: (_("Express delivery"), 990, 1990),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +83,37 @@ def totals(*, goods: Sequence[LinePrice], deliveries: Sequence[LinePrice]) -> To
         delivery_net=sum(d.net for d in deliveries),
         vat=sum(g.vat for g in goods) + sum(d.vat for d in deliveries),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOption:
+    code: str  # a DeliveryMethod
+    label: str
+    net: int  # minor units, excl. VAT
+    earliest: dt.date
+    latest: dt.date
+
+
+def delivery_options(
+    *,
+    ship_from: tuple[float, float, str],
+    destination: tuple[float, float] | None,
+    destination_country: str,
+    handling_days: int,
+    today: dt.date,
+    policy: PromisePolicy = DEFAULT_POLICY,
+) -> list[DeliveryOption]:
+    """Home delivery options of one shipment, cheapest first. ship_from = (lat, lon, country);
+    destination = (lat, lon) or None when unknown (the policy's last distance band)."""
+    lat, lon, country = ship_from
+    distance = haversine_km(lat, lon, destination[0], destination[1]) if destination else None
+    out = []
+    for method, (label, domestic, cross_border) in DELIVERY_PRICES.items():
+        promise = policy.promise(country, destination_country, distance, handling_days, today, method=method)
+        out.append(
+            DeliveryOption(
+                code=str(method), label=str(label), net=domestic if country == destination_country else cross_border,
+                earliest=promise.earliest, latest=promise.latest,
+            )
+        )
+    return out

@@ -1,6 +1,7 @@
 """Order reads: carts priced for display, a buyer's orders, a seller's seller orders, VAT breakdowns."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ from comptoir.sellers.models import Seller
 
 from . import pricing
 from .errors import NotFound
-from .models import Cart, CartLine, Order, OrderLine, SellerOrder
+from .models import Cart, CartLine, Order, OrderLine, SellerOrder, SellerOrderState
 from .quote import LineRequest, Notice, Quote, quote_build
 
 
@@ -202,3 +203,57 @@ def seller_order_for_user(*, user, number: str) -> SellerOrder:
     if part is None:
         raise NotFound(_("No such order."))
     return part
+
+
+# --- seller centre --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DaySales:
+    day: dt.date
+    currency: str
+    gross: int
+    parts: int
+
+
+def seller_sales_by_day(*, seller_id: int, since: dt.date) -> list[DaySales]:
+    """Gross of the seller's seller orders per day the order was placed (local time), from
+    ``since``; cancelled parts do not count. Days without sales are absent. One query."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    rows = (
+        SellerOrder.objects.filter(seller_id=seller_id, order__created_at__date__gte=since)
+        .exclude(state=SellerOrderState.CANCELLED)
+        .annotate(day=TruncDate("order__created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "order__currency").annotate(gross=Sum("total_gross"), parts=Count("pk")).order_by("day")
+    )
+    return [DaySales(r["day"], r["order__currency"], r["gross"], r["parts"]) for r in rows]
+
+
+def seller_orders_waiting(*, seller_id: int) -> dict[str, int]:
+    """How many of the seller's orders wait for it: {"placed": to accept, "accepted": to ship,
+    "return_requested": returns to receive, "return_received": to refund}."""
+    from django.db.models import Count
+
+    waiting = ("placed", "accepted", "return_requested", "return_received")
+    counts = dict(SellerOrder.objects.filter(seller_id=seller_id, state__in=waiting).values_list("state").annotate(n=Count("pk")).order_by())
+    return {state: counts.get(state, 0) for state in waiting}
+
+
+def seller_order_refs_in_return_window(*, now: dt.datetime | None = None) -> list[str]:
+    """Ledger references (``seller_order:<id>``) of the seller orders whose money may still go
+    back to the buyer: accepted or shipped (not delivered yet), delivered within the return
+    window, or with a return under way. Payouts keep the seller's share of these in reserve."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .services.lifecycle import RETURN_WINDOW
+
+    now = now or timezone.now()
+    S = SellerOrderState
+    ids = SellerOrder.objects.filter(
+        Q(state__in=[S.ACCEPTED, S.SHIPPED, S.RETURN_REQUESTED, S.RETURN_RECEIVED])
+        | Q(state=S.DELIVERED, delivered_at__gt=now - RETURN_WINDOW)
+    ).values_list("pk", flat=True)
+    return [f"seller_order:{pk}" for pk in ids]

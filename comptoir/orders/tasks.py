@@ -10,8 +10,11 @@ from django.utils.translation import gettext_noop
 
 from comptoir.markets.languages import countries_ui_language
 
-from .delivery import METHODS
+from comptoir.sellers.models import WebhookEvent
+
+from .events import seller_order_emit
 from .models import Order, SellerOrder
+from .pricing import DELIVERY_PRICES
 from .selectors import order_vat_breakdown
 
 
@@ -35,15 +38,15 @@ def _subject(language: str, text: str, **kw) -> str:
 
 def _delivery_label(part: SellerOrder):
     """The delivery method's label, translated when rendered (the stored label is in the buyer's language)."""
-    method = METHODS.get(part.delivery_method)
+    method = DELIVERY_PRICES.get(part.delivery_method)
     return method[0] if method else part.delivery_label
 
 
 @task()
 def notify_order_placed(order_id: int) -> int:
-    """Order confirmation to the buyer (their language) and a new-order email to each seller
-    (the language of the seller's country: its market's default UI language, see
-    ``markets.languages``; sellers store no language preference)."""
+    """Order confirmation to the buyer (their language), a new-order email to each seller
+    (the seller's language, else its country's: its market's default UI language, see
+    ``markets.languages``) and the ``order.created`` event to each seller's webhooks."""
     order = Order.objects.select_related("buyer").get(pk=order_id)
     parts = list(order.parts.select_related("seller").prefetch_related("lines"))
     sent = _send(
@@ -56,7 +59,7 @@ def notify_order_placed(order_id: int) -> int:
     languages = countries_ui_language(part.seller.country for part in parts)
     for part in parts:
         emails = [m.user.email for m in part.seller.members.select_related("user")]
-        language = languages[part.seller.country.upper()]
+        language = part.seller.language or languages[part.seller.country.upper()]
         sent += _send(
             to=emails,
             subject=_subject(language, gettext_noop("New order %(number)s"), number=part.number),
@@ -64,6 +67,7 @@ def notify_order_placed(order_id: int) -> int:
             context={"order": order, "part": part, "delivery": _delivery_label(part)},
             language=language,
         )
+        seller_order_emit(part, WebhookEvent.ORDER_CREATED)
     return sent
 
 

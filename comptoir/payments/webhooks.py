@@ -1,33 +1,28 @@
-"""Webhook signatures: HMAC-SHA256 over "<timestamp>.<body>" with a per-provider secret, sent as
-
-    Comptoir-Signature: t=<unix seconds>,v1=<hex digest>
-
-(the scheme Stripe uses). A signature is accepted only if it matches in constant time and its
-timestamp is within the tolerance (default 300 s) of now, which stops replays of old events.
+"""Payment providers' webhook signatures: the shared scheme of ``comptoir.common.signing``
+(HMAC-SHA256 over "<timestamp>.<body>", header ``Comptoir-Signature: t=…,v1=…``) with a
+per-provider secret, a tolerance of 300 s by default, and this app's errors.
 The HTTP view is comptoir.web.payments_webhook (web sits above orders, so it can tell orders).
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from collections.abc import Mapping
 
+from comptoir.common.signing import (  # noqa: F401  (compute_signature is part of this module's API)
+    DEFAULT_TOLERANCE_SECONDS,
+    SIGNATURE_HEADER,
+    compute_signature,
+    parse_signature_header,
+    signature_header_value,
+    signature_matches,
+)
+
 from .errors import WebhookMalformed, WebhookSignatureInvalid, WebhookTimestampOutOfTolerance
-
-SIGNATURE_HEADER = "Comptoir-Signature"
-DEFAULT_TOLERANCE_SECONDS = 300
-
-
-def compute_signature(body: bytes, secret: str, timestamp: int) -> str:
-    message = str(int(timestamp)).encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def sign(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
     """Headers to send with ``body``: {"Comptoir-Signature": "t=...,v1=..."}."""
-    timestamp = int(time.time()) if timestamp is None else int(timestamp)
-    return {SIGNATURE_HEADER: f"t={timestamp},v1={compute_signature(body, secret, timestamp)}"}
+    return {SIGNATURE_HEADER: signature_header_value(body, secret, timestamp)}
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
@@ -48,17 +43,10 @@ def verify_signature(
     header = _header(headers, SIGNATURE_HEADER)
     if not header:
         raise WebhookSignatureInvalid(f"Missing {SIGNATURE_HEADER} header")
-    parts: dict[str, list[str]] = {}
-    for item in header.split(","):
-        key, sep, value = item.strip().partition("=")
-        if sep:
-            parts.setdefault(key, []).append(value)
-    try:
-        timestamp = int(parts["t"][0])
-    except (KeyError, ValueError):
-        raise WebhookMalformed(f"{SIGNATURE_HEADER} header has no valid timestamp") from None
-    expected = compute_signature(body, secret, timestamp)
-    if not any(hmac.compare_digest(expected, candidate) for candidate in parts.get("v1", [])):
+    timestamp, candidates = parse_signature_header(header)
+    if timestamp is None:
+        raise WebhookMalformed(f"{SIGNATURE_HEADER} header has no valid timestamp")
+    if not signature_matches(body, secret, timestamp, candidates):
         raise WebhookSignatureInvalid("Webhook signature does not match")
     now = int(time.time()) if now is None else now
     if abs(now - timestamp) > tolerance:

@@ -29,11 +29,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from comptoir.common.geo import haversine_km
+from comptoir.inventory.promise import LOCAL_KM
 from comptoir.markets.selectors import cities_for_addresses
 from comptoir.orders.models import Order, SellerOrder
 
 PICKUP_METHODS = frozenset({"pickup", "collect", "click_collect", "click_and_collect", "store_pickup", "store"})
-LOCAL_KM = 50.0
 
 
 @dataclass(frozen=True)

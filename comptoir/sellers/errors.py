@@ -27,3 +27,24 @@ class IllegalTransition(DomainError):
 
 class SellerNotFound(NotFound):
     code = "seller_not_found"
+
+
+class SellerNotTrading(DomainError):
+    """A seller that is not approved (pending or suspended) may read its orders and balance but
+    may not accept, ship or cancel orders."""
+
+    code = "seller_suspended"
+    status = 403
+
+
+class MemberInvalid(DomainError):
+    code = "member_invalid"
+
+
+class InvitationInvalid(DomainError):
+    code = "invitation_invalid"
+    status = 410
+
+
+class WebhookInvalid(DomainError):
+    code = "webhook_invalid"

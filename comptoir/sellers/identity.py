@@ -12,7 +12,10 @@ whose message names the field and says why: missing, wrong format, wrong length,
   (11 digits) or codice fiscale (16), BE enterprise number, PT NIF, CN unified social credit
   code (USCC) are required and checked; DE Handelsregisternummer and NL KvK number (8 digits)
   are optional and checked when given; elsewhere free text (≤ 20 characters).
-* IBAN: optional at registration, checked when given (structure per country, check digits).
+* IBAN: optional at registration, checked when given (structure per country, check digits),
+  and it must be held in the SEPA area, since payouts are SEPA credit transfers: a seller
+  established outside SEPA gives the IBAN of an EU payment (e-money) account.
+* Legal form: free text (≤ 60 characters); ``LEGAL_FORMS`` suggests the usual forms per country.
 """
 from __future__ import annotations
 
@@ -180,7 +183,48 @@ def company_id_clean(*, country: str, value: str) -> str:
     return rule.check(raw, country)
 
 
+# --- legal form -----------------------------------------------------------------------------
+
+# Suggestions for the onboarding form (a datalist); any other form may be typed.
+LEGAL_FORMS: dict[str, tuple[str, ...]] = {
+    "FR": ("SAS", "SASU", "SARL", "EURL", "SA", "EI", "Micro-entreprise"),
+    "ES": ("S.L.", "S.A.", "S.L.U.", "Autónomo", "S.Coop."),
+    "IT": ("S.r.l.", "S.r.l.s.", "S.p.A.", "S.a.s.", "S.n.c.", "Ditta individuale"),
+    "DE": ("GmbH", "UG (haftungsbeschränkt)", "AG", "KG", "OHG", "Einzelunternehmen"),
+    "BE": ("SRL/BV", "SA/NV", "SC/CV", "Entreprise individuelle"),
+    "PT": ("Lda.", "S.A.", "Unipessoal Lda.", "ENI"),
+    "NL": ("B.V.", "N.V.", "Eenmanszaak", "V.O.F."),
+    "CN": ("Limited liability company (有限责任公司)", "Joint-stock company (股份有限公司)"),
+    "GB": ("Ltd", "PLC", "LLP", "Sole trader"),
+    "US": ("LLC", "Inc.", "Corp.", "Sole proprietorship"),
+}
+DEFAULT_LEGAL_FORMS = ("Limited company", "Public limited company", "Partnership", "Sole trader")
+
+
+def legal_forms_for(country: str) -> tuple[str, ...]:
+    return LEGAL_FORMS.get((country or "").upper(), DEFAULT_LEGAL_FORMS)
+
+
+def legal_form_clean(*, value: str) -> str:
+    raw = " ".join((value or "").split())
+    if len(raw) > 60:
+        raise _fail("legal_form", "too_long", _("Legal form %(value)s is longer than 60 characters.") % {"value": raw[:60] + "…"})
+    return raw
+
+
 # --- IBAN ---------------------------------------------------------------------------------
+
+# Countries and territories of the SEPA scheme (EPC list): payouts are SEPA credit transfers,
+# so the payout account must be held in one of them.
+SEPA_COUNTRIES = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "  # EU
+    "IS LI NO CH GB MC SM VA AD AL MD ME MK "  # other SEPA countries
+    "GI GG JE IM PM BL MF GF GP MQ YT RE AX".split()  # territories with their own IBAN prefix or IBAN registry entry
+)
+
+
+def is_sepa(country: str) -> bool:
+    return (country or "").upper() in SEPA_COUNTRIES
 
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$")
 _STRUCT = re.compile(r"([1-9][0-9]*)!([nac])")
@@ -203,11 +247,14 @@ def iban_clean(*, value: str) -> str:
     if len(number) != expected:
         raise _fail(field, "length", _("IBAN %(value)s has %(n)d characters; an IBAN from %(country)s has %(expected)d.") % {"value": raw, "n": len(number), "country": _country_name(number[:2]), "expected": expected})
     try:
-        return iban.validate(number)
+        number = iban.validate(number)
     except InvalidChecksum:
         raise _fail(field, "checksum", _("IBAN %(value)s: the check digits do not match (checksum error); check for a typo.") % {"value": raw}) from None
     except (InvalidFormat, InvalidComponent, InvalidLength, ValidationError) as exc:
         raise _stdnum_error(field, label, raw, exc, number[:2]) from None
+    if not is_sepa(number[:2]):
+        raise _fail(field, "not_sepa", _("IBAN %(value)s is held in %(country)s, outside the SEPA area: payouts are SEPA transfers, so give the IBAN of an account in the EU (or SEPA area), for example an EU payment account.") % {"value": raw, "country": _country_name(number[:2])})
+    return number
 
 
 # --- all at once --------------------------------------------------------------------------

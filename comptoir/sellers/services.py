@@ -1,10 +1,16 @@
-"""Writes of the sellers app: registration (identity checked), approval state machine, API keys."""
+"""Writes of the sellers app: registration (identity checked), review (approve, reject), the
+status state machine, team members and invitations, API keys."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,13 +20,13 @@ from comptoir.markets.errors import UnknownCountry
 from comptoir.markets.models import City
 from comptoir.markets.selectors import country_normalise
 
-from .errors import IllegalTransition, SellerInvalid
-from .identity import identity_clean
-from .models import ApiKey, Seller, SellerMember, SellerRole, SellerStatus
+from .errors import FieldInvalid, IllegalTransition, InvitationInvalid, MemberInvalid, SellerInvalid
+from .identity import identity_clean, legal_form_clean
+from .models import ApiKey, Seller, SellerInvitation, SellerMember, SellerRole, SellerStatus
 
-# pending → approved → suspended → approved ...; anything else is refused.
+# pending → approved → suspended → approved ...; pending → rejected; anything else is refused.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    SellerStatus.PENDING: frozenset({SellerStatus.APPROVED}),
+    SellerStatus.PENDING: frozenset({SellerStatus.APPROVED, SellerStatus.REJECTED}),
     SellerStatus.APPROVED: frozenset({SellerStatus.SUSPENDED}),
     SellerStatus.SUSPENDED: frozenset({SellerStatus.APPROVED}),
 }
@@ -46,6 +52,8 @@ def seller_register(
     vat_number: str = "",
     company_id: str = "",
     iban: str = "",
+    legal_form: str = "",
+    language: str = "",
     owner_user=None,
 ) -> Seller:
     """Create a seller in status *pending* after checking its legal identity.
@@ -70,6 +78,12 @@ def seller_register(
     if city is not None and city.country != country:
         errors["city"], codes["city"] = _("%(city)s is not in the seller's country (%(country)s).") % {"city": city.name, "country": country}, "city_wrong_country"
     try:
+        legal_form = legal_form_clean(value=legal_form)
+    except FieldInvalid as exc:
+        errors["legal_form"], codes["legal_form"], legal_form = exc.message, exc.code, ""
+    if language and language not in dict(settings.LANGUAGES):
+        errors["language"], codes["language"] = _("%(language)s is not a language of Comptoir.") % {"language": language}, "language_unknown"
+    try:
         identity = identity_clean(country=country, vat_number=vat_number, company_id=company_id, iban=iban)
     except SellerInvalid as exc:
         errors.update(exc.errors)
@@ -89,6 +103,8 @@ def seller_register(
         latitude=city.latitude if city else None,
         longitude=city.longitude if city else None,
         status=SellerStatus.PENDING,
+        legal_form=legal_form,
+        language=language or "",
         **identity,
     )
     if owner_user is not None:
@@ -96,11 +112,11 @@ def seller_register(
     return seller
 
 
-def seller_status_change(*, seller: Seller, target: str, source: str | None = None) -> Seller:
+def seller_status_change(*, seller: Seller, target: str, source: str | None = None, reason: str = "") -> Seller:
     """The bare status rule: move `seller` to `target` if TRANSITIONS allows it from its current
     status (read under a row lock) and, with `source`, only from that status; else
-    ``IllegalTransition``. What buyers see depends on the
-    status: call ``comptoir.inventory.services.seller_approve / seller_suspend /
+    ``IllegalTransition``. Leaving *pending* records the review (time, ``reason``). What buyers
+    see depends on the status: call ``comptoir.inventory.services.seller_approve / seller_suspend /
     seller_reinstate``, which run this and refresh the storefront listing in one transaction."""
     with transaction.atomic():
         locked = Seller.objects.select_for_update().get(pk=seller.pk)
@@ -110,9 +126,35 @@ def seller_status_change(*, seller: Seller, target: str, source: str | None = No
                 % {"from": SellerStatus(locked.status).label, "to": SellerStatus(target).label},
                 field="status",
             )
+        fields = ["status"]
+        if locked.status == SellerStatus.PENDING:
+            locked.reviewed_at, locked.review_reason = timezone.now(), (reason or "")[:500]
+            fields += ["reviewed_at", "review_reason"]
         locked.status = target
-        locked.save(update_fields=["status"])
+        locked.save(update_fields=fields)
     seller.status = target
+    seller.reviewed_at, seller.review_reason = locked.reviewed_at, locked.review_reason
+    return seller
+
+
+def seller_review_notify(*, seller: Seller) -> None:
+    """Tell the seller's owners, by email in the seller's language and once the transaction
+    commits, how their application was decided (approved, or rejected with the reason)."""
+    from .tasks import notify_seller_reviewed
+
+    seller_id = seller.pk
+    transaction.on_commit(lambda: notify_seller_reviewed.enqueue(seller_id))
+
+
+def seller_reject(*, seller: Seller, reason: str) -> Seller:
+    """pending → rejected, with the reason the seller is told by email (required). A pending
+    seller is not listed, so no read model changes (unlike approval: inventory.services)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise SellerInvalid({"reason": _("Say why the application is rejected; the seller reads it.")}, codes={"reason": "reason_required"})
+    with transaction.atomic():
+        seller_status_change(seller=seller, target=SellerStatus.REJECTED, source=SellerStatus.PENDING, reason=reason)
+        seller_review_notify(seller=seller)
     return seller
 
 
@@ -123,6 +165,101 @@ def seller_commission_set(*, seller: Seller, commission_bp: int | None) -> Selle
     seller.commission_bp = commission_bp
     seller.save(update_fields=["commission_bp"])
     return seller
+
+
+# --- team members and invitations ------------------------------------------------------------
+
+INVITATION_VALIDITY = timedelta(days=14)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def member_invite(*, seller: Seller, email: str, role: str, invited_by) -> tuple[SellerInvitation, str]:
+    """Invite ``email`` to the seller's team with ``role``; returns (invitation, token).
+
+    The token goes in the link of the email (``invitation_send``); only its hash is stored. A
+    pending invitation of the same email is replaced. Someone already in the team is refused.
+    """
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise MemberInvalid(_("%(email)s is not an email address.") % {"email": email or "—"}, code="email_invalid", field="email") from None
+    if role not in SellerRole.values:
+        raise MemberInvalid(_("Choose a role: owner or staff."), code="role_invalid", field="role")
+    if SellerMember.objects.filter(seller=seller, user__email__iexact=email).exists():
+        raise MemberInvalid(_("%(email)s is already in the team.") % {"email": email}, code="already_member", field="email")
+    now = timezone.now()
+    SellerInvitation.objects.filter(seller=seller, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = SellerInvitation.objects.create(
+        seller=seller, email=email, role=role, token_hash=_token_hash(token), invited_by=invited_by,
+        expires_at=now + INVITATION_VALIDITY,
+    )
+    return invitation, token
+
+
+def invitation_send(*, invitation: SellerInvitation, link: str) -> int:
+    """Email the invitation link, in the seller's language."""
+    from .tasks import send_invitation_email
+
+    return send_invitation_email(invitation=invitation, link=link)
+
+
+def invitation_for_token(*, token: str) -> SellerInvitation:
+    """The open invitation of a link's token, or ``InvitationInvalid`` (unknown, used, revoked, expired)."""
+    invitation = SellerInvitation.objects.select_related("seller").filter(token_hash=_token_hash(token or "")).first()
+    if invitation is None or invitation.revoked_at is not None:
+        raise InvitationInvalid(_("This invitation link is not valid (anymore)."))
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid(_("This invitation was already accepted."), code="invitation_used")
+    if invitation.expires_at < timezone.now():
+        raise InvitationInvalid(_("This invitation has expired; ask for a new one."), code="invitation_expired")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> SellerMember:
+    """The signed-in ``user`` joins the team with the invitation's role (the email must match)."""
+    invitation = invitation_for_token(token=token)
+    invitation = SellerInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid(_("This invitation was already accepted."), code="invitation_used")
+    if (user.email or "").strip().lower() != invitation.email:
+        raise InvitationInvalid(
+            _("This invitation is for %(email)s; sign in with that address to accept it.") % {"email": invitation.email},
+            code="invitation_wrong_user",
+        )
+    member, _created = SellerMember.objects.get_or_create(user=user, seller=invitation.seller, defaults={"role": invitation.role})
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return member
+
+
+def invitation_revoke(*, seller: Seller, invitation_id: int) -> None:
+    SellerInvitation.objects.filter(seller=seller, pk=invitation_id, accepted_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def member_remove(*, seller: Seller, member_id: int) -> None:
+    """Remove a member of the seller's team; the last owner cannot be removed."""
+    members = list(SellerMember.objects.select_for_update().filter(seller=seller).order_by("pk"))
+    member = next((m for m in members if m.pk == member_id), None)
+    if member is None:
+        raise MemberInvalid(_("No such team member."), code="member_not_found", field="member")
+    owners = [m for m in members if m.role == SellerRole.OWNER]
+    if member.role == SellerRole.OWNER and len(owners) == 1:
+        raise MemberInvalid(_("The last owner cannot be removed; make someone else owner first."), code="last_owner", field="member")
+    member.delete()
+
+
+def user_create(*, email: str, password: str):
+    """A new user account signed in by email (as buyer sign-up does): username = email."""
+    email = (email or "").strip().lower()
+    return get_user_model().objects.create_user(username=email, email=email, password=password)
 
 
 # --- API keys -------------------------------------------------------------------------------
@@ -160,3 +297,26 @@ def apikey_revoke(*, key: ApiKey) -> ApiKey:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
     return key
+
+
+def seller_iban_set(*, seller: Seller, iban: str) -> Seller:
+    """Change the payout IBAN (owners only, checked by the caller); same checks as registration."""
+    from .identity import iban_clean
+
+    try:
+        value = iban_clean(value=iban)
+    except FieldInvalid as exc:
+        raise SellerInvalid({"iban": exc.message}, codes={"iban": exc.code}) from None
+    if not value:
+        raise SellerInvalid({"iban": _("An IBAN is required to be paid out.")}, codes={"iban": "iban_required"})
+    Seller.objects.filter(pk=seller.pk).update(iban=value)
+    seller.iban = value
+    return seller
+
+
+def seller_language_set(*, seller: Seller, language: str) -> Seller:
+    if language not in dict(settings.LANGUAGES):
+        raise SellerInvalid({"language": _("%(language)s is not a language of Comptoir.") % {"language": language}}, codes={"language": "language_unknown"})
+    Seller.objects.filter(pk=seller.pk).update(language=language)
+    seller.language = language
+    return seller

@@ -203,3 +203,15 @@ STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").submodule_search_lo
 # attribution. Empty: store pages show the address without a map (no tiles are fetched).
 COMPTOIR_MAP_TILES_URL = os.environ.get("COMPTOIR_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 COMPTOIR_MAP_ATTRIBUTION = os.environ.get("COMPTOIR_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+
+# Seller webhooks: first retry after this many seconds, doubling at each failed attempt.
+SELLER_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("SELLER_WEBHOOK_RETRY_BASE_SECONDS", "60"))
+# Plain http:// to a loopback address is allowed only here (tests run a receiver on 127.0.0.1).
+SELLER_WEBHOOKS_ALLOW_HTTP_LOOPBACK = False
+
+# The operator's bank account that pays sellers out (the debtor of the SEPA transfer file).
+PAYOUT_DEBTOR = {
+    "name": os.environ.get("PAYOUT_DEBTOR_NAME", "Comptoir Marketplace SAS"),
+    "iban": os.environ.get("PAYOUT_DEBTOR_IBAN", "FR7630006000011234567890189"),
+    "bic": os.environ.get("PAYOUT_DEBTOR_BIC", "AGRIFRPP"),
+}

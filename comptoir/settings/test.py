@@ -16,4 +16,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
     _os.environ.setdefault("COMPTOIR_TEST_SQLITE", str(VAR_DIR / f"test_{_os.getpid()}.sqlite3"))  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": _os.environ["COMPTOIR_TEST_SQLITE"]}  # noqa: F405
+SELLER_WEBHOOKS_ALLOW_HTTP_LOOPBACK = True
 COMPTOIR_MAP_TILES_URL = ""  # tests fetch nothing from outside

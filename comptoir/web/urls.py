@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("comptoir.web.checkout.urls")),
     path("operator/proposals/", include("comptoir.web.seller_offers.operator_urls")),
     path("operator/", include("comptoir.web.operator.urls")),
+    path("", include("comptoir.web.seller.urls")),
     path("seller/offers/", include("comptoir.web.seller_offers.urls")),
     path("stores/", include("comptoir.web.stores.urls")),
     path("", views.home, name="home"),  # reverse("home") kept for other areas; "/" resolves above

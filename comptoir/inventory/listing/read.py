@@ -283,7 +283,7 @@ def _scope(market, category_ids, match, buyer_city, filters, today, promise_poli
         )
         params += [currency, *([kind] if kind else []), lat0, lat1, lon0, lon1, chord2_within(km)]
     if filters.deliver_by is not None:
-        from_days = promise_policy.business_days_between(today, filters.deliver_by)
+        from_days = promise_policy.business_days_between(today, filters.deliver_by, market.code)
         days_sql, days_params = _transit_max_sql(promise_policy, market.code, chord2 if buyer_city else None)
         where.append(
             f"EXISTS (SELECT 1 FROM {op} op WHERE op.product_id = pl.product_id AND op.currency = %s "
@@ -528,7 +528,8 @@ def _unit(lat: float, lon: float) -> tuple[float, float, float]:
 
 
 def _transit_max_sql(policy: PromisePolicy, dest: str, chord2: str | None) -> tuple[str, list]:
-    """SQL for the max transit days of an offer point by relation and distance band."""
+    """SQL for the max standard transit days of an offer point by relation and distance band
+    (inclusive upper bounds, as PromisePolicy.band)."""
     eu = sorted(policy.eu_countries)
 
     def by_relation(band: int) -> tuple[str, list]:
@@ -547,7 +548,7 @@ def _transit_max_sql(policy: PromisePolicy, dest: str, chord2: str | None) -> tu
     parts, prm = ["CASE"], []
     for band, upper in enumerate(policy.bands_km):
         rel_sql, rel_prm = by_relation(band)
-        parts.append(f"WHEN {chord2} < %s THEN {rel_sql}")
+        parts.append(f"WHEN {chord2} <= %s THEN {rel_sql}")
         prm += [chord2_within(upper), *rel_prm]
     rel_sql, rel_prm = by_relation(last)
     parts.append(f"ELSE {rel_sql} END")

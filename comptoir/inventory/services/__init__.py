@@ -28,4 +28,5 @@ from .status import (  # noqa: F401
     seller_suspend,
     stock_adjust,
     stock_set,
+    warehouse_create,
 )

@@ -19,7 +19,7 @@ from comptoir.sellers.services import seller_status_change
 
 from ..errors import InvalidQuantity, StockBelowHeld
 from ..listing.refresh import listing_refresh, listing_refresh_seller
-from ..models import Offer, StockLevel, StockLocation
+from ..models import LocationKind, Offer, StockLevel, StockLocation
 
 MAX_ON_HAND = 1_000_000
 
@@ -33,8 +33,23 @@ def _seller_move(seller: Seller, *, source: str, target: str) -> Seller:
 
 
 def seller_approve(*, seller: Seller) -> Seller:
-    """pending → approved: its offers with stock appear on category pages and in search."""
-    return _seller_move(seller, source=SellerStatus.PENDING, target=SellerStatus.APPROVED)
+    """pending → approved: its offers with stock appear on category pages and in search. A
+    seller without a stock location gets its first warehouse at its registered address."""
+    with transaction.atomic():
+        _seller_move(seller, source=SellerStatus.PENDING, target=SellerStatus.APPROVED)
+        if seller.city_id is not None and not StockLocation.objects.filter(seller=seller).exists():
+            warehouse_create(seller=seller, name=seller.display_name, address=seller.address, city=seller.city)
+    return seller
+
+
+def warehouse_create(*, seller: Seller, name: str, address: str, city, postcode: str = "") -> StockLocation:
+    """A warehouse of the seller's at `city` (its coordinates); an empty warehouse lists nothing."""
+    name = (name or "").strip()[:120] or city.display_name
+    return StockLocation.objects.create(
+        kind=LocationKind.WAREHOUSE, seller=seller, name=name, address=(address or "").strip()[:200],
+        postcode=(postcode or "").strip()[:16], city=city, country=city.country,
+        latitude=city.latitude, longitude=city.longitude,
+    )
 
 
 def seller_suspend(*, seller: Seller) -> Seller:

@@ -156,12 +156,12 @@ def test_local_only_needs_a_city(world):
 
 def test_deliver_by_uses_the_promise_table(world):
     lyon = world["lyon"]
-    # Monday: Lyon/Villeurbanne offers (domestic < 50 km, 1 + 1 days) -> Wednesday;
-    # Paris lamp (domestic < 1000 km, 2 + 3 days) -> next Monday; China (1 + 15) later.
+    # Monday: Lyon/Villeurbanne offers (domestic ≤ 50 km, 1 + 2 days) -> Thursday;
+    # Paris lamp (domestic ≤ 1000 km, 2 + 3 days) -> next Monday; China (1 + 15) later.
+    thu = listing(world, buyer_city=lyon, filters=ListingFilters(deliver_by=date(2026, 3, 5)))
+    assert set(ids(thu)) == {world["kettle"].pk, world["book"].pk}
     wed = listing(world, buyer_city=lyon, filters=ListingFilters(deliver_by=date(2026, 3, 4)))
-    assert set(ids(wed)) == {world["kettle"].pk, world["book"].pk}
-    tue = listing(world, buyer_city=lyon, filters=ListingFilters(deliver_by=date(2026, 3, 3)))
-    assert ids(tue) == []
+    assert ids(wed) == []
     next_mon = listing(world, buyer_city=lyon, filters=ListingFilters(deliver_by=date(2026, 3, 9)))
     assert set(ids(next_mon)) == {world["kettle"].pk, world["book"].pk, world["lamp"].pk}
     # Without a city every distance is in the last band (domestic 3–4 days): 1 + 4 -> Monday 9th
@@ -171,7 +171,7 @@ def test_deliver_by_uses_the_promise_table(world):
 
 def test_deliver_by_through_storefront_listing_uses_default_policy(world):
     page = product_listing(market=world["fr"], language="fr", buyer_city=world["lyon"], today=MONDAY,
-                              filters=ListingFilters(deliver_by=date(2026, 3, 4)))
+                              filters=ListingFilters(deliver_by=date(2026, 3, 5)))
     assert page.total == 2
 
 

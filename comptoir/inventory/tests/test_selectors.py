@@ -24,7 +24,7 @@ def case():
     madrid = make_city("Madrid", 40.4168, -3.7038, country="ES")
     kettle = make_product(category=make_category("kitchen"), texts={"en": ("Kettle", "")})
 
-    near_slow = make_seller("Near but slow", city=villeurbanne)  # 4.8 km, 3 handling days
+    near_slow = make_seller("Near but slow", city=villeurbanne)  # 4.8 km, 2 handling days
     far_fast = make_seller("Paris", city=paris)  # 392 km, 1 handling day
     lyon_c = make_seller("Lyon C", city=lyon)
     lyon_e = make_seller("Lyon E", city=lyon)
@@ -32,7 +32,7 @@ def case():
     madrid_s = make_seller("Madrid", country="ES", city=madrid)
     pending = make_seller("Pending", city=lyon, status=SellerStatus.PENDING)
 
-    a = make_offer(near_slow, kettle, make_location(near_slow, villeurbanne), net_price=1000, stock=2, handling_days=3)
+    a = make_offer(near_slow, kettle, make_location(near_slow, villeurbanne), net_price=1000, stock=2, handling_days=2)
     make_offer_stock = a.stock_levels.create  # a second location for A: Paris, 5 units
     make_offer_stock(location=make_location(near_slow, paris, name="Paris depot"), on_hand=5, held=0)
     b = make_offer(far_fast, kettle, make_location(far_fast, paris), net_price=900, stock=1, handling_days=1)
@@ -50,14 +50,14 @@ def case():
 
 def test_exact_ranking_for_a_buyer_in_lyon(case):
     ranked = offers_for_product(product=case["kettle"], market=case["fr"], buyer_city=case["lyon"], today=MON)
-    # F, C, E: Wednesday, 0 km; F is cheaper; C and E tie on price -> lower seller id (C).
-    # A (near, 3 handling days) and B (far, 1 day) both promise Friday: A is nearer.
+    # F, C, E: Wednesday–Thursday, 0 km; F is cheaper; C and E tie on price -> lower seller id (C).
+    # A (near, 2 handling days + 1–2) and B (far, 1 day + 2–3) both promise Friday: A is nearer.
     # D (Madrid, 911.9 km, EU cross-border < 1000 km: 3–5 days, no handling): Thursday–Monday 9th.
     assert [o.offer_id for o in ranked] == [case[k].pk for k in "fceabd"]
     by_id = {o.offer_id: o for o in ranked}
     f, a, b, d = (by_id[case[k].pk] for k in "fabd")
     assert (f.gross_price, f.net_price, f.vat_rate_bp, f.currency) == (1680, 1400, 2000, "EUR")
-    assert f.promise == DeliveryPromise(date(2026, 3, 4), date(2026, 3, 4), 2, 2)
+    assert f.promise == DeliveryPromise(date(2026, 3, 4), date(2026, 3, 5), 2, 3)
     assert (f.distance_km, f.is_local, f.in_store) == (0.0, True, False)
     assert (a.distance_km, a.location_name, a.city_name, a.available, a.is_local) == (4.8, "Villeurbanne warehouse", "Villeurbanne", 7, True)
     assert a.promise.latest == b.promise.latest == date(2026, 3, 6)
@@ -69,7 +69,7 @@ def test_exact_ranking_for_a_buyer_in_lyon(case):
 def test_without_a_city_distance_is_unknown_and_price_decides_ties(case):
     ranked = offers_for_product(product=case["kettle"], market=case["fr"], buyer_city=None, today=MON)
     # all domestic offers fall in the last band (3–4 days): B, C, E, F = 1 + 4 -> Monday 9th,
-    # A = 3 + 4 -> Wednesday 11th; D (ES, EU 4–6) = 0 + 6 -> Tuesday 10th.
+    # D (ES, EU 4–6) = 0 + 6 and A = 2 + 4 -> Tuesday 10th, D is cheaper.
     assert [o.offer_id for o in ranked] == [case[k].pk for k in "bfced" + "a"]
     assert {o.distance_km for o in ranked} == {None}
     assert not any(o.is_local for o in ranked)

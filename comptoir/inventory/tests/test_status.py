@@ -65,3 +65,17 @@ def test_bulk_pause_touches_only_the_given_sellers_offers(offer):
     changed = services.offers_active_set(offer_ids=[offer.pk, other.pk], active=False, seller=other_seller)
     assert changed == 1
     assert list(Offer.objects.order_by("pk").values_list("is_active", flat=True)) == [True, False]
+
+
+def test_approval_gives_a_new_seller_its_first_warehouse_at_its_address():
+    lyon = make_city("Lyon")
+    seller = make_seller("New shop", city=lyon, status=SellerStatus.PENDING)
+    seller.address = "3 rue de la République"
+    seller.save()
+    services.seller_approve(seller=seller)
+    (warehouse,) = seller.locations.all()
+    assert (warehouse.kind, warehouse.name, warehouse.address, warehouse.city_id, warehouse.latitude) == (
+        "warehouse", "New shop", "3 rue de la République", lyon.pk, lyon.latitude)
+    services.seller_suspend(seller=seller)
+    services.seller_reinstate(seller=seller)
+    assert seller.locations.count() == 1

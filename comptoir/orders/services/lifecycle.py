@@ -1,7 +1,8 @@
 """Seller-order lifecycle: placed → accepted → shipped → delivered; cancel; return → received → refunded.
 
 Each transition locks the seller order row, checks the state and who asks (a seller acts only
-on its own seller orders, a buyer only on its own), then moves money through payments and
+on its own seller orders, a buyer only on its own; a seller that is not approved may not accept,
+ship or cancel, but still receives returns and refunds them, which protects the buyer), then moves money through payments and
 posts the seller-order side in the ledger. Emails go out after commit through tasks.
 """
 from __future__ import annotations
@@ -14,6 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.inventory.services import holds_consume, holds_release, stock_restock
+from comptoir.sellers.models import WebhookEvent
+from comptoir.sellers.selectors import seller_require_trading
+
+from ..events import seller_order_emit
 
 from ..errors import InvalidTransition, NotFound, ReturnWindowClosed
 from ..models import LiableParty, Order, OrderLine, PaymentStatus, SellerOrder, SellerOrderState as S
@@ -86,6 +91,7 @@ def seller_order_accept(*, seller_order_id: int, seller) -> SellerOrder:
     from comptoir.payments.services import payment_capture
 
     part = _locked(seller_order_id, seller=seller)
+    seller_require_trading(part.seller)
     _require(part, S.PLACED)
     order = part.order
     if order.payment_status not in (PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED):
@@ -125,6 +131,7 @@ def seller_order_ship(*, seller_order_id: int, seller, carrier: str, tracking_nu
     if not carrier or not tracking_number:
         raise InvalidTransition(_("Carrier and tracking number are required."), code="tracking_required", field="tracking_number")
     part = _locked(seller_order_id, seller=seller)
+    seller_require_trading(part.seller)
     _require(part, S.ACCEPTED)
     holds_consume(hold_ids=_hold_ids(part))
     part.state, part.shipped_at = S.SHIPPED, timezone.now()
@@ -153,6 +160,8 @@ def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, reason
     if (seller is None) == (buyer is None):
         raise ValueError("pass exactly one of seller= or buyer=")
     part = _locked(seller_order_id, seller=seller, buyer=buyer)
+    if seller is not None:
+        seller_require_trading(part.seller)  # a buyer may still cancel a suspended seller's order
     _require(part, S.PLACED, S.ACCEPTED)
     order = part.order
     holds_release(hold_ids=_hold_ids(part))
@@ -177,6 +186,7 @@ def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, reason
     _update_order_payment_status(order)
     if part.refunded_amount:
         _enqueue("notify_refunded", part.pk)
+    seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
     return part
 
 
@@ -190,6 +200,7 @@ def seller_order_return_request(*, seller_order_id: int, buyer, reason: str = ""
         raise ReturnWindowClosed(_("The 14-day return period for this order has ended."))
     part.state, part.return_requested_at, part.return_reason = S.RETURN_REQUESTED, now, (reason or "")[:200]
     part.save(update_fields=["state", "return_requested_at", "return_reason"])
+    seller_order_emit(part, WebhookEvent.RETURN_REQUESTED)
     return part
 
 
@@ -245,6 +256,7 @@ def order_payment_updated(payment) -> Order | None:
             part.state, part.cancelled_at, part.cancelled_by = S.CANCELLED, timezone.now(), "payment"
             part.cancel_reason = "payment failed"
             part.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason"])
+            seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
         order.payment_status = PaymentStatus.FAILED
         order.save(update_fields=["payment_status"])
     return order

@@ -18,6 +18,8 @@ from comptoir.orders import selectors, services
 from comptoir.orders.address import Address
 from comptoir.orders.models import SellerOrderState
 from comptoir.orders.quote import destination_point
+from comptoir.sellers.models import SellerRole
+from comptoir.sellers.selectors import member_of, seller_may_trade
 
 from .forms import CheckoutForm, ShipForm
 
@@ -232,7 +234,8 @@ def seller_orders(request):
             qs = qs.filter(state=state)
         rows += list(qs[:200])
     return render(request, "sellerorders/list.html", {
-        "sellers": sellers, "parts": rows, "states": SellerOrderState.choices, "state": state, "ship_form": ShipForm(), "S": SellerOrderState,
+        "sellers": sellers, "parts": rows, "not_trading": {s.pk for s in sellers if not seller_may_trade(s)},
+        "owner_of": {s.pk for s in sellers if member_of(user=request.user, seller_id=s.pk).role == SellerRole.OWNER}, "states": SellerOrderState.choices, "state": state, "ship_form": ShipForm(), "S": SellerOrderState,
     })
 
 
@@ -260,6 +263,9 @@ def seller_order_action(request, number, action):
         elif action == "receive":
             services.seller_order_return_receive(seller_order_id=part.pk, seller=seller)
         elif action == "refund":
+            if member_of(user=request.user, seller_id=seller.pk).role != SellerRole.OWNER:
+                messages.error(request, _("Only the seller's owners can refund."))
+                return redirect("checkout:seller_orders")
             services.seller_order_refund(seller_order_id=part.pk, seller=seller)
         else:
             return HttpResponseBadRequest("unknown action")

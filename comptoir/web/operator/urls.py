@@ -1,7 +1,7 @@
 """Operator pages: /operator/planner/ and /operator/analytics/ (staff only)."""
 from django.urls import path
 
-from . import views
+from . import payouts, seller_review, views
 
 app_name = "operator"
 urlpatterns = [
@@ -10,4 +10,11 @@ urlpatterns = [
     path("planner/<int:run_id>.csv", views.planner_csv, name="planner_csv"),
     path("planner/<int:run_id>/map.png", views.planner_map, name="planner_map"),
     path("analytics/", views.analytics, name="analytics"),
+    path("sellers/", seller_review.review_queue, name="sellers"),
+    path("payouts/", payouts.payouts, name="payouts"),
+    path("payouts/run/", payouts.payouts_run, name="payouts_run"),
+    path("payouts/<int:run_id>.xml", payouts.payouts_file, name="payouts_file"),
+    path("payouts/<int:run_id>/paid/", payouts.payouts_mark_paid, name="payouts_paid"),
+    path("sellers/<int:seller_id>/approve/", seller_review.review_approve, name="seller_approve"),
+    path("sellers/<int:seller_id>/reject/", seller_review.review_reject, name="seller_reject"),
 ]

@@ -16,6 +16,7 @@ from comptoir.inventory import selectors
 from comptoir.inventory.errors import StockBelowHeld
 from comptoir.inventory.services import offer_update, offers_active_set, stock_set
 from comptoir.sellers.models import SellerRole
+from comptoir.sellers.selectors import seller_may_trade
 
 from .access import offers_member_required
 from .forms import OfferEditForm, OfferSearchForm
@@ -26,8 +27,10 @@ PAGE_SIZE = 25
 def page(request, template: str, seller, active: str, **context):
     """Render an offers page inside the seller centre's frame."""
     membership = request.seller_membership
-    return render(request, template, {"seller": seller, "membership": membership, "active": active,
-                                      "is_owner": membership.role == SellerRole.OWNER, **context})
+    return render(request, template, {
+        "seller": seller, "membership": membership, "memberships": request.seller_memberships, "active": active,
+        "is_owner": membership.role == SellerRole.OWNER, "may_trade": seller_may_trade(seller), **context,
+    })
 
 
 def _filters(form: OfferSearchForm) -> dict:

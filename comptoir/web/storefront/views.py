@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.common.errors import NotFound
+from comptoir.inventory.promise import LOCAL_KM
 from comptoir.stores.directory import store_slugs
 from comptoir.web.middleware import buyer_location_remember
 
@@ -311,7 +312,7 @@ def _cards(request, results) -> list[dict]:
             "price": formatting.money(item.best_gross_price, item.currency, locale),
             "offer_count": item.offer_count,
             "distance": formatting.distance_km(item.nearest_km, locale),
-            "is_near": item.nearest_km is not None and item.nearest_km <= 50,
+            "is_near": item.nearest_km is not None and item.nearest_km <= LOCAL_KM,
             "store_distance": formatting.distance_km(item.nearest_store_km, locale) if item.nearest_store_km is not None else "",
         }
         for item in results

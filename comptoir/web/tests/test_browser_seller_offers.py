@@ -26,7 +26,7 @@ def _login(page, live_server, user):
 def shop():
     make_market("FR")
     lyon = make_city("Lyon")
-    seller = make_seller("Atelier Lumière", city=lyon)
+    seller = make_seller("Atelier Lumière", city=lyon, language="en")
     make_location(seller, lyon, name="Lyon")
     lamps = make_category("lamps", names={"en": "Lamps", "fr": "Lampes", "es": "Lámparas"})
     make_product(category=lamps, gtin="03017620422003", texts={"en": ("Brass desk lamp", "")})

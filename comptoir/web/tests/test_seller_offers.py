@@ -28,7 +28,7 @@ def _media(settings, tmp_path):
 def world():
     make_market("FR")
     lyon = make_city("Lyon")
-    a, b = make_seller("Atelier A", city=lyon), make_seller("Boutique B", city=lyon)
+    a, b = make_seller("Atelier A", city=lyon, language="en"), make_seller("Boutique B", city=lyon, language="en")
     a_wh, b_wh = make_location(a, lyon, name="Lyon A"), make_location(b, lyon, name="Lyon B")
     lamps = make_category("lamps", names={"en": "Lamps", "fr": "Lampes", "es": "Lámparas"})
     lamp = make_product(category=lamps, gtin="03017620422003", texts={"en": ("Brass lamp", ""), "fr": ("Lampe laiton", "")})
@@ -272,3 +272,13 @@ def test_operator_pages_refuse_sellers(client, world, name, method):
     assert response.status_code == 403
     proposal.refresh_from_db()
     assert proposal.status == "pending"
+
+
+def test_pages_and_reasons_speak_the_sellers_language(client, world):
+    world["a"].language = ""  # a French seller without a choice reads French
+    world["a"].save()
+    login(client, world["staff_a"])
+    client.post(reverse("seller_offers:import"), {"file": SimpleUploadedFile("o.csv", b"gtin,price,currency\n3017620422003,-1,EUR\n", "text/csv")})
+    detail = client.get(reverse("seller_offers:import_detail", args=[OfferImport.objects.get().pk]))
+    assert detail.context["report_rows"] == [["2", "price", "-1", "Le prix ne peut pas être négatif."]]
+    assert "Lignes refusées".lower() in detail.content.decode().lower()

@@ -1,0 +1,33 @@
+"""The checkout page shows each delivery option's dates from the one promise, in words that fit."""
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+
+from comptoir.orders.tests.helpers import shop
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = {"full_name": "Ana Ruiz", "line1": "1 rue de la République", "postcode": "69001", "city": "Lyon", "country": "FR", "phone": "0472103030"}
+
+
+def test_checkout_options_show_the_promised_days_for_a_lyon_address():
+    buyer, _s1, _s2, lamp, chair = shop()  # lamp from Lyon (0 km), chair from Paris (392 km); 1 handling day
+    c = Client()
+    c.force_login(buyer)
+    c.cookies["django_language"] = "en"
+    c.post("/cart/add/", {"offer_id": lamp.pk, "quantity": 1})
+    c.post("/cart/add/", {"offer_id": chair.pk, "quantity": 1})
+    with time_machine.travel(dt.datetime(2026, 7, 10, 9, tzinfo=ZoneInfo("Europe/Paris")), tick=False):  # Friday
+        html = c.post("/checkout/", {**ADDRESS, "action": "update"}).content.decode()
+    # Friday + 1 handling day = Monday 13; Tuesday 14 July is a French holiday.
+    # Lyon (0 km): standard 1–2 days -> Wed 15 – Thu 16, express 1 day -> Wed 15 (one date, said once);
+    # Paris (392 km): standard 2–3 -> Thu 16 – Fri 17, express 1–2 -> Wed 15 – Thu 16.
+    options = re.findall(r"delivered [^<]*", html)
+    assert options == [
+        "delivered between Wed 15 Jul and Thu 16 Jul", "delivered on Wed 15 Jul",
+        "delivered between Thu 16 Jul and Fri 17 Jul", "delivered between Wed 15 Jul and Thu 16 Jul",
+    ]
