@@ -19,3 +19,8 @@ from .auth import BuyerToken, SellerApiKey  # noqa: E402
 _errors.install(api)
 _orders.install(api)
 _seller_offers.install(api, [SellerApiKey(), BuyerToken()])
+
+# Stores (issue 9): public store list and shelf stock for buyers.
+from . import stores as _stores  # noqa: E402
+
+_stores.install(api)

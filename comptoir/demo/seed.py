@@ -43,6 +43,7 @@ from .bulk import insert_rows, reserve_ids, timestamp
 from .compose import ProductDraft, product_draft
 from .identity import identity_generate
 from .images import initials, picture_render
+from .stores import STAFF, STORE_PASSWORD, demo_stores_reset, demo_stores_seed
 from .vocab import COLOURS, DEMO_COMPANY_PREFIXES, LEAVES, PARENTS, SELLER_WORDS, brand_company_prefix
 
 SELLER_COUNTRIES = ("FR", "ES", "IT", "DE", "CN")
@@ -106,6 +107,8 @@ class DemoReport:
     picture_files: int = 0
     search_documents: int = 0
     listings: int = 0
+    stores: int = 0
+    consigned_units: int = 0
     seconds: float = 0.0
     users: list[DemoUser] = field(default_factory=list)
 
@@ -132,6 +135,7 @@ def demo_reset() -> None:
     from django.db.models import ProtectedError
 
     try:
+        demo_stores_reset()
         Offer.objects.filter(Q(seller__legal_name__endswith=DEMO_LEGAL_SUFFIX) | Q(product__in=Product.objects.filter(_demo_products()))).delete()
         Seller.objects.filter(legal_name__endswith=DEMO_LEGAL_SUFFIX).delete()
         Product.objects.filter(_demo_products()).delete()
@@ -224,8 +228,6 @@ def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) ->
             address=_address(rng, country), postcode=city.postcode, city=city, vat_number=identity.vat_number,
             company_id=identity.company_id, iban=identity.iban,
         )
-        if i % 10 != 9:  # every 10th seller stays pending review
-            seller_approve(seller=seller)
         sellers.append(seller)
     locations: list[StockLocation] = []
     for seller in sellers:
@@ -239,6 +241,9 @@ def _sellers(rng: random.Random, scale: Scale, cities: dict[str, list[City]]) ->
                               city=city, country=city.country, latitude=city.latitude, longitude=city.longitude)
             )
     locations = StockLocation.objects.bulk_create(locations, batch_size=BATCH)
+    for i, seller in enumerate(sellers):
+        if i % 10 != 9:  # every 10th seller stays pending review; the others have their warehouses
+            seller_approve(seller=seller)
     by_seller: dict[int, list[StockLocation]] = {}
     for location in locations:
         by_seller.setdefault(location.seller_id, []).append(location)
@@ -369,6 +374,10 @@ def _users(sellers: list[Seller]) -> list[DemoUser]:
         user = ensure(username, username, SELLER_PASSWORD)
         SellerMember.objects.get_or_create(user=user, seller=seller)
         users.append(DemoUser(f"seller ({seller.country}, {seller.get_status_display()})", username, SELLER_PASSWORD, seller.display_name))
+    for username, role, where in STAFF:
+        if User.objects.filter(username=username).exists():
+            label = "store partner (Sevilla)" if where == "partner" else f"store {role} ({where})"
+            users.append(DemoUser(label, username, STORE_PASSWORD))
     return users
 
 
@@ -424,6 +433,9 @@ def demo_seed(*, scale: str = "small", seed: int = 42, reset: bool = False, load
         report.locations = sum(len(v) for v in locations.values())
         log(f"{report.sellers} sellers, {report.locations} warehouses; writing {spec.products} products…")
         _catalogue(rng, spec, leaves, sellers, locations, report, progress)
+        log("Stores, their staff and consignments…")
+        counts = demo_stores_seed(rng)
+        report.stores, report.consigned_units = counts["stores"], counts["consigned_units"]
         report.users = _users(sellers)
     log("Rebuilding the search index and the listing summary…")
     _refresh_derived(report)

@@ -120,6 +120,7 @@ class Consignment(models.Model):
     direction = models.CharField(max_length=10, choices=ConsignmentDirection.choices, default=ConsignmentDirection.TO_STORE)
     state = models.CharField(_("state"), max_length=12, choices=ConsignmentState.choices, default=ConsignmentState.PROPOSED)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    refusal_reason = models.CharField(_("reason for the refusal"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -158,6 +159,12 @@ class ConsignmentLine(models.Model):
         return None if self.quantity_received is None else self.quantity_received - self.quantity
 
 
+class CorrectionKind(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("shelf correction", "Consignment received")
+    SENT_BACK = "sent_back", pgettext_lazy("shelf correction", "Sent back to the seller")
+    RECOUNT = "recount", pgettext_lazy("shelf correction", "Recount")
+
+
 class StockCorrection(models.Model):
     """The audit trail of a store's shelf: every change of its units that is not a sale or a
     hold — a consignment received or sent back, a recount — with its reason, who and when.
@@ -165,6 +172,7 @@ class StockCorrection(models.Model):
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="corrections")
     stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=CorrectionKind.choices, default=CorrectionKind.RECOUNT)
     delta = models.IntegerField(_("units"))
     on_hand_after = models.PositiveIntegerField()
     reason = models.CharField(_("reason"), max_length=200)
@@ -176,3 +184,14 @@ class StockCorrection(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("stock correction")
         verbose_name_plural = _("stock corrections")
+        indexes = [models.Index(fields=["store", "-created_at"], name="stockcorrection_store_recent")]
+
+
+class StoreSite(StockLocation):
+    """The operator's admin entry for a store: its stock location (address, coordinates, time
+    zone, status) edited with its Store row, weekly hours and closed days inline."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")

@@ -122,20 +122,20 @@ def test_offers_compete_and_stock_sits_in_one_or_two_warehouses_of_the_sellers_c
     assert max(per_product.values()) == 5
     assert not Offer.objects.filter(seller__country="CN").exclude(handling_days__range=(2, 7)).exists()
     assert not Offer.objects.exclude(seller__country="CN").exclude(handling_days__range=(0, 5)).exists()
-    assert sorted(set(Counter(StockLocation.objects.values_list("seller_id", flat=True)).values())) == [1, 2]
-    assert not StockLocation.objects.exclude(country=models_F("seller__country")).exists()
+    assert sorted(set(Counter(StockLocation.objects.filter(kind="warehouse").values_list("seller_id", flat=True)).values())) == [1, 2]
+    assert not StockLocation.objects.filter(kind="warehouse").exclude(country=models_F("seller__country")).exists()
     assert not StockLevel.objects.exclude(on_hand__range=(0, 50)).exists()
     assert StockLevel.objects.filter(on_hand=0).exists()
 
 
 def test_warehouses_are_named_after_their_city_as_its_people_write_it(small):
-    names = dict(StockLocation.objects.filter(city__geonames_id__in=[2867714, 3169070, 3176959, 3172394]).values_list("city__name", "name"))
+    names = dict(StockLocation.objects.filter(kind="warehouse", city__geonames_id__in=[2867714, 3169070, 3176959, 3172394]).values_list("city__name", "name"))
     # GeoNames calls them Munich, Rome, Florence and Naples; the demo uses the local names
     assert names == {
         "Munich": "Kontor Fischer — München", "Rome": "Emporio Marino — Roma",
         "Florence": "Bottega Colombo — Firenze", "Naples": "Emporio Ricci — Napoli",
     }
-    for name, local, geonames in StockLocation.objects.values_list("name", "city__local_name", "city__name"):
+    for name, local, geonames in StockLocation.objects.filter(kind="warehouse").values_list("name", "city__local_name", "city__name"):
         assert name.endswith(f" — {local or geonames}"), name
 
 
@@ -191,3 +191,24 @@ def test_missing_cities_fail_with_a_clear_message_and_write_nothing(db, media):
     with pytest.raises(DemoCitiesMissing, match=r"No cities for FR, ES, IT, DE, CN: run `comptoir load_cities FR ES IT DE CN` first"):
         demo_seed(scale="small", load_cities=False)
     assert (City.objects.count(), Seller.objects.count(), Product.objects.count()) == (0, 0, 0)
+
+
+def test_demo_stores_two_open_in_spain_one_planned_in_paris_with_consigned_shelves(small):
+    from comptoir.inventory.models import OfferPoint
+    from comptoir.stores.models import Consignment, StockCorrection, Store, StoreStaff
+
+    stores = {s.slug: s for s in Store.objects.select_related("location", "partner")}
+    assert {slug: (s.location.status, s.market.code, s.partner is not None) for slug, s in stores.items()} == {
+        "madrid-malasana": ("open", "ES", False), "sevilla-centro": ("open", "ES", True), "paris-marais": ("planned", "FR", False),
+    }
+    received = Consignment.objects.filter(state="received")
+    assert received.count() == 9
+    assert {c.seller.country for c in received} == {"ES", "FR", "IT", "DE", "CN"}
+    shelf_units = sum(StockLevel.objects.filter(location__kind="store").values_list("on_hand", flat=True))
+    assert shelf_units == small.consigned_units == 165
+    (short,) = StockCorrection.objects.filter(reason__endswith=": One unit damaged in transit")
+    assert (short.store.slug, short.consignment_line.quantity - short.delta) == ("madrid-malasana", 1)
+    assert StoreStaff.objects.filter(store__slug="madrid-malasana").count() == 2
+    assert OfferPoint.objects.filter(location_kind="store").values("location_id").distinct().count() == 2
+    roles = {u.username: u.role for u in small.users}
+    assert roles["partner-sevilla@example.com"] == "store partner (Sevilla)"

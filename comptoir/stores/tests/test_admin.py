@@ -1,0 +1,62 @@
+"""Operator admin: partners checked like sellers, stores with hours inline, status by action,
+consignments and the audit trail read-only."""
+import pytest
+from django.urls import reverse
+
+from comptoir.inventory.models import LocationKind, LocationStatus
+from comptoir.orders.tests import factories as f
+from comptoir.stores import services
+from comptoir.stores.models import Partner, StaffRole, StockCorrection, StoreSite
+from comptoir.stores.services import LineCount, UnitsLine
+
+from . import factories as sf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(client, markets):
+    client.force_login(f.user(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_admin_pages_open(operator):
+    store = sf.store("Madrid Centro")
+    manager = sf.staff(store, role=StaffRole.MANAGER)
+    seller, user, wh, (a, _b) = sf.seller_with_stock()
+    c = services.consignment_propose(seller=seller, store=store, warehouse=wh, lines=[UnitsLine(a.pk, 2)], user=user)
+    services.consignment_accept(consignment=c, user=manager)
+    services.consignment_ship(consignment=c, user=user)
+    services.consignment_receive(consignment=c, user=manager, counts=[LineCount(c.lines.get().pk, 2)])
+    for url in (
+        reverse("admin:stores_partner_changelist"), reverse("admin:stores_partner_add"),
+        reverse("admin:stores_storesite_changelist"), reverse("admin:stores_storesite_change", args=[store.location_id]),
+        reverse("admin:stores_storesite_add"), reverse("admin:stores_storestaff_changelist"),
+        reverse("admin:stores_consignment_changelist"), reverse("admin:stores_consignment_change", args=[c.pk]),
+        reverse("admin:stores_stockcorrection_changelist"),
+    ):
+        assert operator.get(url).status_code == 200, url
+    html = operator.get(reverse("admin:stores_storesite_change", args=[store.location_id])).content.decode()
+    assert "Opening hours" in html and "Closed days" in html
+    assert operator.get(reverse("admin:stores_consignment_add")).status_code == 403
+    assert operator.post(reverse("admin:stores_stockcorrection_delete", args=[StockCorrection.objects.first().pk]), {"post": "yes"}).status_code == 403
+
+
+def test_admin_partner_identity_is_checked(operator):
+    data = {"legal_name": "Tiendas Sur SL", "country": "ES", "vat_number": "ESB58378432", "company_id": "B58378431",
+            "iban": "ES9121000418450200051332", "share_bp": 5000, "members-TOTAL_FORMS": 0, "members-INITIAL_FORMS": 0}
+    r = operator.post(reverse("admin:stores_partner_add"), data)
+    assert r.status_code == 200 and "checksum" in r.content.decode() and Partner.objects.count() == 0
+    r = operator.post(reverse("admin:stores_partner_add"), data | {"vat_number": "es b58378431"})
+    assert r.status_code == 302
+    assert Partner.objects.get().vat_number == "ESB58378431"
+
+
+def test_admin_closes_and_opens_stores_through_the_services(operator):
+    store = sf.store("Madrid Centro")
+    url = reverse("admin:stores_storesite_changelist")
+    operator.post(url, {"action": "close_stores", "_selected_action": [store.location_id]})
+    assert StoreSite.objects.get(pk=store.location_id).status == LocationStatus.CLOSED
+    operator.post(url, {"action": "open_stores", "_selected_action": [store.location_id]})
+    assert StoreSite.objects.get(pk=store.location_id).status == LocationStatus.OPEN
+    assert StoreSite.objects.get(pk=store.location_id).kind == LocationKind.STORE
