@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -10,12 +11,13 @@ CATALOG_LANGUAGES = ("fr", "es", "en")
 
 
 class Category(models.Model):
-    """A node of the category tree; its tax class decides the VAT rate of its products."""
+    """A node of the category tree; its tax class (a product kind: food, books, …) decides the
+    VAT rate of its products, unless a product overrides it."""
 
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     slug = models.SlugField(unique=True)
     names = models.JSONField(_("names"), default=dict)  # {"fr": ..., "es": ..., "en": ...}
-    tax_class = models.CharField(_("tax class"), max_length=16, choices=TaxClass.choices, default=TaxClass.STANDARD)
+    tax_class = models.CharField(_("product kind for VAT"), max_length=16, choices=TaxClass.choices, default=TaxClass.STANDARD)
     commission_bp = models.PositiveIntegerField(_("commission (basis points)"), default=1200)
     position = models.PositiveIntegerField(default=0)
 
@@ -39,6 +41,12 @@ class Product(models.Model):
     brand = models.CharField(_("brand"), max_length=120, db_index=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    # Blank: the category's kind. Set for the odd product of a category (a cookbook sold with
+    # kitchenware is a book; baby clothes among clothing are children's clothing).
+    tax_class = models.CharField(
+        _("product kind for VAT"), max_length=16, choices=TaxClass.choices, blank=True, default="", db_default="",
+        help_text=_("Leave blank to use the category's."),
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -50,6 +58,17 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} {self.gtin}"
+
+    @property
+    def vat_kind(self) -> str:
+        """The product kind its VAT rate follows: its own, else its category's."""
+        return self.tax_class or self.category.tax_class
+
+
+# A product's VAT kind in queries: the ORM expression on Product, and the SQL over a product
+# table aliased ``p`` joined to its category aliased ``c``.
+PRODUCT_VAT_KIND = Coalesce(NullIf(F("tax_class"), Value("")), F("category__tax_class"))
+PRODUCT_VAT_KIND_SQL = "COALESCE(NULLIF(p.tax_class, ''), c.tax_class)"
 
 
 class ProductText(models.Model):

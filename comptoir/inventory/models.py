@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comptoir.catalog.models import Category, Product
-from comptoir.markets.models import TaxClass
 from comptoir.markets.models import City
 from comptoir.sellers.models import Seller
 
@@ -240,7 +239,7 @@ class ProductListing(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
     currency = models.CharField(max_length=3)
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
-    tax_class = models.CharField(max_length=16, choices=TaxClass.choices)
+    tax_class = models.CharField(max_length=16)  # the product's VAT kind (catalog.models.PRODUCT_VAT_KIND)
     min_net_price = models.PositiveBigIntegerField()
     offer_count = models.PositiveIntegerField()
     seller_countries = models.CharField(max_length=200)  # sorted, comma separated: "DE,ES,FR"

@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from comptoir.catalog.models import Category, Product, ProductText
+from comptoir.catalog.models import PRODUCT_VAT_KIND, PRODUCT_VAT_KIND_SQL, Category, Product, ProductText
 from comptoir.common.errors import DomainError
 from comptoir.common.geo import haversine_km
 from comptoir.common.money import gross_from_net
@@ -29,9 +29,9 @@ class MissingVatRate(DomainError):
 
 
 def vat_rate_bp_for_product(*, product: Product, market: Market, today: date) -> int:
-    """VAT rate (bp) of the product's category tax class in `market` on `today` (newest
-    valid_from ≤ today); one query. Raises MissingVatRate when the market has none."""
-    tax_class = Category.objects.filter(pk=product.category_id).values("tax_class")[:1]
+    """VAT rate (bp) of the product's VAT kind (its own, else its category's) in `market` on
+    `today` (newest valid_from ≤ today); one query. Raises MissingVatRate when the market has none."""
+    tax_class = Product.objects.filter(pk=product.pk).annotate(kind=PRODUCT_VAT_KIND).values("kind")[:1]
     rate = (
         VatRate.objects.filter(market=market, tax_class=Subquery(tax_class), valid_from__lte=today)
         .order_by("-valid_from")
@@ -159,7 +159,7 @@ def _offers_for_sale_sql(offer_count: int) -> str:
     c, lv, loc, t = Category._meta.db_table, StockLevel._meta.db_table, StockLocation._meta.db_table, ProductText._meta.db_table
     return (
         "SELECT o.id, o.seller_id, o.product_id, o.net_price, o.currency, o.handling_days, o.is_active,"
-        " p.is_active, s.status, s.country, s.display_name, c.tax_class,"
+        f" p.is_active, s.status, s.country, s.display_name, {PRODUCT_VAT_KIND_SQL},"
         " COALESCE(NULLIF(tl.title, ''), NULLIF(te.title, ''),"
         f"  (SELECT ta.title FROM {t} ta WHERE ta.product_id = p.id AND ta.title <> '' ORDER BY ta.id LIMIT 1), p.gtin),"
         " lv.id, lv.location_id, lv.on_hand, lv.held, loc.name, loc.country, loc.latitude, loc.longitude, loc.status"

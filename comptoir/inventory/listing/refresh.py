@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from comptoir.catalog import listing_cache
-from comptoir.catalog.models import Category, Product
+from comptoir.catalog.models import PRODUCT_VAT_KIND, PRODUCT_VAT_KIND_SQL, Category, Product
 from comptoir.common.rows import values_insert
 from comptoir.markets.models import Market
 from comptoir.sellers.models import Seller, SellerStatus
@@ -72,7 +72,7 @@ def _listing_clear(ids: list[int]) -> tuple[dict[int, tuple[int, str]], set[int]
             cursor.execute(f"DELETE FROM {op} WHERE product_id = ANY(%s)", [ids])
             cursor.execute(f"DELETE FROM {pl} WHERE product_id = ANY(%s)", [ids])
             cursor.execute(
-                f"SELECT p.id, p.category_id, c.tax_class FROM {product} p JOIN {category} c ON c.id = p.category_id "
+                f"SELECT p.id, p.category_id, {PRODUCT_VAT_KIND_SQL} FROM {product} p JOIN {category} c ON c.id = p.category_id "
                 "WHERE p.is_active AND p.id = ANY(%s)", [ids],
             )
             products.update((pid, (cid, tax)) for pid, cid, tax in cursor.fetchall())
@@ -82,8 +82,8 @@ def _listing_clear(ids: list[int]) -> tuple[dict[int, tuple[int, str]], set[int]
         touched.update(ProductListing.objects.filter(product_id__in=chunk).values_list("category_id", flat=True).distinct())
         OfferPoint.objects.filter(product_id__in=chunk).delete()
         ProductListing.objects.filter(product_id__in=chunk).delete()
-        for pid, cid, tax in Product.objects.filter(id__in=chunk, is_active=True).values_list(
-            "id", "category_id", "category__tax_class"
+        for pid, cid, tax in Product.objects.filter(id__in=chunk, is_active=True).annotate(kind=PRODUCT_VAT_KIND).values_list(
+            "id", "category_id", "kind"
         ):
             products[pid] = (cid, tax)
     return products, touched
@@ -180,10 +180,10 @@ def listing_rebuild_all(*, points_sql: str, params: Sequence = ()) -> int:
         cursor.execute(
             f"INSERT INTO {pl} (product_id, currency, category_id, tax_class, min_net_price, offer_count, "
             f"seller_countries, best_handling_days, refreshed_at) "
-            f"SELECT op.product_id, op.currency, p.category_id, c.tax_class, MIN(op.net_price), COUNT(DISTINCT op.offer_id), "
+            f"SELECT op.product_id, op.currency, p.category_id, {PRODUCT_VAT_KIND_SQL}, MIN(op.net_price), COUNT(DISTINCT op.offer_id), "
             f"RTRIM({parts}, ','), MIN(op.handling_days), %s "
             f"FROM {op} op JOIN {product} p ON p.id = op.product_id JOIN {category} c ON c.id = p.category_id "
-            f"GROUP BY op.product_id, op.currency, p.category_id, c.tax_class",
+            f"GROUP BY op.product_id, op.currency, p.category_id, {PRODUCT_VAT_KIND_SQL}",
             [*country_params, timezone.now()],
         )
         written = cursor.rowcount

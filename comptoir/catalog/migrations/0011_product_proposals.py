@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0009_listing_summary_to_inventory'),
+        ('catalog', '0010_tax_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
