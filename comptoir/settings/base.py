@@ -191,6 +191,7 @@ if TASKS_BACKEND == "django_tasks_rq.RQBackend":
 
         raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (or RQ_REDIS_URL), e.g. redis://127.0.0.1:6379/0")
     INSTALLED_APPS.append("django_rq")
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # workers run Django tasks, not plain RQ jobs
     RQ_QUEUES = {"default": {"URL": RQ_REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "300"))}}
 # Seconds the outbox relay leaves a row to the committing process's own push before sending it.
 OUTBOX_RELAY_AFTER_SECONDS = int(os.environ.get("OUTBOX_RELAY_AFTER_SECONDS", "10"))
