@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -103,3 +104,67 @@ class ListingVersion(models.Model):
 
     category_id = models.BigIntegerField(primary_key=True)
     value = models.BigIntegerField(default=0)
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ProductProposal(models.Model):
+    """A product a seller asks the operator to add to the catalogue (an unknown GTIN), with the
+    terms of the offer the seller makes on it once approved.
+
+    The seller is a plain id (catalog sits below sellers). ``texts`` is {language: {"title",
+    "description"}}; ``offer`` is {"net_price", "currency", "condition", "handling_days",
+    "stock": {location id: units}}, read by ``inventory.services.proposal_approve``."""
+
+    seller_id = models.BigIntegerField(db_index=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    gtin = models.CharField(_("GTIN"), max_length=14)  # normalised to 14 digits
+    brand = models.CharField(_("brand"), max_length=120)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    texts = models.JSONField(_("titles and descriptions"), default=dict)
+    offer = models.JSONField(_("offer terms"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING, db_index=True
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product proposal")
+        verbose_name_plural = _("product proposals")
+        constraints = [
+            models.CheckConstraint(condition=Q(gtin__regex=r"^[0-9]{14}$"), name="proposal_gtin_14_digits"),
+            models.UniqueConstraint(
+                fields=["seller_id", "gtin"], condition=Q(status="pending"), name="proposal_one_pending_per_seller_gtin"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.gtin} ({self.status})"
+
+    def title(self, language: str | None = None) -> str:
+        language = (language or get_language() or "en")[:2]
+        for lang in (language, "en", *CATALOG_LANGUAGES):
+            text = self.texts.get(lang) or {}
+            if text.get("title"):
+                return text["title"]
+        return self.gtin
+
+
+class ProductProposalImage(models.Model):
+    proposal = models.ForeignKey(ProductProposal, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="proposals/")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]

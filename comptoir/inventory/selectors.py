@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comptoir.catalog.models import PRODUCT_VAT_KIND, PRODUCT_VAT_KIND_SQL, Category, Product, ProductText
@@ -193,3 +194,50 @@ def offers_for_sale(offer_ids: Iterable[int], *, language: str) -> dict[int, Off
         pk: OfferForSale(*head[:6], bool(head[6]), bool(head[7]), *head[8:], levels=tuple(levels[pk]))
         for pk, head in heads.items()
     }
+
+
+# --- a seller's own offers (seller centre, seller API) --------------------------------------
+
+def seller_offers(*, seller_id: int, query: str = "", active: bool | None = None, in_stock: bool | None = None):
+    """The seller's offers, newest first, with ``available`` (units on hand less held, all
+    locations) annotated; searched by GTIN digits or title (any language)."""
+    offers = Offer.objects.filter(seller_id=seller_id).select_related("product").annotate(
+        available=Coalesce(Sum(F("stock_levels__on_hand") - F("stock_levels__held")), Value(0))
+    )
+    query = (query or "").strip()
+    if query:
+        digits = query.replace(" ", "").replace("-", "")
+        match = Q(Exists(ProductText.objects.filter(product_id=OuterRef("product_id"), title__icontains=query)))
+        if digits.isdigit():
+            match |= Q(product__gtin__contains=digits)
+        offers = offers.filter(match)
+    if active is not None:
+        offers = offers.filter(is_active=active)
+    if in_stock is not None:
+        offers = offers.filter(available__gt=0) if in_stock else offers.filter(available__lte=0)
+    return offers.order_by("-updated_at", "-pk")
+
+
+def seller_offer_get(*, seller_id: int, offer_id: int) -> Offer | None:
+    """One of the seller's offers; another seller's is None."""
+    return Offer.objects.filter(seller_id=seller_id, pk=offer_id).select_related("product", "seller").first()
+
+
+def seller_offer_stock(*, offer: Offer) -> list[tuple[StockLocation, int, int]]:
+    """(location, on hand, held) for each of the seller's warehouses (0, 0 where none yet)."""
+    levels = {lvl.location_id: lvl for lvl in StockLevel.objects.filter(offer=offer)}
+    return [
+        (loc, levels[loc.pk].on_hand if loc.pk in levels else 0, levels[loc.pk].held if loc.pk in levels else 0)
+        for loc in StockLocation.objects.filter(seller_id=offer.seller_id, kind=LocationKind.WAREHOUSE).order_by("name", "pk")
+    ]
+
+
+def product_titles(product_ids, language: str) -> dict[int, str]:
+    """{product id: title in `language`, else English, else any}."""
+    rank = {language: 0, "en": 1}
+    best: dict[int, tuple[int, str]] = {}
+    for pid, lang, title in ProductText.objects.filter(product_id__in=list(product_ids)).values_list("product_id", "language", "title"):
+        score = rank.get(lang, 2)
+        if pid not in best or score < best[pid][0]:
+            best[pid] = (score, title)
+    return {pid: title for pid, (_s, title) in best.items()}
