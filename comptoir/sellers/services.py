@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from comptoir.common.outbox import task_enqueue
 from comptoir.markets.errors import UnknownCountry
 from comptoir.markets.models import City
 from comptoir.markets.selectors import country_normalise
@@ -142,8 +143,7 @@ def seller_review_notify(*, seller: Seller) -> None:
     commits, how their application was decided (approved, or rejected with the reason)."""
     from .tasks import notify_seller_reviewed
 
-    seller_id = seller.pk
-    transaction.on_commit(lambda: notify_seller_reviewed.enqueue(seller_id))
+    task_enqueue(notify_seller_reviewed, seller.pk)
 
 
 def seller_reject(*, seller: Seller, reason: str) -> Seller:

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
+from comptoir.common.outbox import task_enqueue
 from .models import Seller, SellerInvitation, SellerMember, SellerRole, SellerStatus
 from .selectors import seller_language
 
@@ -65,7 +66,7 @@ def deliver_webhook(delivery_id: int) -> str:
     if next_at is None:
         return "done"
     if default_task_backend.supports_defer:
-        deliver_webhook.using(run_after=next_at).enqueue(delivery_id)
+        task_enqueue(deliver_webhook.using(run_after=next_at), delivery_id)
         return "retry scheduled"
     # The immediate backend (tests) cannot defer: the delivery stays pending with next_attempt_at
     # for `comptoir webhooks_retry` to pick up.

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.common.outbox import task_enqueue
 from comptoir.common.signing import SIGNATURE_HEADER, signature_header_value
 
 from .errors import WebhookInvalid
@@ -103,7 +104,7 @@ def _enqueue(delivery_ids: list[int]) -> None:
     from .tasks import deliver_webhook
 
     for delivery_id in delivery_ids:
-        deliver_webhook.enqueue(delivery_id)
+        task_enqueue(deliver_webhook, delivery_id)
 
 
 def webhook_emit(*, seller_id: int, event: str, data: dict) -> list[WebhookDelivery]:
@@ -121,8 +122,7 @@ def webhook_emit(*, seller_id: int, event: str, data: dict) -> list[WebhookDeliv
     deliveries = WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(endpoint=e, event_id=event_id, event=event, body=body, next_attempt_at=timezone.now()) for e in endpoints]
     )
-    ids = [d.pk for d in deliveries]
-    transaction.on_commit(lambda: _enqueue(ids))
+    _enqueue([d.pk for d in deliveries])
     return deliveries
 
 
@@ -221,6 +221,5 @@ def webhook_resend(*, seller: Seller, delivery_id: int) -> WebhookDelivery:
         raise WebhookInvalid(_("Only a failed delivery can be sent again."), code="webhook_delivery_not_failed", field="delivery")
     delivery.state, delivery.next_attempt_at = DeliveryState.PENDING, timezone.now()
     delivery.save(update_fields=["state", "next_attempt_at"])
-    delivery_id = delivery.pk
-    transaction.on_commit(lambda: _enqueue([delivery_id]))
+    _enqueue([delivery.pk])
     return delivery

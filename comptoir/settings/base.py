@@ -174,7 +174,27 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Background tasks (docs/deploy.md): the database backend by default (tasks committed with the
+# data that caused them); TASKS_BACKEND=rq for RQ on Redis (REDIS_URL, or RQ_REDIS_URL for a
+# Redis of its own) with workers on several machines (`comptoir rqworker default`). Tasks enqueued
+# inside a transaction go through the outbox (comptoir.common.outbox) with any backend whose queue
+# is not in our database.
+TASKS_BACKEND = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}.get(
+    os.environ.get("TASKS_BACKEND", "db"), os.environ.get("TASKS_BACKEND", "db")
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+RQ_REDIS_URL = os.environ.get("RQ_REDIS_URL", "") or REDIS_URL
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not RQ_REDIS_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (or RQ_REDIS_URL), e.g. redis://127.0.0.1:6379/0")
+    INSTALLED_APPS.append("django_rq")
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # workers run Django tasks, not plain RQ jobs
+    RQ_QUEUES = {"default": {"URL": RQ_REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "300"))}}
+# Seconds the outbox relay leaves a row to the committing process's own push before sending it.
+OUTBOX_RELAY_AFTER_SECONDS = int(os.environ.get("OUTBOX_RELAY_AFTER_SECONDS", "10"))
 
 # Mail (Django 6.1 MAILERS): SMTP when EMAIL_HOST is set, else the console backend.
 if os.environ.get("EMAIL_HOST"):
@@ -237,6 +257,7 @@ COMPTOIR_RATE_LIMITS = {
     "api-login-ip": os.environ.get("API_LOGIN_RATE_IP", "30/15m"),  # wrong passwords from one client IP
     "api-credential-prefix": os.environ.get("API_CREDENTIAL_RATE_PREFIX", "10/15m"),  # bad secrets for one token/key prefix
     "api-credential-ip": os.environ.get("API_CREDENTIAL_RATE_IP", "30/15m"),  # unknown tokens/keys from one client IP
+    "seller-api-key": os.environ.get("SELLER_API_KEY_RATE", "600/1m"),  # calls of one seller API key
 }
 # Reverse proxies in front of the app servers that append to X-Forwarded-For (0: use REMOTE_ADDR).
 COMPTOIR_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.common.outbox import task_enqueue
 from comptoir.inventory.promise import DeliveryMethod
 from comptoir.inventory.services import holds_consume, holds_release, stock_restock
 from comptoir.ledger.services import (
@@ -90,7 +91,7 @@ def _capture_parts(part: SellerOrder) -> tuple[int, int, dict[str, int]]:
 
 
 def _enqueue(task, seller_order_id: int) -> None:
-    transaction.on_commit(lambda: task.enqueue(seller_order_id))
+    task_enqueue(task, seller_order_id)
 
 
 def seller_order_accept(*, seller_order_id: int, seller) -> SellerOrder:

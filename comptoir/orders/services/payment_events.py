@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from comptoir.common.outbox import task_enqueue
 from comptoir.inventory.services import holds_release
 from comptoir.payments import services as payments
 from comptoir.payments.errors import PaymentError
@@ -57,7 +58,7 @@ def order_payment_updated(payment: Payment) -> Order | None:
     if payment.status == PaymentRecordStatus.AUTHORIZED and order.payment_status == PaymentStatus.PENDING:
         order.payment_status = PaymentStatus.AUTHORIZED
         order.save(update_fields=["payment_status"])
-        transaction.on_commit(lambda: _notify_order(order.pk))
+        _notify_order(order.pk)
     elif payment.status in _FAILED:
         _cancel_placed_parts(order, reason="payment failed")
         order.payment_status = PaymentStatus.FAILED
@@ -68,7 +69,7 @@ def order_payment_updated(payment: Payment) -> Order | None:
 def _notify_order(order_id: int) -> None:
     from ..tasks import notify_order_placed
 
-    notify_order_placed.enqueue(order_id)
+    task_enqueue(notify_order_placed, order_id)
 
 
 @transaction.atomic

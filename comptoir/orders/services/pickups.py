@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.common.errors import DomainError
+from comptoir.common.outbox import task_enqueue
 
 from comptoir.inventory.promise import DeliveryMethod
 from comptoir.inventory.services import holds_consume, holds_release, stock_restock
@@ -119,7 +120,7 @@ def pickup_mark_ready(*, seller_order_id: int, location_id: int | None, now: dt.
             now = now or timezone.now()
             pickup.state, pickup.ready_at, pickup.collect_by = P.READY, now, now + COLLECT_WITHIN
             pickup.save(update_fields=["state", "ready_at", "collect_by"])
-            transaction.on_commit(lambda: notify_pickup_ready.enqueue(seller_order_id))
+            task_enqueue(notify_pickup_ready, seller_order_id)
     if cancelled:
         if capture:
             payment_refund(payment=payment, amount=part.total_gross, reason=f"cancelled {part.number}",
@@ -218,7 +219,7 @@ def pickup_expire(*, seller_order_id: int, now: dt.datetime | None = None) -> Pi
         pickup.state, pickup.expired_at = P.EXPIRED, now
         pickup.save(update_fields=["state", "expired_at"])
         if refund > 0:
-            transaction.on_commit(lambda: notify_refunded.enqueue(part.pk))
+            task_enqueue(notify_refunded, part.pk)
     if refund > 0:
         payment_refund(payment=_payment(part.order), amount=refund, reason=f"not collected {part.number}",
                        idempotency_key=f"{ledger_ref(part)}:cancel")

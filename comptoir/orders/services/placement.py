@@ -33,6 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.common.outbox import task_enqueue
 from comptoir.common.errors import DomainError
 from comptoir.common.rows import rows_insert
 from comptoir.inventory.errors import OutOfStock
@@ -288,7 +289,7 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
             if cart is not None:
                 CartLine.objects.filter(cart=cart, offer_id__in=[r.offer_id for r in requests]).delete()
             if order.payment_status != PaymentStatus.PENDING:  # asynchronous payments notify on confirmation
-                _notify_placed_on_commit(order.pk)
+                _notify_placed(order.pk)
             # The holds on the quoted stock levels and the lines are written before the stock rows
             # are locked; the lock (pk order) then covers the check, one UPDATE and the COMMIT.
             holds = holds_take(requests=requests, reference=order.reference, before_lock=write_lines)
@@ -307,16 +308,10 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
     return order
 
 
-def _notify_placed_on_commit(order_id: int) -> None:
-    """The confirmation emails are sent by a background task that starts only once the order is
-    committed. With the database task backend the task row is written in the placement's own
-    transaction (committed with the order or not at all: one commit, no second fsync); any other
-    backend (immediate, in tests) is called after the commit."""
-    from django_tasks_db.backend import DatabaseBackend
-
+def _notify_placed(order_id: int) -> None:
+    """The confirmation emails are sent by a background task, committed with the order or not at
+    all (comptoir.common.outbox: with the database task backend the task row itself is written in
+    the placement's transaction, one commit and no second fsync; with RQ an outbox row is)."""
     from ..tasks import notify_order_placed
 
-    if isinstance(notify_order_placed.get_backend(), DatabaseBackend):
-        notify_order_placed.enqueue(order_id)
-    else:
-        transaction.on_commit(lambda: notify_order_placed.enqueue(order_id))
+    task_enqueue(notify_order_placed, order_id)
