@@ -123,12 +123,42 @@ def holds_take(
     if before_lock is not None and not pinned:
         raise ValueError("before_lock needs every request pinned to a stock level")
     take = _take_pinned if pinned else _take
+    if pinned:
+        scope = {"stock_level_id__in": sorted({r.stock_level_id for r in requests})}
+    else:
+        scope = {"stock_level__offer_id__in": sorted({r.offer_id for r in requests})}
     if transaction.get_connection().in_atomic_block:
         # Inside the caller's transaction no savepoint is needed (two round trips saved): _take
         # raises before it writes; _take_pinned marks the caller's transaction for rollback.
+        _release_expired(scope)
         return take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at, before_lock=before_lock)
     with transaction.atomic():
+        _release_expired(scope)
         return take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at, before_lock=before_lock)
+
+
+EXPIRING_KINDS = (HoldKind.TRY, HoldKind.POS)
+
+
+def _release_expired(scope: dict) -> None:
+    """Expired try-in-store and basket holds on the levels about to be taken are released first,
+    under the same row locks, so an expired reservation never blocks the next taker (no worker
+    needs to have run)."""
+    expired = list(
+        Hold.objects.filter(state=HoldState.ACTIVE, kind__in=EXPIRING_KINDS, expires_at__lte=timezone.now(), **scope)
+        .values_list("pk", flat=True)
+    )
+    if expired:
+        _close(expired, state=HoldState.RELEASED)
+
+
+def holds_release_expired(*, limit: int = 1000) -> list[Hold]:
+    """Release expired try-in-store and basket holds (the periodic tidy-up); at most ``limit``."""
+    expired = list(
+        Hold.objects.filter(state=HoldState.ACTIVE, kind__in=EXPIRING_KINDS, expires_at__lte=timezone.now())
+        .order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    return _close(expired, state=HoldState.RELEASED) if expired else []
 
 
 def _take_pinned(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, expires_at, before_lock) -> list[Hold]:
