@@ -68,16 +68,16 @@ def sale_return(
             line = lines.get(line_id)
             if line is None or qty < 0 or line.returned_quantity + qty > line.quantity:
                 raise AmountInvalid(_("More units returned than were sold on this line."), field="units")
+        parts: dict[tuple, int] = defaultdict(int)
+        for line in lines.values():
+            for key, value in till_ledger.line_parts(line, market=sale.store.market.code).items():
+                parts[key] += value
+        remaining = _remaining_parts(sale, parts)  # before this refund is written
         refund = PosSale.objects.create(
             store=session.store, session=session, number=_number(session), kind=SaleKind.RETURN, clerk=user, created_at=at,
             currency=sale.currency, total_net=0, total_vat=0, total_gross=amount, method=sale.method, terminal_reference=reference,
             returned_sale=sale,
         )
-        parts: dict[tuple, int] = defaultdict(int)
-        for line in lines.values():
-            for key, value in till_ledger.line_parts(line, market=sale.store.market.code).items():
-                parts[key] += value
-        remaining = _remaining_parts(sale, parts)
         refunded = till_ledger.split_refund(amount, remaining)
         returned_lines = []
         for line_id, qty in units.items():
