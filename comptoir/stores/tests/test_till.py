@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from comptoir.inventory.models import StockLevel
-from comptoir.ledger.models import AccountKind, JournalEntry
-from comptoir.ledger.selectors import trial_balance
+from comptoir.ledger.models import JournalEntry
 from comptoir.orders.tests import factories as f
 from comptoir.payments.terminals import TestTerminal
 from comptoir.stores import errors, services
@@ -49,7 +48,6 @@ def test_cash_sale_by_gtin_posts_seller_commission_partner_share_and_deemed_supp
     assert balances["partner_payable:partner"] == -(60 + 120)
     assert balances["vat_payable:market"] == -420
     assert set(ledger_sums().values()) == {0}
-    assert trial_balance("EUR") is not None
 
 
 def test_unknown_gtin_and_unit_of_another_store_and_held_unit_are_refused():
@@ -158,7 +156,7 @@ def test_journal_chain_is_append_only_and_a_tampered_entry_is_found():
         SalesJournalEntry.objects.filter(pk=entry.pk).update(payload="{}")
     with pytest.raises(JournalImmutable):
         entry.delete()
-    with pytest.raises(Exception, match="append-only"), connection.cursor() as cur:
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("UPDATE stores_salesjournalentry SET payload = '{}' WHERE id = %s", [entry.pk])
     tamper(entry.pk, entry.payload.replace('"gross":1210', '"gross":121'))
     check = services.journal_verify(store=store)
@@ -169,9 +167,9 @@ def tamper(entry_id: int, payload: str) -> None:
     """What an attacker with database access does: drop the trigger, change a row."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE stores_salesjournalentry DISABLE TRIGGER salesjournal_append_only")
+            cur.execute("SET session_replication_role = replica")  # a superuser skips ordinary triggers
             cur.execute("UPDATE stores_salesjournalentry SET payload = %s WHERE id = %s", [payload, entry_id])
-            cur.execute("ALTER TABLE stores_salesjournalentry ENABLE TRIGGER salesjournal_append_only")
+            cur.execute("SET session_replication_role = DEFAULT")
         else:
             cur.execute("DROP TRIGGER salesjournal_no_update")
             cur.execute("UPDATE stores_salesjournalentry SET payload = %s WHERE id = %s", [payload, entry_id])
