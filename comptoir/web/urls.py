@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("comptoir.web.seller.urls")),
     path("stores/", include("comptoir.web.stores.urls")),
     path("store/", include("comptoir.web.store_console.urls")),
+    path("reservations/", include("comptoir.web.reservations.urls")),
     path("seller/consignments/", include("comptoir.web.seller_consignments.urls")),
     path("", views.home, name="home"),  # reverse("home") kept for other areas; "/" resolves above
 ]
