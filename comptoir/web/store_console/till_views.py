@@ -52,7 +52,7 @@ def till(request, store):
         "total": sum(p.gross for p in priced), "vat": sum(p.vat for p in priced), "q": q,
         "found": selectors.shelf_search(store=store, q=q)[:20] if q else [],
         "last": PosSale.objects.filter(session=session).order_by("-pk").first(),
-        "reservations": selectors.reservations_today(store=store)[:10],
+        "reservations": [r for r in selectors.reservations_today(store=store) if r.live][:10],
     })
 
 
