@@ -41,7 +41,7 @@ def reservation_create(*, buyer, store: Store, offer_id: int, now=None) -> TryRe
     with transaction.atomic():
         # The buyer's row serialises their reservations: two tabs cannot make a fourth.
         get_user_model().objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True).first()
-        live = TryReservation.objects.filter(buyer=buyer, state=S.ACTIVE, expires_at__gt=now).count()
+        live = TryReservation.objects.filter(buyer=buyer, state=S.ACTIVE, created_at__lte=now, expires_at__gt=now).count()
         if live >= MAX_ACTIVE_RESERVATIONS:
             raise ReservationLimitReached(
                 _("You already have %(n)d reservations to try: cancel one or wait until one ends.") % {"n": live},

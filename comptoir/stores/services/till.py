@@ -212,17 +212,18 @@ def basket_add_level(*, session: TillSession, stock_level_id: int, quantity: int
         return _take_for_basket(session, level, quantity)
 
 
-def basket_add_reservation(*, session: TillSession, reservation_id: int) -> Hold:
+def basket_add_reservation(*, session: TillSession, reservation_id: int, now=None) -> Hold:
     """A buyer came for their reservation: its unit moves into the basket (the try hold is
     released and a basket hold taken in one transaction, under the level's lock)."""
     with transaction.atomic():
         session = _open_session(session)
         reservation = TryReservation.objects.select_for_update().filter(pk=reservation_id, store=session.store).first()
-        if reservation is None or not reservation.is_live(timezone.now()):
+        now = now or timezone.now()
+        if reservation is None or not reservation.is_live(now):
             raise ReservationStateInvalid(_("This reservation is no longer active."), field="reservation")
         holds_release(hold_ids=[reservation.hold_id])
         hold = _take_for_basket(session, reservation.stock_level, 1)
-        reservation.state, reservation.closed_at = ReservationState.CONVERTED, timezone.now()
+        reservation.state, reservation.closed_at = ReservationState.CONVERTED, now
         reservation.save(update_fields=["state", "closed_at"])
         # The sale line is linked at payment through the basket hold.
         Hold.objects.filter(pk=hold.pk).update(reference=f"{basket_reference(session)}:r{reservation.pk}")
