@@ -8,7 +8,27 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test install migrate demo serve worker browsers messages clean
+.PHONY: run test install migrate demo serve worker browsers messages clean system-run system-test
+
+# What pip cannot install: gettext's msgfmt (compiled translations) for both commands, Debian's
+# chromium for the browser tests. Installed with apt-get when missing and we are root; otherwise
+# the command stops at once and says what to install.
+define need_debian_packages
+	@missing=""; for pair in $(1); do cmd=$${pair%%:*}; pkg=$${pair##*:}; \
+	  command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing$$missing with apt-get"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else echo "Missing system packages: install them first (Debian/Ubuntu: sudo apt-get install -y$$missing)"; exit 1; fi; \
+	fi
+endef
+
+system-run:
+	$(call need_debian_packages,msgfmt:gettext)
+
+system-test:
+	$(call need_debian_packages,msgfmt:gettext chromium:chromium)
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 not found (set PYTHON=/path/to/python3.12)"; exit 1; }
@@ -19,7 +39,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-messages: install
+messages: system-run install
 	if [ -d comptoir/locale ]; then cd comptoir && ../$(BIN)/comptoir compilemessages >/dev/null; fi
 
 migrate: messages
@@ -35,7 +55,7 @@ run: demo
 	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; \
 	$(BIN)/comptoir runserver 127.0.0.1:$(PORT)
 
-test: messages
+test: system-test messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -1,5 +1,6 @@
 """One error shape for the API: {"code": ..., "message": ..., "field": ...}."""
 from comptoir.common.errors import DomainError
+from comptoir.common.ratelimit import RateLimited
 
 
 def error_body(exc: DomainError) -> dict:
@@ -9,4 +10,7 @@ def error_body(exc: DomainError) -> dict:
 def install(api) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return api.create_response(request, error_body(exc), status=exc.status)
+        response = api.create_response(request, error_body(exc), status=exc.status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response

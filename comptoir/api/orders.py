@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema
@@ -16,26 +15,16 @@ from comptoir.orders.errors import MarketNotServed
 from comptoir.orders.models import MAX_LINE_QUANTITY, Order, SellerOrder
 from comptoir.orders.quote import LineRequest, destination_point, quote_build
 
-from .auth import BuyerToken, SellerApiKey, login_for_token, token_create
+from .auth import BuyerToken, SellerApiKey
 
 router = Router(tags=["orders"])
 seller_router = Router(tags=["seller orders"])
-auth_router = Router(tags=["auth"])
 
 
 class ErrorOut(Schema):
     code: str
     message: str
     field: str | None = None
-
-
-class TokenIn(Schema):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=200)
-
-
-class TokenOut(Schema):
-    token: str
 
 
 class LineIn(Schema):
@@ -219,16 +208,7 @@ def _language(request) -> str:
     return (getattr(request, "LANGUAGE_CODE", None) or "en")[:2]
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 402: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-@auth_router.post("/token", response={200: TokenOut, 401: ErrorOut}, auth=None)
-def token(request, payload: TokenIn):
-    """Exchange a buyer's email and password for a bearer token."""
-    user = login_for_token(email=payload.email, password=payload.password)
-    if user is None:
-        return 401, {"code": "invalid_credentials", "message": _("Wrong email or password."), "field": None}
-    return 200, {"token": token_create(user=user)}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 402: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @router.post("/quote", response={200: QuoteOut, **ERRORS})
@@ -350,8 +330,7 @@ def seller_order_get(request, number: str):
 
 def _act(request, number: str, action):
     part = _seller_part(request, number)
-    with transaction.atomic():
-        action(part)
+    action(part)  # each service is its own transaction(s); money moves at the provider outside them
     return 200, _seller_order_out(_seller_part(request, number))
 
 
@@ -377,6 +356,5 @@ def seller_order_cancel(request, number: str, payload: CancelIn):
 
 
 def install(api) -> None:
-    api.add_router("/auth", auth_router)
     api.add_router("/orders", router, auth=BuyerToken())
     api.add_router("/seller-orders", seller_router, auth=[SellerApiKey(), BuyerToken()])

@@ -12,9 +12,15 @@ def health(request):
 # Orders (issue 3): one error shape for domain errors, buyer tokens, orders and seller-order routers.
 from . import errors as _errors  # noqa: E402
 from . import orders as _orders  # noqa: E402
+from . import tokens as _tokens  # noqa: E402
+
+from . import seller_offers as _seller_offers  # noqa: E402
+from .auth import BuyerToken, SellerApiKey  # noqa: E402
 
 _errors.install(api)
+_tokens.install(api)
 _orders.install(api)
+_seller_offers.install(api, [SellerApiKey(), BuyerToken()])
 
 # Stores (issue 9): public store list and shelf stock for buyers.
 from . import stores as _stores  # noqa: E402

@@ -39,9 +39,9 @@ class ProductAdmin(admin.ModelAdmin):
     """Registered by comptoir.inventory.admin: a product's active flag decides what buyers see,
     so its changes go through inventory's services, which refresh the listing."""
 
-    list_display = ("gtin", "brand", "category", "is_active", "created_at")
+    list_display = ("gtin", "brand", "category", "tax_class", "is_active", "created_at")
     readonly_fields = ("is_active",)
-    list_filter = ("is_active", "category")
+    list_filter = ("is_active", "tax_class", "category")
     search_fields = ("gtin", "brand", "texts__title")
     autocomplete_fields = ("category",)
     inlines = [ProductTextInline, ProductImageInline]

@@ -13,3 +13,9 @@ class DuplicateGtin(DomainError):
 class InvalidProduct(DomainError):
     code = "invalid_product"
 
+
+
+class InvalidProposal(DomainError):
+    """A product proposal that cannot be filed or reviewed as asked."""
+
+    code = "invalid_proposal"

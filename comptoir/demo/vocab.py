@@ -121,7 +121,7 @@ LEAVES: tuple[Leaf, ...] = (
     ),
     Leaf(
         "books", {"en": "Books", "fr": "Livres", "es": "Libros"}, None,
-        "reduced", (150, 110, 70),
+        "books", (150, 110, 70),
         (
             N("cookbook", "Cookbook", "Livre de cuisine", "m", "Libro de cocina", "m", 2290, "book"),
             N("novel", "Novel", "Roman", "m", "Novela", "f", 1890, "book"),
@@ -231,7 +231,7 @@ LEAVES: tuple[Leaf, ...] = (
     ),
     Leaf(
         "food-drinks", {"en": "Food & Drinks", "fr": "Épicerie & boissons", "es": "Alimentación y bebidas"}, None,
-        "reduced", (200, 160, 60),
+        "food", (200, 160, 60),
         (
             N("olive-oil", "Olive Oil", "Huile d'olive", "f", "Aceite de oliva", "m", 1290, "bottle"),
             N("coffee", "Coffee Beans", "Café en grains", "m", "Café en grano", "m", 990, "bag"),

@@ -29,3 +29,16 @@ class StockBelowHeld(DomainError):
 
     code = "stock_below_held"
     status = 409
+
+
+class InvalidOffer(DomainError):
+    """Offer terms that break a rule (price, currency, condition, handling days, a location)."""
+
+    code = "invalid_offer"
+
+
+class OfferExists(DomainError):
+    """The seller already has an offer on this product in this condition."""
+
+    code = "offer_exists"
+    status = 409

@@ -1,10 +1,10 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comptoir.catalog.models import Category, Product
-from comptoir.markets.models import TaxClass
 from comptoir.markets.models import City
 from comptoir.sellers.models import Seller
 
@@ -173,6 +173,59 @@ class Hold(models.Model):
         return f"{self.kind} {self.reference} ×{self.quantity} ({self.state})"
 
 
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("import status", "Queued")
+    RUNNING = "running", pgettext_lazy("import status", "Running")
+    DONE = "done", pgettext_lazy("import status", "Done")
+    FAILED = "failed", pgettext_lazy("import status", "Failed")
+
+
+class OfferImport(models.Model):
+    """One upload of a seller's offers file (CSV or XLSX) and how its import went.
+
+    Written by ``comptoir.inventory.imports``: the progress (rows done of the total) after each
+    batch, the counts, and the report (CSV: line, column, value, reason of every rejected row).
+    A file-level problem (not UTF-8, a missing column) fails the import with ``error`` and
+    applies nothing."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="offer_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/offers/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    applied = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    proposed = models.PositiveIntegerField(default=0)  # rows kept on a pending product proposal
+    error = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=8, blank=True)  # of the uploader: the report's reasons
+    report = models.FileField(upload_to="imports/reports/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("offers import")
+        verbose_name_plural = _("offers imports")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
 # --- the listing summary the storefront reads (comptoir.inventory.listing) -------------------
 
 class ProductListing(models.Model):
@@ -186,7 +239,7 @@ class ProductListing(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
     currency = models.CharField(max_length=3)
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
-    tax_class = models.CharField(max_length=16, choices=TaxClass.choices)
+    tax_class = models.CharField(max_length=16)  # the product's VAT kind (catalog.models.PRODUCT_VAT_KIND)
     min_net_price = models.PositiveBigIntegerField()
     offer_count = models.PositiveIntegerField()
     seller_countries = models.CharField(max_length=200)  # sorted, comma separated: "DE,ES,FR"

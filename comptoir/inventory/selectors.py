@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from comptoir.catalog.models import Category, Product, ProductText
+from comptoir.catalog.models import PRODUCT_VAT_KIND, PRODUCT_VAT_KIND_SQL, Category, Product, ProductText
 from comptoir.common.errors import DomainError
 from comptoir.common.geo import haversine_km
 from comptoir.common.money import gross_from_net
@@ -28,9 +29,9 @@ class MissingVatRate(DomainError):
 
 
 def vat_rate_bp_for_product(*, product: Product, market: Market, today: date) -> int:
-    """VAT rate (bp) of the product's category tax class in `market` on `today` (newest
-    valid_from ≤ today); one query. Raises MissingVatRate when the market has none."""
-    tax_class = Category.objects.filter(pk=product.category_id).values("tax_class")[:1]
+    """VAT rate (bp) of the product's VAT kind (its own, else its category's) in `market` on
+    `today` (newest valid_from ≤ today); one query. Raises MissingVatRate when the market has none."""
+    tax_class = Product.objects.filter(pk=product.pk).annotate(kind=PRODUCT_VAT_KIND).values("kind")[:1]
     rate = (
         VatRate.objects.filter(market=market, tax_class=Subquery(tax_class), valid_from__lte=today)
         .order_by("-valid_from")
@@ -158,7 +159,7 @@ def _offers_for_sale_sql(offer_count: int) -> str:
     c, lv, loc, t = Category._meta.db_table, StockLevel._meta.db_table, StockLocation._meta.db_table, ProductText._meta.db_table
     return (
         "SELECT o.id, o.seller_id, o.product_id, o.net_price, o.currency, o.handling_days, o.is_active,"
-        " p.is_active, s.status, s.country, s.display_name, c.tax_class,"
+        f" p.is_active, s.status, s.country, s.display_name, {PRODUCT_VAT_KIND_SQL},"
         " COALESCE(NULLIF(tl.title, ''), NULLIF(te.title, ''),"
         f"  (SELECT ta.title FROM {t} ta WHERE ta.product_id = p.id AND ta.title <> '' ORDER BY ta.id LIMIT 1), p.gtin),"
         " lv.id, lv.location_id, lv.on_hand, lv.held, loc.name, loc.country, loc.latitude, loc.longitude, loc.status"
@@ -193,3 +194,50 @@ def offers_for_sale(offer_ids: Iterable[int], *, language: str) -> dict[int, Off
         pk: OfferForSale(*head[:6], bool(head[6]), bool(head[7]), *head[8:], levels=tuple(levels[pk]))
         for pk, head in heads.items()
     }
+
+
+# --- a seller's own offers (seller centre, seller API) --------------------------------------
+
+def seller_offers(*, seller_id: int, query: str = "", active: bool | None = None, in_stock: bool | None = None):
+    """The seller's offers, newest first, with ``available`` (units on hand less held, all
+    locations) annotated; searched by GTIN digits or title (any language)."""
+    offers = Offer.objects.filter(seller_id=seller_id).select_related("product").annotate(
+        available=Coalesce(Sum(F("stock_levels__on_hand") - F("stock_levels__held")), Value(0))
+    )
+    query = (query or "").strip()
+    if query:
+        digits = query.replace(" ", "").replace("-", "")
+        match = Q(Exists(ProductText.objects.filter(product_id=OuterRef("product_id"), title__icontains=query)))
+        if digits.isdigit():
+            match |= Q(product__gtin__contains=digits)
+        offers = offers.filter(match)
+    if active is not None:
+        offers = offers.filter(is_active=active)
+    if in_stock is not None:
+        offers = offers.filter(available__gt=0) if in_stock else offers.filter(available__lte=0)
+    return offers.order_by("-updated_at", "-pk")
+
+
+def seller_offer_get(*, seller_id: int, offer_id: int) -> Offer | None:
+    """One of the seller's offers; another seller's is None."""
+    return Offer.objects.filter(seller_id=seller_id, pk=offer_id).select_related("product", "seller").first()
+
+
+def seller_offer_stock(*, offer: Offer) -> list[tuple[StockLocation, int, int]]:
+    """(location, on hand, held) for each of the seller's warehouses (0, 0 where none yet)."""
+    levels = {lvl.location_id: lvl for lvl in StockLevel.objects.filter(offer=offer)}
+    return [
+        (loc, levels[loc.pk].on_hand if loc.pk in levels else 0, levels[loc.pk].held if loc.pk in levels else 0)
+        for loc in StockLocation.objects.filter(seller_id=offer.seller_id, kind=LocationKind.WAREHOUSE).order_by("name", "pk")
+    ]
+
+
+def product_titles(product_ids, language: str) -> dict[int, str]:
+    """{product id: title in `language`, else English, else any}."""
+    rank = {language: 0, "en": 1}
+    best: dict[int, tuple[int, str]] = {}
+    for pid, lang, title in ProductText.objects.filter(product_id__in=list(product_ids)).values_list("product_id", "language", "title"):
+        score = rank.get(lang, 2)
+        if pid not in best or score < best[pid][0]:
+            best[pid] = (score, title)
+    return {pid: title for pid, (_s, title) in best.items()}

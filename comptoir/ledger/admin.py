@@ -1,6 +1,7 @@
 """Operator admin: read-only journal browsing and accounts with their balances.
 
-The journal is append-only; corrections are new entries posted through ledger.services.
+The journal is append-only; corrections are new entries posted through ledger.services. Staff
+see these pages only with the "view" (or "change") permission of the model, as for any model.
 """
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -37,9 +38,6 @@ class JournalEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_at", "kind", "reference", "unique_key", "memo")
     inlines = [JournalLineInline]
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
 
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -58,6 +56,3 @@ class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("lines"), ordering="line_count")
     def line_count(self, obj):
         return obj.line_count
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff

@@ -8,10 +8,17 @@ from .countries import country_name
 
 
 class TaxClass(models.TextChoices):
-    STANDARD = "standard", _("Standard")
-    REDUCED = "reduced", _("Reduced")
-    SUPER_REDUCED = "super_reduced", _("Super-reduced")
-    ZERO = "zero", _("Zero")
+    """The kinds of product that VAT law rates apart; each market maps every kind to its rate
+    (``VatRate``), from the European Commission's table (``vat_data``, which says what each
+    kind covers). A category names the kind of its products; a product may override it."""
+
+    STANDARD = "standard", _("Standard-rated goods")
+    FOOD = "food", _("Food")
+    BASIC_FOOD = "basic_food", _("Basic food (bread, milk, fruit, vegetables…)")
+    BOOKS = "books", _("Books")
+    PRESS = "press", _("Newspapers and periodicals")
+    MEDICINES = "medicines", _("Medicines")
+    CHILD_CLOTHING = "child_clothing", _("Children's clothing and footwear")
 
 
 class Market(models.Model):
@@ -56,10 +63,11 @@ class Market(models.Model):
 
 
 class VatRate(models.Model):
-    """A VAT rate for a tax class in a market, valid from a date (the newest valid one applies)."""
+    """The VAT rate of a product kind (tax class) in a market, valid from a date (the newest
+    valid one applies)."""
 
     market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="vat_rates")
-    tax_class = models.CharField(_("tax class"), max_length=16, choices=TaxClass.choices)
+    tax_class = models.CharField(_("product kind"), max_length=16, choices=TaxClass.choices)
     rate_bp = models.PositiveIntegerField(_("rate (basis points)"))  # 2000 = 20.00 %
     valid_from = models.DateField(_("valid from"))
 

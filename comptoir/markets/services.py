@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from .errors import UnknownCountry
 from .exonyms import CITY_NAMES, LOCAL
-from .models import City, CityName, Market, TaxClass, VatRate
+from .models import City, CityName, Market, VatRate
 from .names import ascii_fold, search_fold
 from .postcodes import postcodes_by_name
 from .selectors import country_normalise
@@ -47,8 +47,8 @@ class MarketsSeedResult:
 def markets_seed() -> MarketsSeedResult:
     """Create or update every market of ``vat_data.MARKETS`` and its VAT rates. Idempotent.
 
-    An operator's ``is_active`` choice is kept; names, currency, languages and rates follow the
-    table. A zero rate (0 bp) is added for every market from its first period.
+    An operator's ``is_active`` choice is kept; names, currency, languages and the rate of every
+    product kind follow the table.
     """
     markets_created = rates_created = rates_updated = 0
     for spec in MARKETS:
@@ -58,14 +58,7 @@ def markets_seed() -> MarketsSeedResult:
             create_defaults={"name": spec.name, "currency": spec.currency, "languages": list(spec.languages), "is_active": True},
         )
         markets_created += created
-        rows: list[tuple[str, int, object]] = [(TaxClass.ZERO, 0, spec.periods[0].valid_from)]
-        for period in spec.periods:
-            rows.append((TaxClass.STANDARD, period.standard, period.valid_from))
-            if period.reduced is not None:
-                rows.append((TaxClass.REDUCED, period.reduced, period.valid_from))
-            if period.super_reduced is not None:
-                rows.append((TaxClass.SUPER_REDUCED, period.super_reduced, period.valid_from))
-        for tax_class, rate_bp, valid_from in rows:
+        for tax_class, rate_bp, valid_from in spec.rate_rows():
             rate, created = VatRate.objects.get_or_create(
                 market=market, tax_class=tax_class, valid_from=valid_from, defaults={"rate_bp": rate_bp}
             )

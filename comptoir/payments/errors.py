@@ -47,6 +47,13 @@ class ProviderRefused(PaymentError):
     status = 402
 
 
+class PaymentAbandoned(PaymentError):
+    """The attempt was cancelled (reconciliation, a failed duplicate) before it could be used."""
+
+    code = "payment_abandoned"
+    status = 409
+
+
 class ProviderUnavailable(PaymentError):
     code = "provider_unavailable"
     status = 503

@@ -1,4 +1,5 @@
-"""Payment records, their audit trail, and the built-in test provider's own state.
+"""Payment records and their audit trail (the built-in test provider keeps its own state
+outside our database: providers/test_gateway.py).
 
 A Payment refers to its order by a plain string (``order_ref``), not a foreign key: orders
 imports payments, never the reverse. Card numbers are never stored: brand and last 4 only.
@@ -19,6 +20,7 @@ class PaymentStatus(models.TextChoices):
     PARTIALLY_REFUNDED = "partially_refunded", pgettext_lazy("payment state", "Partially refunded")
     REFUNDED = "refunded", pgettext_lazy("payment state", "Refunded")
     CANCELLED = "cancelled", pgettext_lazy("payment state", "Cancelled")
+    VOIDING = "voiding", pgettext_lazy("payment state", "Being cancelled")  # claimed for release at the provider
 
 
 class Payment(models.Model):
@@ -54,6 +56,12 @@ class Payment(models.Model):
         return f"payment #{self.pk} {self.order_ref} {self.amount} {self.currency} {self.status}"
 
     @property
+    def provider_key(self) -> str:
+        """The idempotency key the provider sees: one per attempt (a retried key whose first
+        attempt was declined is a new attempt, with a new charge)."""
+        return f"payment:{self.pk}:{self.idempotency_key}"
+
+    @property
     def ref(self) -> str:
         """The reference used in the ledger: "payment:<id>"."""
         return f"payment:{self.pk}"
@@ -77,30 +85,3 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on payment #{self.payment_id}"
-
-
-class TestProviderCharge(models.Model):
-    """State kept by the built-in test provider, as a real provider keeps it on its side.
-
-    Lives in our database so that it works across processes (web server, worker, commands)."""
-
-    __test__ = False  # not a pytest test class
-
-    reference = models.CharField(max_length=40, unique=True)
-    idempotency_key = models.CharField(max_length=200, unique=True)
-    amount = models.PositiveBigIntegerField()
-    currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=20)  # authorized / pending / declined / failed / cancelled
-    captured = models.PositiveBigIntegerField(default=0)
-    refunded = models.PositiveBigIntegerField(default=0)
-    card_last4 = models.CharField(max_length=4)
-    decline_code = models.CharField(max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(captured__lte=F("amount")), name="testcharge_captured_le_amount"),
-            models.CheckConstraint(condition=Q(refunded__lte=F("captured")), name="testcharge_refunded_le_captured"),
-        ]

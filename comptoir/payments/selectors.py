@@ -4,7 +4,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from .errors import PaymentNotFound
-from .models import Payment, PaymentEvent, PaymentStatus, TestProviderCharge
+import datetime as dt
+
+from .models import Payment, PaymentEvent, PaymentStatus
 
 
 def payment_get(
@@ -37,6 +39,10 @@ def payment_events(payment: Payment) -> QuerySet[PaymentEvent]:
     return payment.events.order_by("id")
 
 
-def pending_test_charges() -> QuerySet[TestProviderCharge]:
-    """Test-provider charges awaiting their asynchronous confirmation."""
-    return TestProviderCharge.objects.filter(status=PaymentStatus.PENDING).order_by("id")
+UNSETTLED = (PaymentStatus.INITIATED, PaymentStatus.PENDING, PaymentStatus.AUTHORIZED, PaymentStatus.VOIDING)
+
+
+def payments_unsettled_before(cutoff: dt.datetime) -> QuerySet[Payment]:
+    """Payments still holding (or possibly holding) money at the provider without a capture,
+    recorded before ``cutoff``: the candidates of reconciliation."""
+    return Payment.objects.filter(status__in=UNSETTLED, created_at__lt=cutoff).order_by("id")

@@ -25,7 +25,8 @@ def sign(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, st
     return {SIGNATURE_HEADER: signature_header_value(body, secret, timestamp)}
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header_value(headers: Mapping[str, str], name: str) -> str | None:
+    """A header by name, case-insensitively, from request.headers, a dict or request.META."""
     lowered = name.lower()
     for key, value in headers.items():
         if key.lower() == lowered or key.upper() == "HTTP_" + name.upper().replace("-", "_"):
@@ -40,7 +41,7 @@ def verify_signature(
     """Return the signed timestamp, or raise WebhookSignatureInvalid / WebhookTimestampOutOfTolerance."""
     if not secret:
         raise WebhookSignatureInvalid("No webhook secret is configured for this provider")
-    header = _header(headers, SIGNATURE_HEADER)
+    header = header_value(headers, SIGNATURE_HEADER)
     if not header:
         raise WebhookSignatureInvalid(f"Missing {SIGNATURE_HEADER} header")
     timestamp, candidates = parse_signature_header(header)

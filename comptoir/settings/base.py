@@ -6,9 +6,12 @@ SECRET_KEY, DEBUG, ALLOWED_HOSTS (comma separated), EMAIL_URL-like SMTP settings
 """
 import importlib.util
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # the comptoir package
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "comptoir.common",
     "comptoir.markets",
     "comptoir.catalog",
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "comptoir.common.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "comptoir.web.middleware.BuyerContextMiddleware",
+    # Last, as django-axes requires: turns a login refused for lockout into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "comptoir.urls"
@@ -145,11 +152,26 @@ STORAGES = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "ratelimit" holds the API's rate-limit counters (comptoir.common.ratelimit): they must be
+# shared by every process of every app server, so Redis, else a table of the database (created
+# by the common app's migration), never per-process memory.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "comptoir"},
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "comptoir_ratelimit",
+            # incr() re-stores with this timeout: it must outlast two windows of any rate.
+            "TIMEOUT": 86400,
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        },
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -176,6 +198,52 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comptoir <no-reply@co
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
+# --- Security (docs/security.md) -----------------------------------------------------------
+# Content-Security-Policy: scripts only from our own static files (no inline script, no eval).
+# Styles may still be inline (a few style attributes and per-page <style> blocks).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Login pages: django-axes counts failed logins per account and per client IP in the database
+# (shared by every app server) and refuses a 6th try within AXES_COOLOFF_TIME; the lockout ends
+# by itself COOLOFF after the 5th failure (tries during a lockout do not extend it).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "comptoir.common.ratelimit.login_name"
+AXES_CLIENT_IP_CALLABLE = "comptoir.common.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "comptoir.web.accounts.lockout.lockout_response"
+AXES_WHITELIST_CALLABLE = "comptoir.web.accounts.lockout.axes_ignores"  # the API has its own limiter
+AXES_DISABLE_ACCESS_LOG = True  # failures only: no row per successful login
+AXES_VERBOSE = False
+
+# The API's limiter (comptoir.common.ratelimit): "<count>/<window>" per key.
+COMPTOIR_RATE_LIMITS = {
+    "api-login-account": os.environ.get("API_LOGIN_RATE_ACCOUNT", "5/15m"),  # wrong passwords for one e-mail
+    "api-login-ip": os.environ.get("API_LOGIN_RATE_IP", "30/15m"),  # wrong passwords from one client IP
+    "api-credential-prefix": os.environ.get("API_CREDENTIAL_RATE_PREFIX", "10/15m"),  # bad secrets for one token/key prefix
+    "api-credential-ip": os.environ.get("API_CREDENTIAL_RATE_IP", "30/15m"),  # unknown tokens/keys from one client IP
+}
+# Reverse proxies in front of the app servers that append to X-Forwarded-For (0: use REMOTE_ADDR).
+COMPTOIR_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
+# API bearer tokens expire this many days after they were issued.
+COMPTOIR_API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -191,8 +259,21 @@ COMPTOIR_PAGE_SIZE = 24
 # each provider's constructor arguments come from PAYMENT_PROVIDER_SETTINGS[name].
 PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "test")
 PAYMENT_PROVIDER_SETTINGS = {
-    "test": {"webhook_secret": os.environ.get("PAYMENT_TEST_WEBHOOK_SECRET", "whsec_test_dev_only_change_me")},
+    "test": {
+        "webhook_secret": os.environ.get("PAYMENT_TEST_WEBHOOK_SECRET", "whsec_test_dev_only_change_me"),
+        # the test gateway's own state, outside our database as a remote gateway's is
+        "state_path": os.environ.get("PAYMENT_TEST_STATE_PATH", str(VAR_DIR / "test_payment_gateway.sqlite3")),
+    },
+    "stripe": {
+        "api_key": os.environ.get("STRIPE_API_KEY", ""),
+        "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+    },
 }
+# The built-in test provider authorizes any valid card number without charging: production
+# settings refuse it unless this is set (a demo or staging site), and `check --deploy` warns.
+COMPTOIR_ALLOW_TEST_PAYMENTS = env_bool("COMPTOIR_ALLOW_TEST_PAYMENTS", False)
+# Reconciliation (comptoir payments_reconcile) voids authorizations left without an order for this long.
+PAYMENT_RECONCILE_AFTER_SECONDS = int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "900"))
 PAYMENT_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", "300"))
 
 # Leaflet's files come from the django-leaflet package; its app is not installed (its admin
@@ -203,6 +284,10 @@ STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").submodule_search_lo
 # attribution. Empty: store pages show the address without a map (no tiles are fetched).
 COMPTOIR_MAP_TILES_URL = os.environ.get("COMPTOIR_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 COMPTOIR_MAP_ATTRIBUTION = os.environ.get("COMPTOIR_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+if COMPTOIR_MAP_TILES_URL:
+    # The map tiles are images from the tile server: the CSP lets that origin in ({s} → *).
+    _tiles = urlsplit(COMPTOIR_MAP_TILES_URL.replace("{s}", "*"))
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]
 
 # Seller webhooks: first retry after this many seconds, doubling at each failed attempt.
 SELLER_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("SELLER_WEBHOOK_RETRY_BASE_SECONDS", "60"))

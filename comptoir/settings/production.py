@@ -4,7 +4,10 @@ Requires SECRET_KEY (50+ random characters) and ALLOWED_HOSTS in the environment
 """
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F401,F403
+from comptoir.payments.deploy import payments_production_refusal
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
@@ -12,6 +15,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -37,5 +41,12 @@ MAILERS = {
         },
     }
 }
-# The webhook secret must come from the environment in production.
-PAYMENT_PROVIDER_SETTINGS = {"test": {"webhook_secret": os.environ.get("PAYMENT_TEST_WEBHOOK_SECRET", SECRET_KEY)}}
+# Payments (docs/payments.md): a real provider, with secrets of its own from the environment.
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "stripe")
+PAYMENT_PROVIDER_SETTINGS["test"]["webhook_secret"] = os.environ.get("PAYMENT_TEST_WEBHOOK_SECRET", "")  # noqa: F405
+payment_settings_refusal = payments_production_refusal(  # noqa: F405
+    provider=PAYMENT_PROVIDER, allow_test=COMPTOIR_ALLOW_TEST_PAYMENTS,  # noqa: F405
+    provider_settings=PAYMENT_PROVIDER_SETTINGS, secret_key=SECRET_KEY,  # noqa: F405
+)
+if payment_settings_refusal:
+    raise ImproperlyConfigured(payment_settings_refusal)

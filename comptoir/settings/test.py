@@ -16,5 +16,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
     _os.environ.setdefault("COMPTOIR_TEST_SQLITE", str(VAR_DIR / f"test_{_os.getpid()}.sqlite3"))  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": _os.environ["COMPTOIR_TEST_SQLITE"]}  # noqa: F405
+
+# The test payment gateway keeps its charges in its own file (outside the test database, as a
+# remote gateway would); one per test run, inherited by child processes; emptied before each test.
+import os as _os  # noqa: E402
+
+_os.environ.setdefault("COMPTOIR_TEST_GATEWAY", str(VAR_DIR / f"test_gateway_{_os.getpid()}.sqlite3"))  # noqa: F405
+PAYMENT_PROVIDER_SETTINGS["test"]["state_path"] = _os.environ["COMPTOIR_TEST_GATEWAY"]  # noqa: F405
+
 SELLER_WEBHOOKS_ALLOW_HTTP_LOOPBACK = True
 COMPTOIR_MAP_TILES_URL = ""  # tests fetch nothing from outside

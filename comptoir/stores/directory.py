@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Sum
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from comptoir.common.geo import haversine_km
@@ -128,7 +129,11 @@ def store_shelf(*, slug: str, market: Market, vat_rates: dict[str, int], languag
             offer__is_active=True, offer__product__is_active=True, offer__currency=market.currency,
             offer__seller__status=SellerStatus.APPROVED,
         )
-        .values("offer__product_id", "offer__product__brand", "offer__product__category__tax_class")
+        .values(
+            "offer__product_id", "offer__product__brand",
+            # the product's VAT kind: its own, else its category's (catalog.models.PRODUCT_VAT_KIND)
+            vat_kind=Coalesce(NullIf(F("offer__product__tax_class"), Value("")), F("offer__product__category__tax_class")),
+        )
         .annotate(units=Sum(F("on_hand") - F("held")))
         .order_by("-units", "offer__product_id")
     )
@@ -152,7 +157,7 @@ def store_shelf(*, slug: str, market: Market, vat_rates: dict[str, int], languag
         ShelfItem(
             product_id=r["offer__product_id"], title=titles.get(r["offer__product_id"], ""), brand=r["offer__product__brand"],
             units=r["units"], currency=market.currency, offers=prices[r["offer__product_id"]][1],
-            gross_price=gross_from_net(prices[r["offer__product_id"]][0], vat_rates.get(r["offer__product__category__tax_class"], 0)),
+            gross_price=gross_from_net(prices[r["offer__product_id"]][0], vat_rates.get(r["vat_kind"], 0)),
         )
         for r in rows
     )

@@ -25,9 +25,9 @@ from comptoir.sellers.models import Seller, SellerStatus
 _seq = itertools.count(1)
 
 MARKET_DEFAULTS = {
-    "FR": ("France", "EUR", ["fr", "en"], {"standard": 2000, "reduced": 550, "super_reduced": 210, "zero": 0}),
-    "ES": ("Spain", "EUR", ["es", "en"], {"standard": 2100, "reduced": 1000, "super_reduced": 400, "zero": 0}),
-    "DE": ("Germany", "EUR", ["en"], {"standard": 1900, "reduced": 700, "super_reduced": 700, "zero": 0}),
+    "FR": ("France", "EUR", ["fr", "en"], {"standard": 2000, "food": 550, "books": 550, "press": 210}),
+    "ES": ("Spain", "EUR", ["es", "en"], {"standard": 2100, "food": 1000, "books": 400, "press": 400}),
+    "DE": ("Germany", "EUR", ["en"], {"standard": 1900, "food": 700, "books": 700, "press": 700}),
 }
 
 

@@ -43,7 +43,7 @@ def test_the_statement_is_compiled_once_per_model_and_row_count():
     rows_insert([_payment("o3")])
     rows_insert([_payment("o4")])
     rows_insert([_payment("o5"), _payment("o6")])
-    assert sorted(n for (model, n, _alias, _vendor) in rows._statements if model is Payment) == [1, 2]
+    assert sorted(n for (model, n, _alias, _vendor, _conflict) in rows._statements if model is Payment) == [1, 2]
     with CaptureQueriesContext(connection) as ctx:
         rows_insert([_payment("o7")])
     assert len(ctx.captured_queries) == 1 and ctx.captured_queries[0]["sql"].startswith('INSERT INTO "payments_payment"')
@@ -57,3 +57,12 @@ def test_a_unique_key_violation_raises_and_writes_nothing():
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert([_payment("o8")])
     assert Payment.objects.filter(order_ref="o8").count() == 1
+
+
+def test_unless_conflict_inserts_a_new_row_and_skips_an_existing_one_without_an_error():
+    first = _payment("o8")
+    assert rows_insert([first], unless_conflict=("idempotency_key",)) is True and first.pk is not None
+    again = _payment("o8")
+    again.idempotency_key = first.idempotency_key
+    assert rows_insert([again], unless_conflict=("idempotency_key",)) is False and again.pk is None
+    assert Payment.objects.filter(idempotency_key=first.idempotency_key).count() == 1

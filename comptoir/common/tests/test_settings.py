@@ -13,6 +13,8 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path):
         "ALLOWED_HOSTS": "shop.example.com",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "COMPTOIR_VAR": str(tmp_path),
+        # a real payment provider with secrets of its own (production refuses the test one)
+        "STRIPE_API_KEY": "sk_live_fake", "STRIPE_WEBHOOK_SECRET": "whsec_fake",
     }
     # The browser fixture sets this for the test process; a deployment never has it.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

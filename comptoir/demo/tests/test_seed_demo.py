@@ -78,7 +78,8 @@ def test_small_demo_creates_the_documented_counts(small):
     assert (small.categories, small.sellers, small.sellers_pending, small.products, small.offers) == (
         EXPECTED["categories"], EXPECTED["sellers"], EXPECTED["pending"], EXPECTED["products"], EXPECTED["offers"])
     assert Counter(Seller.objects.values_list("country", flat=True)) == {"FR": 14, "ES": 10, "IT": 6, "DE": 5, "CN": 5}
-    assert Category.objects.get(slug="food-drinks").tax_class == "reduced"
+    assert Category.objects.get(slug="food-drinks").tax_class == "food"
+    assert Category.objects.get(slug="books").tax_class == "books"
 
 
 def test_every_product_has_fr_es_en_texts_and_a_400px_png_picture(small, media):
@@ -152,11 +153,12 @@ def test_offers_of_pending_sellers_are_not_listed(small):
     assert not OfferPoint.objects.filter(seller_id__in=pending).exists()
 
 
-def test_demo_users_log_in_with_the_documented_passwords(small):
-    admin = authenticate(username="admin", password="comptoir-admin")
+def test_demo_users_log_in_with_the_documented_passwords(small, rf):
+    request = rf.post("/accounts/login/")  # django-axes needs the request of every login
+    admin = authenticate(request, username="admin", password="comptoir-admin")
     assert admin is not None and admin.is_staff and admin.is_superuser
-    assert authenticate(username="buyer@example.com", password="comptoir-buyer") is not None
-    seller_user = authenticate(username="seller-fr@example.com", password="comptoir-seller")
+    assert authenticate(request, username="buyer@example.com", password="comptoir-buyer") is not None
+    seller_user = authenticate(request, username="seller-fr@example.com", password="comptoir-seller")
     assert SellerMember.objects.get(user=seller_user).seller.country == "FR"
     pending_user = get_user_model().objects.get(username="seller-pending@example.com")
     assert SellerMember.objects.get(user=pending_user).seller.status == SellerStatus.PENDING

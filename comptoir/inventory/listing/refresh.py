@@ -19,7 +19,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from comptoir.catalog import listing_cache
-from comptoir.catalog.models import Category, Product
+from comptoir.catalog.models import PRODUCT_VAT_KIND, PRODUCT_VAT_KIND_SQL, Category, Product
+from comptoir.common.rows import values_insert
 from comptoir.markets.models import Market
 from comptoir.sellers.models import Seller, SellerStatus
 
@@ -55,6 +56,50 @@ def unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]
     return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
 
 
+def _listing_clear(ids: list[int]) -> tuple[dict[int, tuple[int, str]], set[int]]:
+    """Delete the listing rows of these products; returns {active product id: (category id,
+    tax class)} and the categories whose cached listings this makes stale. PostgreSQL takes
+    the ids as one array (a short statement: psycopg re-parses a long one on every call, which
+    cost an import batch more than the deletes); SQLite in chunks under its parameter limit."""
+    products: dict[int, tuple[int, str]] = {}
+    touched: set[int] = set()
+    if connection.vendor == "postgresql":
+        op, pl = OfferPoint._meta.db_table, ProductListing._meta.db_table
+        product, category = Product._meta.db_table, Category._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT category_id FROM {pl} WHERE product_id = ANY(%s)", [ids])
+            touched.update(row[0] for row in cursor.fetchall())
+            cursor.execute(f"DELETE FROM {op} WHERE product_id = ANY(%s)", [ids])
+            cursor.execute(f"DELETE FROM {pl} WHERE product_id = ANY(%s)", [ids])
+            cursor.execute(
+                f"SELECT p.id, p.category_id, {PRODUCT_VAT_KIND_SQL} FROM {product} p JOIN {category} c ON c.id = p.category_id "
+                "WHERE p.is_active AND p.id = ANY(%s)", [ids],
+            )
+            products.update((pid, (cid, tax)) for pid, cid, tax in cursor.fetchall())
+        return products, touched
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        touched.update(ProductListing.objects.filter(product_id__in=chunk).values_list("category_id", flat=True).distinct())
+        OfferPoint.objects.filter(product_id__in=chunk).delete()
+        ProductListing.objects.filter(product_id__in=chunk).delete()
+        for pid, cid, tax in Product.objects.filter(id__in=chunk, is_active=True).annotate(kind=PRODUCT_VAT_KIND).values_list(
+            "id", "category_id", "kind"
+        ):
+            products[pid] = (cid, tax)
+    return products, touched
+
+
+# Columns written by listing_replace (plain tuples: see common.rows.values_insert).
+_POINT_INSERT = (
+    "product_id", "currency", "offer_id", "location_id", "seller_id", "seller_country", "ship_country",
+    "latitude", "longitude", "x", "y", "z", "net_price", "handling_days", "available", "location_kind",
+)
+_LISTING_INSERT = (
+    "product_id", "currency", "category_id", "tax_class", "min_net_price", "offer_count", "seller_countries",
+    "best_handling_days", "refreshed_at",
+)
+
+
 @transaction.atomic
 def listing_replace(*, product_ids: Sequence[int], points: Iterable[OfferPointData]) -> int:
     """Replace the listing rows (ProductListing, OfferPoint) of `product_ids` with `points`.
@@ -66,46 +111,28 @@ def listing_replace(*, product_ids: Sequence[int], points: Iterable[OfferPointDa
     ids = sorted(set(product_ids))
     if not ids:
         return 0
-    products: dict[int, tuple[int, str]] = {}
-    touched: set[int] = set()  # categories whose cached listings this makes stale
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        touched.update(ProductListing.objects.filter(product_id__in=chunk).values_list("category_id", flat=True).distinct())
-        OfferPoint.objects.filter(product_id__in=chunk).delete()
-        ProductListing.objects.filter(product_id__in=chunk).delete()
-        for pid, cid, tax in Product.objects.filter(id__in=chunk, is_active=True).values_list(
-            "id", "category_id", "category__tax_class"
-        ):
-            products[pid] = (cid, tax)
-    rows: list[OfferPoint] = []
+    products, touched = _listing_clear(ids)
+    rows: list[tuple] = []
     groups: dict[tuple[int, str], list[OfferPointData]] = {}
     for p in points:
         if p.product_id not in products or p.available <= 0:
             continue
-        x, y, z = unit_vector(p.latitude, p.longitude)
-        rows.append(
-            OfferPoint(
-                product_id=p.product_id, currency=p.currency, offer_id=p.offer_id, location_id=p.location_id,
-                seller_id=p.seller_id, seller_country=p.seller_country, ship_country=p.ship_country,
-                latitude=p.latitude, longitude=p.longitude, x=x, y=y, z=z, net_price=p.net_price,
-                handling_days=p.handling_days, available=p.available, location_kind=p.location_kind,
-            )
-        )
+        rows.append((
+            p.product_id, p.currency, p.offer_id, p.location_id, p.seller_id, p.seller_country, p.ship_country,
+            p.latitude, p.longitude, *unit_vector(p.latitude, p.longitude), p.net_price, p.handling_days,
+            p.available, p.location_kind,
+        ))
         groups.setdefault((p.product_id, p.currency), []).append(p)
-    OfferPoint.objects.bulk_create(rows, batch_size=2000)
+    values_insert(OfferPoint, _POINT_INSERT, rows)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     listings = []
     for (pid, currency), pts in groups.items():
         cid, tax = products[pid]
-        listings.append(
-            ProductListing(
-                product_id=pid, currency=currency, category_id=cid, tax_class=tax,
-                min_net_price=min(p.net_price for p in pts),
-                offer_count=len({p.offer_id for p in pts}),
-                seller_countries=",".join(sorted({p.seller_country for p in pts})),
-                best_handling_days=min(p.handling_days for p in pts),
-            )
-        )
-    ProductListing.objects.bulk_create(listings, batch_size=2000)
+        listings.append((
+            pid, currency, cid, tax, min(p.net_price for p in pts), len({p.offer_id for p in pts}),
+            ",".join(sorted({p.seller_country for p in pts})), min(p.handling_days for p in pts), now,
+        ))
+    values_insert(ProductListing, _LISTING_INSERT, listings)
     listing_cache.versions_bump(touched | {cid for cid, _tax in products.values()})
     return len(listings)
 
@@ -153,10 +180,10 @@ def listing_rebuild_all(*, points_sql: str, params: Sequence = ()) -> int:
         cursor.execute(
             f"INSERT INTO {pl} (product_id, currency, category_id, tax_class, min_net_price, offer_count, "
             f"seller_countries, best_handling_days, refreshed_at) "
-            f"SELECT op.product_id, op.currency, p.category_id, c.tax_class, MIN(op.net_price), COUNT(DISTINCT op.offer_id), "
+            f"SELECT op.product_id, op.currency, p.category_id, {PRODUCT_VAT_KIND_SQL}, MIN(op.net_price), COUNT(DISTINCT op.offer_id), "
             f"RTRIM({parts}, ','), MIN(op.handling_days), %s "
             f"FROM {op} op JOIN {product} p ON p.id = op.product_id JOIN {category} c ON c.id = p.category_id "
-            f"GROUP BY op.product_id, op.currency, p.category_id, c.tax_class",
+            f"GROUP BY op.product_id, op.currency, p.category_id, {PRODUCT_VAT_KIND_SQL}",
             [*country_params, timezone.now()],
         )
         written = cursor.rowcount

@@ -1,5 +1,5 @@
 """Inventory writes, one module per use case: holds (stock taken, released and consumed under
-row locks) and status (the state changes that decide what buyers see). Import from here."""
+row locks), offers (one offer made or edited, proposals approved) and status (the state changes that decide what buyers see). Import from here."""
 from .holds import (  # noqa: F401
     MAX_UNITS_PER_REQUEST,
     HoldRequest,
@@ -9,6 +9,14 @@ from .holds import (  # noqa: F401
     holds_take,
     listing_refresh_on_commit,
     stock_restock,
+)
+from .offers import (  # noqa: F401
+    OfferTerms,
+    offer_create,
+    offer_terms_check,
+    offer_update,
+    proposal_approve,
+    proposal_reject,
 )
 from .status import (  # noqa: F401
     offer_pause,

@@ -101,8 +101,6 @@ def test_a_placement_that_waited_for_the_lock_sees_the_stock_as_committed_meanwh
     from comptoir.orders.services import order_place
     from comptoir.orders.tests.helpers import LYON, OK_CARD
 
-    if connection.vendor != "postgresql":
-        pytest.skip("two writers at once need PostgreSQL")
     f.market("FR")
     offer = f.offer(f.seller(), stock=3)
     buyer = f.user("waiter@example.com")

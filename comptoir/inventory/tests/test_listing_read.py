@@ -33,7 +33,7 @@ def world():
     shenzhen = make_city("Shenzhen", 22.5431, 114.0579, country="CN")
     home = make_category("home", names={"fr": "Maison", "en": "Home"})
     kitchen = make_category("kitchen", names={"fr": "Cuisine", "en": "Kitchen"}, parent=home)
-    books = make_category("books", names={"fr": "Livres", "en": "Books"}, tax_class="reduced")
+    books = make_category("books", names={"fr": "Livres", "en": "Books"}, tax_class="books")
 
     s_vil = make_seller("Villeurbanne Shop", country="FR", city=villeurbanne)
     s_mad = make_seller("Madrid Shop", country="ES", city=madrid)
@@ -51,7 +51,7 @@ def world():
     make_offer(s_mad, kettle, loc[s_mad], net_price=900, stock=2, handling_days=1)  # gross 1080
     make_offer(s_cn, toaster, loc[s_cn], net_price=2000, stock=9, handling_days=1)  # gross 2400
     make_offer(s_par, lamp, loc[s_par], net_price=5000, stock=1, handling_days=2)  # gross 6000
-    make_offer(s_lyo, book, loc[s_lyo], net_price=1000, stock=4, handling_days=1)  # reduced 5.5 %: 1055
+    make_offer(s_lyo, book, loc[s_lyo], net_price=1000, stock=4, handling_days=1)  # books 5.5 %: 1055
 
     # never listed: pending seller, no available stock, inactive offer, inactive product
     hidden = [make_product(category=kitchen, texts={"en": (f"Hidden kettle {i}", "")}) for i in range(4)]

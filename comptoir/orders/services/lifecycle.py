@@ -2,8 +2,10 @@
 
 Each transition locks the seller order row, checks the state and who asks (a seller acts only
 on its own seller orders, a buyer only on its own; a seller that is not approved may not accept,
-ship or cancel, but still receives returns and refunds them, which protects the buyer), then moves money through payments and
-posts the seller-order side in the ledger. Emails go out after commit through tasks.
+ship or cancel, but still receives returns and refunds them, which protects the buyer), then
+moves money through payments and posts the seller-order side in the ledger. Money moves at the
+provider outside any transaction, with an idempotency key derived from the seller order, so
+that repeating a transition never moves it twice. Emails go out after commit through tasks.
 """
 from __future__ import annotations
 
@@ -15,13 +17,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.inventory.services import holds_consume, holds_release, stock_restock
+from comptoir.ledger.services import (
+    commission_amount,
+    commission_bp_for,
+    ledger_post_cancellation,
+    ledger_post_capture,
+    ledger_post_refund,
+)
+from comptoir.payments.models import Payment
+from comptoir.payments.services import payment_cancel_begin, payment_cancel_finish, payment_capture, payment_refund
 from comptoir.sellers.models import WebhookEvent
 from comptoir.sellers.selectors import seller_require_trading
 
-from ..events import seller_order_emit
-
 from ..errors import InvalidTransition, NotFound, ReturnWindowClosed
+from ..events import seller_order_emit
 from ..models import LiableParty, Order, OrderLine, PaymentStatus, SellerOrder, SellerOrderState as S
+from ..tasks import notify_refunded, notify_shipped
 
 RETURN_WINDOW = dt.timedelta(days=14)
 
@@ -49,9 +60,7 @@ def _require(part: SellerOrder, *states: str) -> None:
         )
 
 
-def _payment(order: Order):
-    from comptoir.payments.models import Payment
-
+def _payment(order: Order) -> Payment:
     if order.payment_id is None:
         raise InvalidTransition(_("This order has no payment."))
     return Payment.objects.get(pk=order.payment_id)
@@ -63,8 +72,6 @@ def _hold_ids(part: SellerOrder) -> list[int]:
 
 def _capture_parts(part: SellerOrder) -> tuple[int, int, dict[str, int]]:
     """(seller net share, commission, marketplace-liable VAT by market) of the seller order's gross."""
-    from comptoir.ledger.services import commission_amount, commission_bp_for
-
     commission = 0
     for line in part.lines.select_related("product__category"):
         commission += commission_amount(line.line_net, commission_bp_for(category=line.product.category, seller=part.seller))
@@ -75,28 +82,34 @@ def _capture_parts(part: SellerOrder) -> tuple[int, int, dict[str, int]]:
     return share, commission, dict(vat)
 
 
-def _enqueue(task_name: str, seller_order_id: int) -> None:
-    def run():
-        from .. import tasks
-
-        getattr(tasks, task_name).enqueue(seller_order_id)
-
-    transaction.on_commit(run)
+def _enqueue(task, seller_order_id: int) -> None:
+    transaction.on_commit(lambda: task.enqueue(seller_order_id))
 
 
-@transaction.atomic
 def seller_order_accept(*, seller_order_id: int, seller) -> SellerOrder:
-    """The seller takes the order: its amount is captured and the capture posted in the ledger."""
-    from comptoir.ledger.services import ledger_post_capture
-    from comptoir.payments.services import payment_capture
+    """The seller takes the order: its amount is captured (outside any transaction, keyed by
+    the seller order: accepting again after a crash captures once) and posted in the ledger.
+    A part cancelled while the provider captured gets its money back."""
+    with transaction.atomic():
+        part = _locked(seller_order_id, seller=seller)
+        seller_require_trading(part.seller)
+        _require(part, S.PLACED)
+        if part.order.payment_status not in (PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED):
+            raise InvalidTransition(_("The payment of this order is not authorized yet."))
+        payment = _payment(part.order)
+    capture_key = f"{ledger_ref(part)}:capture"
+    payment_capture(payment=payment, amount=part.total_gross, idempotency_key=capture_key)
+    with transaction.atomic():
+        part = _locked(seller_order_id, seller=seller)
+        if part.state == S.PLACED:
+            _record_acceptance(part)
+            return part
+    payment_refund(payment=payment, amount=part.total_gross, reason=f"cancelled {part.number}", idempotency_key=f"{capture_key}:undone")
+    raise InvalidTransition(_("This order was cancelled meanwhile; the amount was refunded."))
 
-    part = _locked(seller_order_id, seller=seller)
-    seller_require_trading(part.seller)
-    _require(part, S.PLACED)
+
+def _record_acceptance(part: SellerOrder) -> None:
     order = part.order
-    if order.payment_status not in (PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED):
-        raise InvalidTransition(_("The payment of this order is not authorized yet."))
-    payment_capture(payment=_payment(order), amount=part.total_gross)
     share, commission, vat = _capture_parts(part)
     ledger_post_capture(
         seller_order_ref=ledger_ref(part), currency=order.currency, gross_total=part.total_gross, seller_id=part.seller_id,
@@ -106,7 +119,6 @@ def seller_order_accept(*, seller_order_id: int, seller) -> SellerOrder:
     part.state, part.accepted_at, part.captured_amount = S.ACCEPTED, timezone.now(), part.total_gross
     part.save(update_fields=["state", "accepted_at", "captured_amount"])
     _update_order_payment_status(order)
-    return part
 
 
 def _update_order_payment_status(order: Order) -> None:
@@ -137,7 +149,7 @@ def seller_order_ship(*, seller_order_id: int, seller, carrier: str, tracking_nu
     part.state, part.shipped_at = S.SHIPPED, timezone.now()
     part.carrier, part.tracking_number = carrier[:60], tracking_number[:60]
     part.save(update_fields=["state", "shipped_at", "carrier", "tracking_number"])
-    _enqueue("notify_shipped", part.pk)
+    _enqueue(notify_shipped, part.pk)
     return part
 
 
@@ -150,43 +162,42 @@ def seller_order_deliver(*, seller_order_id: int, seller=None, at: dt.datetime |
     return part
 
 
-@transaction.atomic
 def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, reason: str = "") -> SellerOrder:
     """Cancel before shipping, by the buyer (pass buyer=) or the seller (pass seller=).
 
-    Stock is released; money captured is refunded and the capture reversed in the ledger; when
-    every part of the order is cancelled and nothing was captured, the authorization is cancelled.
+    Stock is released and the capture reversed in the ledger in one transaction, which also
+    claims the authorization for release when every part is cancelled and nothing was
+    captured; then, outside it, the provider refunds what was captured (keyed by the part) and
+    voids the authorization. ``comptoir payments_reconcile`` finishes a void a crash interrupted.
     """
     if (seller is None) == (buyer is None):
         raise ValueError("pass exactly one of seller= or buyer=")
-    part = _locked(seller_order_id, seller=seller, buyer=buyer)
-    if seller is not None:
-        seller_require_trading(part.seller)  # a buyer may still cancel a suspended seller's order
-    _require(part, S.PLACED, S.ACCEPTED)
-    order = part.order
-    holds_release(hold_ids=_hold_ids(part))
-    if part.captured_amount > part.refunded_amount:
-        from comptoir.ledger.services import ledger_post_cancellation
-        from comptoir.payments.services import payment_refund
-
-        amount = part.captured_amount - part.refunded_amount
-        payment_refund(payment=_payment(order), amount=amount, reason=f"cancelled {part.number}")
-        ledger_post_cancellation(seller_order_ref=ledger_ref(part), currency=order.currency, unique_key=f"{ledger_ref(part)}:cancel")
-        part.refunded_amount = part.captured_amount
-    part.state, part.cancelled_at = S.CANCELLED, timezone.now()
-    part.cancelled_by = "buyer" if buyer is not None else "seller"
-    part.cancel_reason = (reason or "")[:200]
-    part.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason", "refunded_amount"])
-    others_live = SellerOrder.objects.filter(order=order).exclude(state=S.CANCELLED).exists()
-    nothing_captured = not SellerOrder.objects.filter(order=order, captured_amount__gt=0).exists()
-    if not others_live and nothing_captured and order.payment_id is not None:
-        from comptoir.payments.services import payment_cancel
-
-        payment_cancel(payment=_payment(order))
-    _update_order_payment_status(order)
-    if part.refunded_amount:
-        _enqueue("notify_refunded", part.pk)
-    seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
+    with transaction.atomic():
+        part = _locked(seller_order_id, seller=seller, buyer=buyer)
+        if seller is not None:
+            seller_require_trading(part.seller)  # a buyer may still cancel a suspended seller's order
+        _require(part, S.PLACED, S.ACCEPTED)
+        order = part.order
+        holds_release(hold_ids=_hold_ids(part))
+        refund = part.captured_amount - part.refunded_amount
+        if refund > 0:
+            ledger_post_cancellation(seller_order_ref=ledger_ref(part), currency=order.currency, unique_key=f"{ledger_ref(part)}:cancel")
+            part.refunded_amount = part.captured_amount
+        part.state, part.cancelled_at = S.CANCELLED, timezone.now()
+        part.cancelled_by = "buyer" if buyer is not None else "seller"
+        part.cancel_reason = (reason or "")[:200]
+        part.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason", "refunded_amount"])
+        others_live = SellerOrder.objects.filter(order=order).exclude(state=S.CANCELLED).exists()
+        nothing_captured = not SellerOrder.objects.filter(order=order, captured_amount__gt=0).exists()
+        voiding = payment_cancel_begin(order.payment_id) if not others_live and nothing_captured and order.payment_id else None
+        _update_order_payment_status(order)
+        if refund > 0:
+            _enqueue(notify_refunded, part.pk)
+        seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
+    if refund > 0:
+        payment_refund(payment=_payment(order), amount=refund, reason=f"cancelled {part.number}", idempotency_key=f"{ledger_ref(part)}:cancel")
+    if voiding is not None:
+        payment_cancel_finish(voiding)
     return part
 
 
@@ -217,52 +228,25 @@ def seller_order_return_receive(*, seller_order_id: int, seller) -> SellerOrder:
     return part
 
 
-@transaction.atomic
 def seller_order_refund(*, seller_order_id: int, seller) -> SellerOrder:
-    """Refund a received return in full (goods and delivery, as the withdrawal right requires)."""
-    from comptoir.ledger.services import ledger_post_refund
-    from comptoir.payments.services import payment_refund
-
-    part = _locked(seller_order_id, seller=seller)
-    _require(part, S.RETURN_RECEIVED)
+    """Refund a received return in full (goods and delivery, as the withdrawal right requires):
+    the provider first, keyed by the part (refunding again after a crash refunds once), then
+    the ledger and the part's state."""
+    with transaction.atomic():
+        part = _locked(seller_order_id, seller=seller)
+        _require(part, S.RETURN_RECEIVED)
     amount = part.captured_amount - part.refunded_amount
     if amount > 0:
-        payment_refund(payment=_payment(part.order), amount=amount, reason=f"return {part.number}")
-        ledger_post_refund(
-            seller_order_ref=ledger_ref(part), currency=part.order.currency, refund_gross=amount,
-            unique_key=f"{ledger_ref(part)}:refund",
-        )
-    part.state, part.refunded_at, part.refunded_amount = S.REFUNDED, timezone.now(), part.captured_amount
-    part.save(update_fields=["state", "refunded_at", "refunded_amount"])
-    _enqueue("notify_refunded", part.pk)
+        payment_refund(payment=_payment(part.order), amount=amount, reason=f"return {part.number}", idempotency_key=f"{ledger_ref(part)}:refund")
+    with transaction.atomic():
+        part = _locked(seller_order_id, seller=seller)
+        _require(part, S.RETURN_RECEIVED)
+        if amount > 0:
+            ledger_post_refund(
+                seller_order_ref=ledger_ref(part), currency=part.order.currency, refund_gross=amount,
+                unique_key=f"{ledger_ref(part)}:refund",
+            )
+        part.state, part.refunded_at, part.refunded_amount = S.REFUNDED, timezone.now(), part.captured_amount
+        part.save(update_fields=["state", "refunded_at", "refunded_amount"])
+        _enqueue(notify_refunded, part.pk)
     return part
-
-
-@transaction.atomic
-def order_payment_updated(payment) -> Order | None:
-    """Called by payments when an asynchronous result arrives (webhook). A failed payment cancels
-    the still-placed parts and releases their stock; a success marks the order authorized."""
-    order = Order.objects.select_for_update().filter(payment_id=payment.pk).first()
-    if order is None:
-        return None
-    status = str(getattr(payment, "status", ""))
-    if status in {"authorized", "requires_capture"} and order.payment_status == PaymentStatus.PENDING:
-        order.payment_status = PaymentStatus.AUTHORIZED
-        order.save(update_fields=["payment_status"])
-        transaction.on_commit(lambda: _notify_order(order.pk))
-    elif status in {"declined", "failed", "cancelled", "canceled", "expired"}:
-        for part in SellerOrder.objects.select_for_update().filter(order=order, state=S.PLACED):
-            holds_release(hold_ids=_hold_ids(part))
-            part.state, part.cancelled_at, part.cancelled_by = S.CANCELLED, timezone.now(), "payment"
-            part.cancel_reason = "payment failed"
-            part.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason"])
-            seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
-        order.payment_status = PaymentStatus.FAILED
-        order.save(update_fields=["payment_status"])
-    return order
-
-
-def _notify_order(order_id: int) -> None:
-    from ..tasks import notify_order_placed
-
-    notify_order_placed.enqueue(order_id)

@@ -1,22 +1,25 @@
-"""order_place: one atomic, idempotent use case from checked lines to an authorized order.
+"""order_place: one idempotent use case from checked lines to an authorized order.
 
 Flow (each step calls downwards only):
 1. validate the lines, the address and the idempotency key; same key + same content → the
    existing order, same key + other content → IdempotencyKeyReused (looked up only when the
-   placement fails: a used key fails on the unique keys of the payment and the order);
+   placement fails or the key's payment attempt exists already);
 2. price a fresh quote (orders.quote) and compare it with the total the buyer confirmed;
 3. build the Order, SellerOrder and OrderLine rows in Python from the quote (no lock held);
-4. in ONE transaction: authorize the payment first (payments.services.payment_authorize inside
-   our transaction: a declined card never touches stock, and the provider's time holds no stock
-   lock); insert the Order (the unique (buyer, key) constraint, and the payment's unique key
-   before it, make a concurrent duplicate wait, then fail and return the first order) and the
-   SellerOrders (one INSERT), the notification task; then inventory.services.holds_take on the
-   quoted stock levels writes the holds, lets us write the lines (one INSERT each), and only then
-   locks the levels (pk order, one SELECT … FOR UPDATE that also reads the offers), checks and
-   updates them; we re-verify each offer's price and status from that read and commit. The stock
-   lock covers two statements and the COMMIT. Any error rolls all of it back and releases the
-   authorization at the provider. Listing refresh runs on commit.
-5. a declined payment or missing stock leaves only a PlacementAttempt row, for support.
+4. record the payment attempt (key, amount: one INSERT committed on its own) and ask the
+   provider outside any transaction: a card authorized is never forgotten, whatever happens to
+   this process afterwards (a retry with the key resumes the attempt, the provider answers the
+   same charge; ``payments_reconcile`` voids what no order claimed). A declined card never
+   reaches the stock, and the provider's network time holds no lock;
+5. in ONE transaction: the provider's answer on the payment (a conditional UPDATE: a payment
+   voided meanwhile fails here), the Order (the unique (buyer, key) constraint makes a
+   concurrent duplicate wait, then fail and return the first order), the SellerOrders (one
+   INSERT), the notification task; then inventory.services.holds_take on the quoted stock
+   levels writes the holds, lets us write the lines, and only then locks the levels (pk order,
+   one SELECT … FOR UPDATE that also reads the offers), checks and updates them; we re-verify
+   each offer's price and status from that read and commit. Any error rolls all of it back and
+   voids the authorization at the provider unless an order holds it (a concurrent duplicate).
+6. a declined payment or missing stock leaves only a PlacementAttempt row, for support.
 """
 from __future__ import annotations
 
@@ -37,9 +40,14 @@ from comptoir.inventory.services import HoldRequest, holds_take
 from comptoir.markets import cache as reference
 
 from ..address import Address, address_validate
+from comptoir.payments import services as payments
+from comptoir.payments.models import PaymentStatus as PaymentRecordStatus
+from comptoir.payments.providers import ResultStatus
+
 from ..errors import EmptyCart, IdempotencyKeyReused, MarketNotServed, OfferUnavailable, PaymentDeclined, PriceChanged
 from ..models import CartLine, Order, OrderLine, PaymentStatus, PlacementAttempt, SellerOrder
 from ..quote import LineRequest, Quote, destination_point, normalise_lines, quote_build
+from .payment_events import payment_void_unless_ordered
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,44 +93,53 @@ def _new_reference() -> str:
     return "C" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(9))
 
 
-def _authorize(order: Order, card: CardDetails):
-    """Ask payments to authorize the order total. Returns the payment or raises PaymentDeclined."""
-    from comptoir.payments import services as payments
-
+def _payment_card(card: CardDetails):
     try:
-        payment = payments.payment_authorize_in_transaction(
-            order_ref=order.reference,
-            amount=order.total_gross,
-            currency=order.currency,
-            card_number=card.number,
-            card_expiry=card.expiry,
-            card_cvc=card.cvc,
-            idempotency_key=f"order:{order.buyer_id}:{order.idempotency_key}",
+        return payments.card_validate(number=card.number, expiry=card.expiry, cvc=card.cvc)
+    except DomainError as exc:  # invalid_card, expired_card: nothing was written
+        raise PaymentDeclined(str(exc.message), code=exc.code, field="card") from exc
+
+
+def _declined(decline_code: str) -> PaymentDeclined:
+    messages = {
+        "insufficient_funds": _("Your card was declined for insufficient funds. No money was taken."),
+        "expired_card": _("Your card has expired. No money was taken."),
+        "incorrect_cvc": _("The security code of your card is wrong. No money was taken."),
+    }
+    err = PaymentDeclined(messages.get(decline_code, _("Your payment was declined. No money was taken.")), field="card")
+    err.reason = decline_code
+    return err
+
+
+def _resume_checks(order: Order, payment) -> None:
+    """A retry whose first attempt got no order: resume it only if it is the same payment."""
+    if (payment.amount, payment.currency) != (order.total_gross, order.currency):
+        raise PriceChanged(_("Prices or delivery costs changed since you reviewed your order. Please check the new total."))
+    if payment.status in (PaymentRecordStatus.DECLINED, PaymentRecordStatus.FAILED):
+        raise _declined(payment.decline_code)
+    if payment.status in (PaymentRecordStatus.VOIDING, PaymentRecordStatus.CANCELLED):
+        raise PaymentDeclined(
+            _("This checkout was cancelled before it completed. No money was taken; please check out again."),
+            code="payment_abandoned", field="card",
         )
-    except DomainError as exc:
-        # invalid_card, expired_card, provider_unavailable…: nothing was authorized.
-        raise PaymentDeclined(str(exc.message), code=exc.code if exc.code != "payment_error" else "payment_declined", field="card") from exc
-    status = str(getattr(payment, "status", ""))
-    if status in {"declined", "failed", "cancelled"}:
-        reason = getattr(payment, "decline_code", "") or ""
-        messages = {
-            "insufficient_funds": _("Your card was declined for insufficient funds. No money was taken."),
-            "expired_card": _("Your card has expired. No money was taken."),
-            "incorrect_cvc": _("The security code of your card is wrong. No money was taken."),
-        }
-        err = PaymentDeclined(messages.get(reason, _("Your payment was declined. No money was taken.")), field="card")
-        err.reason = reason
-        raise err
-    return payment
+    order.reference = payment.order_ref  # the order the first attempt announced to the provider
 
 
-def _payment_status(payment) -> str:
-    status = str(getattr(payment, "status", ""))
-    if status in {"authorized", "requires_capture"}:
-        return PaymentStatus.AUTHORIZED
-    if status in {"captured", "succeeded"}:
-        return PaymentStatus.CAPTURED
-    return PaymentStatus.PENDING
+def _authorize(order: Order, payment, card):
+    """The provider's answer for the recorded attempt (outside any transaction); a decline is
+    recorded on its own and raised as PaymentDeclined."""
+    try:
+        result = payments.payment_provider_authorize(payment, card)
+    except DomainError as exc:  # provider_unavailable: the attempt stays "initiated", resumable with the key
+        raise PaymentDeclined(str(exc.message), code=exc.code, field="card") from exc
+    if result.status in (ResultStatus.DECLINED, ResultStatus.FAILED):
+        with transaction.atomic():
+            payments.payment_record_answer(payment, result)
+        raise _declined(result.decline_code)
+    return result
+
+
+_ORDER_PAYMENT_STATUS = {PaymentRecordStatus.AUTHORIZED: PaymentStatus.AUTHORIZED, PaymentRecordStatus.PENDING: PaymentStatus.PENDING}
 
 
 def _record_attempt(buyer, key: str, exc: DomainError, amount: int) -> None:
@@ -145,7 +162,9 @@ def order_place(
 
     Raises InvalidQuantity, InvalidAddress, MarketNotServed, OfferUnavailable, OutOfStock,
     PriceChanged (expected_total differs from the fresh total), InvalidDeliveryChoice,
-    IdempotencyKeyReused, PaymentDeclined. On any error nothing is written but a PlacementAttempt.
+    IdempotencyKeyReused, PaymentDeclined. On any error nothing is written but a PlacementAttempt
+    and, once the card was checked, the payment attempt (declined, or voided at the provider).
+    Call it outside any transaction: the attempt must commit before the provider is asked.
     """
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 80:
@@ -196,9 +215,9 @@ def _check_quote(quote: Quote, expected_total: int | None) -> None:
         raise PriceChanged(_("Prices or delivery costs changed since you reviewed your order. Please check the new total."))
 
 
-def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: CardDetails, language: str, cart) -> Order:
-    # Everything that does not need the stock is built before the transaction: the rows to write
-    # come from the quote (prices, VAT and totals computed in Python, no lock held).
+def _order_rows(*, buyer, key, fingerprint, quote: Quote, address: Address, language: str) -> tuple[Order, list[SellerOrder]]:
+    """The Order and its SellerOrders, built in Python from the quote (prices, VAT and totals
+    computed before the transaction, no lock held)."""
     order = Order(
         reference=_new_reference(), buyer=buyer, market=quote.market, currency=quote.currency, language=language[:8],
         email=buyer.email or "", full_name=address.full_name, address_line1=address.line1, address_line2=address.line2,
@@ -216,6 +235,11 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
         )
         for group_index, g in enumerate(quote.groups, start=1)
     ]
+    return order, parts
+
+
+def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: CardDetails, language: str, cart) -> Order:
+    order, parts = _order_rows(buyer=buyer, key=key, fingerprint=fingerprint, quote=quote, address=address, language=language)
     planned = [(part, ql) for part, g in zip(parts, quote.groups, strict=True) for ql in g.lines]
     requests = [
         HoldRequest(ql.offer_id, ql.quantity, location_id=part.location_id, stock_level_id=ql.stock_level_id)
@@ -235,14 +259,24 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
             ]
         )
 
-    payment = None
+    card_details = _payment_card(card)
+    payment, created = payments.payment_attempt_record(
+        order_ref=order.reference, amount=order.total_gross, currency=order.currency,
+        idempotency_key=f"order:{buyer.pk}:{key}", card=card_details, retry_declined=True,
+    )
+    if not created:  # this key was tried before: its order, or the same payment resumed
+        existing = _existing(buyer, key, fingerprint)
+        if existing is not None:
+            return existing
+        _resume_checks(order, payment)
+        for part in parts:
+            part.number = order.reference + part.number[part.number.rindex("-"):]
+    result = _authorize(order, payment, card_details)
     try:
         with transaction.atomic():
-            # The payment first, before any stock lock: a declined card never queues behind other
-            # buyers, and the provider's time (a network call with a real one) holds no stock row.
-            payment = _authorize(order, card)
-            order.payment_id = getattr(payment, "pk", None)
-            order.payment_status = _payment_status(payment)
+            payments.payment_record_answer(payment, result)
+            order.payment_id = payment.pk
+            order.payment_status = _ORDER_PAYMENT_STATUS[payment.status]
             # Then the Order row (the unique (buyer, key) makes a concurrent duplicate wait here),
             # the seller orders (one INSERT), the cart clean-up and the notification task.
             rows_insert([order])
@@ -264,18 +298,11 @@ def _place(*, buyer, key, fingerprint, quote: Quote, address: Address, card: Car
                 if offer.net_price != ql.price.unit_net:
                     raise PriceChanged(_("A price changed while you were checking out. Please check the new total."))
     except BaseException:
-        # Rolled back after the provider authorized (no stock, a price changed, a duplicate): our
-        # Payment row is gone, the provider's authorization is not — release it.
-        if payment is not None and getattr(payment, "provider_reference", ""):
-            _release_abandoned(payment)
+        # Rolled back after the provider answered (no stock, a price changed, a duplicate): the
+        # authorization is voided at the provider, unless a concurrent duplicate's order holds it.
+        payment_void_unless_ordered(payment.pk, reference=result.reference)
         raise
     return order
-
-
-def _release_abandoned(payment) -> None:
-    from comptoir.payments import services as payments
-
-    payments.payment_release_abandoned(provider=payment.provider, reference=payment.provider_reference)
 
 
 def _notify_placed_on_commit(order_id: int) -> None:

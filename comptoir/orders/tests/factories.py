@@ -36,10 +36,9 @@ def market(code: str = "FR") -> Market:
     name, langs = names.get(code, (code, ["en"]))
     m, created = Market.objects.get_or_create(code=code, defaults={"name": name, "currency": "EUR", "languages": langs})
     if created:
-        std, red = {"FR": (2000, 550), "ES": (2100, 1000), "DE": (1900, 700)}.get(code, (2000, 1000))
+        std, books = {"FR": (2000, 550), "ES": (2100, 400), "DE": (1900, 700)}.get(code, (2000, 1000))
         VatRate.objects.create(market=m, tax_class=TaxClass.STANDARD, rate_bp=std, valid_from=dt.date(2020, 1, 1))
-        VatRate.objects.create(market=m, tax_class=TaxClass.REDUCED, rate_bp=red, valid_from=dt.date(2020, 1, 1))
-        VatRate.objects.create(market=m, tax_class=TaxClass.ZERO, rate_bp=0, valid_from=dt.date(2020, 1, 1))
+        VatRate.objects.create(market=m, tax_class=TaxClass.BOOKS, rate_bp=books, valid_from=dt.date(2020, 1, 1))
     return m
 
 

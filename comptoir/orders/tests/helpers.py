@@ -20,7 +20,7 @@ def shop():
     buyer = f.user("buyer@example.com")
     s1, s2 = f.seller("Atelier Lyon", city_name="Lyon"), f.seller("Boutique Paris", city_name="Paris")
     a = f.offer(s1, net_price=1000, stock=5, title="Lamp")
-    b = f.offer(s2, net_price=2550, stock=3, title="Chair", tax_class="reduced")
+    b = f.offer(s2, net_price=2550, stock=3, title="Chair", tax_class="books")
     return buyer, s1, s2, a, b
 
 

@@ -30,7 +30,7 @@ def test_order_from_two_sellers_makes_two_seller_orders_with_vat_per_line():
     assert [p.seller for p in parts] == [s1, s2]
     lamp = OrderLine.objects.get(offer=a)
     chair = OrderLine.objects.get(offer=b)
-    # FR standard 20 % on 2 × 10.00; FR reduced 5.5 % on 25.50 → 1.4025 → 1.40
+    # FR standard 20 % on 2 × 10.00; FR books 5.5 % on 25.50 → 1.4025 → 1.40
     assert (lamp.line_net, lamp.vat_rate_bp, lamp.line_vat, lamp.liable_party) == (2000, 2000, 400, LiableParty.SELLER)
     assert (chair.line_net, chair.vat_rate_bp, chair.line_vat) == (2550, 550, 140)
     # Lyon → Lyon and Paris → Lyon are domestic standard deliveries: 4.90 + 20 % each
@@ -87,13 +87,13 @@ def test_same_key_with_other_content_is_refused():
 
 
 def test_a_retry_after_the_last_units_went_returns_the_order_not_out_of_stock():
-    from comptoir.payments.models import TestProviderCharge
+    from comptoir.payments.tests import gateway
 
     buyer, _s1, _s2, a, _b = shop()  # a: 5 units
     first = place(buyer, [(a, 5)], key="key-0000003")
     again = place(buyer, [(a, 5)], key="key-0000003")  # the quote now finds no stock
     assert again.pk == first.pk
-    assert (Order.objects.count(), Payment.objects.count(), TestProviderCharge.objects.count()) == (1, 1, 1)
+    assert (Order.objects.count(), Payment.objects.count(), len(gateway.charges())) == (1, 1, 1)
     assert PlacementAttempt.objects.count() == 0
     assert f.level(a).held == 5
 

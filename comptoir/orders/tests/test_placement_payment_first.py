@@ -1,9 +1,9 @@
 """The payment is authorized before any stock lock; when the placement rolls back after the
-provider said yes, the authorization is released at the provider.
+provider said yes, the authorization is released at the provider and the attempt, committed
+before the provider was asked, stays as a cancelled Payment.
 
-The provider below keeps its state outside our database, as a real one does behind its API (the
-built-in test provider keeps it in our tables, so a rollback undoes it by itself). It is the
-network side that is faked here, nothing of ours.
+The provider below keeps its state in memory, as a real one does behind its API; ``during_authorize``
+lets a test act at the moment it answers. It is the network side that is faked here, nothing of ours.
 """
 import pytest
 from django.test import override_settings
@@ -31,12 +31,21 @@ class RemoteProvider:
     def __init__(self, **_config):
         pass
 
+    keys: dict[str, str] = {}
+
     def authorize(self, *, amount, currency, card, idempotency_key, metadata):
+        if idempotency_key in RemoteProvider.keys:
+            return ProviderResult(ResultStatus.AUTHORIZED, RemoteProvider.keys[idempotency_key])
         reference = f"rm_{len(self.charges) + 1}"
         RemoteProvider.charges[reference] = "authorized"
+        RemoteProvider.keys[idempotency_key] = reference
         if RemoteProvider.during_authorize is not None:
             RemoteProvider.during_authorize()
         return ProviderResult(ResultStatus.AUTHORIZED, reference)
+
+    def find(self, *, idempotency_key):
+        reference = RemoteProvider.keys.get(idempotency_key)
+        return ProviderResult(ResultStatus(RemoteProvider.charges[reference]), reference) if reference else None
 
     def cancel(self, *, reference):
         if RemoteProvider.charges.get(reference) != "authorized":
@@ -58,6 +67,7 @@ class RemoteProvider:
 def remote(monkeypatch):
     monkeypatch.setitem(providers.PROVIDERS, "remote", RemoteProvider)
     RemoteProvider.charges = {}
+    RemoteProvider.keys = {}
     RemoteProvider.during_authorize = None
     with override_settings(PAYMENT_PROVIDER="remote"):
         yield RemoteProvider
@@ -83,9 +93,13 @@ def test_stock_gone_while_the_provider_answered_releases_the_authorization(remot
         place(buyer, [(a, 2)])
     assert getattr(caught.value, "code", None) == "out_of_stock"
     assert remote.charges == {"rm_1": "cancelled"}
-    assert (Order.objects.count(), Payment.objects.count(), PaymentEvent.objects.count()) == (0, 0, 0)
+    assert Order.objects.count() == 0
+    assert Payment.objects.get().status == "cancelled"
+    payment = Payment.objects.get()  # the attempt, recorded before the provider was asked
+    assert (payment.status, payment.provider_reference) == ("cancelled", "rm_1")
+    assert list(payment.events.values_list("kind", flat=True)) == ["cancel_requested", "cancel"]
     level = StockLevel.objects.get(offer=a)
-    assert (level.on_hand, level.held) == (5, 0)  # the meanwhile update rolled back with the placement here
+    assert (level.on_hand, level.held) == (5, 5)  # the other sale stands: the provider was asked outside our transaction
     assert list(PlacementAttempt.objects.values_list("code", flat=True)) == ["out_of_stock"]
 
 
@@ -96,6 +110,7 @@ def test_an_offer_withdrawn_while_the_provider_answered_releases_the_authorizati
         place(buyer, [(a, 1)])
     assert remote.charges == {"rm_1": "cancelled"}
     assert Order.objects.count() == 0
+    assert Payment.objects.get().status == "cancelled"
 
 
 def test_a_price_changed_while_the_provider_answered_releases_the_authorization(remote):
@@ -105,6 +120,7 @@ def test_a_price_changed_while_the_provider_answered_releases_the_authorization(
         place(buyer, [(a, 1)])
     assert remote.charges == {"rm_1": "cancelled"}
     assert Order.objects.count() == 0
+    assert Payment.objects.get().status == "cancelled"
 
 
 def test_a_declined_card_takes_no_stock_lock_and_releases_nothing():

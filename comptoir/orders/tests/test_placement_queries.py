@@ -15,16 +15,22 @@ pytestmark = pytest.mark.django_db
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Before the transaction: the quote (offers with seller, product, title and stock levels, one
-# query; the idempotency key is looked up only when the placement fails); the market, the VAT rates and the destination city come
-# from the reference memo (markets.cache). In it: the payment first (the test provider's
-# charge unless its key is known, the Payment, its two events in one INSERT), the order, the
-# seller orders, the notification task, the holds and the lines, then under the stock lock: on
-# PostgreSQL one statement that locks (pk order), checks, updates and reads the levels back with
-# their offers; on SQLite (whose BEGIN IMMEDIATE already serialises writers) the read, then the
-# update.
+# query; the idempotency key is looked up only when the placement fails or its payment attempt
+# exists); the market, the VAT rates and the destination city come from the reference memo
+# (markets.cache); then the payment attempt (one INSERT, committed on its own before the
+# provider is asked: the test gateway keeps its charges in its own database, not on this
+# connection). In the transaction: the provider's answer on the attempt (a conditional UPDATE)
+# and its two events in one INSERT, the order, the seller orders, the notification task, the
+# holds and the lines, then under the stock lock: on PostgreSQL one statement that locks (pk
+# order), checks, updates and reads the levels back with their offers; on SQLite (whose BEGIN
+# IMMEDIATE already serialises writers) the read, then the update. Against the placement that
+# authorized inside its transaction, the count is the same (the test charge's INSERT left our
+# connection, the Payment's INSERT became the attempt and an UPDATE): the price of recording the
+# attempt first is one more COMMIT, not one more statement.
 QUOTE_AND_CHECKS = 1
-PAYMENT = 3
-WRITES_BEFORE_LOCK = PAYMENT + 5  # payment, order, seller orders, task, holds, lines
+ATTEMPT = 1
+PAYMENT_ANSWER = 2
+WRITES_BEFORE_LOCK = PAYMENT_ANSWER + 5  # answer + events, order, seller orders, task, holds, lines
 UNDER_LOCK = 1 if connection.vendor == "postgresql" else 2
 TRANSACTION = 2  # SAVEPOINT / RELEASE here (BEGIN / COMMIT outside a test transaction)
 REFERENCE_MEMO = override_settings(COMPTOIR_REFERENCE_MAX_AGE=3600)  # a slow machine must not expire it mid-test
@@ -42,7 +48,7 @@ def test_one_placement_of_one_line_runs_exactly_12_queries_on_postgresql_13_on_s
     buyer, _s1, _s2, a, _b = shop()
     place(buyer, [(a, 1)])  # warm-up: fills the reference memo
     sqls = _placement_queries((buyer, [(a, 1)]))
-    assert len(sqls) == QUOTE_AND_CHECKS + TRANSACTION + WRITES_BEFORE_LOCK + UNDER_LOCK == 11 + UNDER_LOCK
+    assert len(sqls) == QUOTE_AND_CHECKS + ATTEMPT + TRANSACTION + WRITES_BEFORE_LOCK + UNDER_LOCK == 11 + UNDER_LOCK
     assert DBTaskResult.objects.count() == 2  # the task row is written in the placement's transaction
 
 
@@ -63,14 +69,15 @@ def test_without_the_reference_memo_the_market_vat_rates_and_city_are_read_each_
 
 @REFERENCE_MEMO
 @override_settings(TASKS=DB_TASKS)
-def test_the_payment_comes_before_the_order_rows_and_the_stock_lock_covers_only_the_last_queries():
+def test_the_attempt_is_recorded_before_the_transaction_and_the_stock_lock_covers_only_the_last_queries():
     buyer, _s1, _s2, a, _b = shop()
     place(buyer, [(a, 1)])
     sqls = _placement_queries((buyer, [(a, 1)]))
-    first_write = QUOTE_AND_CHECKS + 1  # after the SAVEPOINT
-    assert [q.split(" (")[0].split(" WHERE")[0] for q in sqls[first_write : first_write + WRITES_BEFORE_LOCK]] == [
-        'INSERT INTO payments_testprovidercharge',
-        'INSERT INTO "payments_payment"',
+    assert sqls[QUOTE_AND_CHECKS].startswith('INSERT INTO "payments_payment"') and "ON CONFLICT" in sqls[QUOTE_AND_CHECKS]
+    assert sqls[QUOTE_AND_CHECKS + ATTEMPT].startswith("SAVEPOINT")  # the provider was asked between the two
+    first_write = QUOTE_AND_CHECKS + ATTEMPT + 1  # after the SAVEPOINT
+    assert [q.split(" (")[0].split(" WHERE")[0].split(" SET")[0] for q in sqls[first_write : first_write + WRITES_BEFORE_LOCK]] == [
+        'UPDATE payments_payment',
         'INSERT INTO "payments_paymentevent"',
         'INSERT INTO "orders_order"',
         'INSERT INTO "orders_sellerorder"',

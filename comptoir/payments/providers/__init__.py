@@ -10,17 +10,19 @@ from django.conf import settings
 
 from ..errors import UnknownProvider
 from .base import CardDetails, PaymentProvider, ProviderResult, ResultStatus, WebhookEvent
+from .stripe_provider import StripeProvider
 from .test import TestProvider
 
 PROVIDERS: dict[str, type] = {
     "test": TestProvider,
+    "stripe": StripeProvider,
 }
 
 __all__ = ["PROVIDERS", "CardDetails", "PaymentProvider", "ProviderResult", "ResultStatus", "WebhookEvent", "get_provider", "active_provider_name"]
 
 
 def active_provider_name() -> str:
-    return getattr(settings, "PAYMENT_PROVIDER", "test")
+    return settings.PAYMENT_PROVIDER
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:
@@ -29,7 +31,6 @@ def get_provider(name: str | None = None) -> PaymentProvider:
     cls = PROVIDERS.get(name)
     if cls is None:
         raise UnknownProvider(f"Unknown payment provider {name!r}")
-    config = dict(getattr(settings, "PAYMENT_PROVIDER_SETTINGS", {}).get(name, {}))
-    if "tolerance_seconds" not in config and hasattr(settings, "PAYMENT_WEBHOOK_TOLERANCE_SECONDS"):
-        config["tolerance_seconds"] = settings.PAYMENT_WEBHOOK_TOLERANCE_SECONDS
+    config = dict(settings.PAYMENT_PROVIDER_SETTINGS.get(name, {}))
+    config.setdefault("tolerance_seconds", settings.PAYMENT_WEBHOOK_TOLERANCE_SECONDS)
     return cls(**config)

@@ -14,6 +14,7 @@ class ResultStatus(StrEnum):
     PENDING = "pending"  # an asynchronous confirmation (3-D Secure, bank transfer) comes by webhook
     FAILED = "failed"  # the provider could not process it (not a decision about the card)
     SUCCEEDED = "succeeded"  # capture / refund / cancel done
+    CANCELLED = "cancelled"  # an authorization released (what ``find`` reports of a cancelled one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,11 @@ class PaymentProvider(Protocol):
     def authorize(
         self, *, amount: int, currency: str, card: CardDetails, idempotency_key: str, metadata: Mapping[str, str]
     ) -> ProviderResult: ...
+
+    def find(self, *, idempotency_key: str) -> ProviderResult | None:
+        """The charge made with our idempotency key, or None: how reconciliation finds an
+        authorization whose answer we never recorded (our process died meanwhile)."""
+        ...
 
     def capture(self, *, reference: str, amount: int, idempotency_key: str = "") -> ProviderResult: ...
 

@@ -1,6 +1,7 @@
 """The built-in test provider: behaves like a real card gateway in test mode, with Stripe's
-test card numbers. Its side of the state lives in the TestProviderCharge table, so it works
-across processes (web server, task worker, management commands).
+test card numbers. Its side of the state lives outside our database, as a remote gateway's does
+(``test_gateway.GatewayStore``: its own SQLite file, its own committed transactions), so an
+authorization survives our rollback and our process's death, and every process sees it.
 
 | card number        | result                                                        |
 |--------------------|---------------------------------------------------------------|
@@ -25,14 +26,12 @@ import time
 from collections.abc import Mapping
 from datetime import date
 
-from django.db import connection, transaction
-from django.utils import timezone
 from stdnum import luhn
 
 from ..errors import WebhookMalformed
-from ..models import TestProviderCharge
 from ..webhooks import DEFAULT_TOLERANCE_SECONDS, sign, verify_signature
 from .base import CardDetails, ProviderResult, ResultStatus, WebhookEvent
+from .test_gateway import Charge, GatewayStore
 
 SUCCESS = "4242424242424242"
 DECLINE = "4000000000000002"
@@ -56,15 +55,17 @@ SETTLE_OUTCOMES = {
     "declined": ("charge.declined", "card_declined"),
     "failed": ("charge.failed", "processing_error"),
 }
+CANCELLED = "cancelled"
 
 
 class TestProvider:
     __test__ = False  # not a pytest test class
     name = "test"
 
-    def __init__(self, *, webhook_secret: str, tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS):
+    def __init__(self, *, webhook_secret: str, tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS, state_path: str):
         self.webhook_secret = webhook_secret
         self.tolerance_seconds = tolerance_seconds
+        self.store = GatewayStore(state_path)
 
     # --- the protocol -----------------------------------------------------------------------
 
@@ -72,48 +73,47 @@ class TestProvider:
         self, *, amount: int, currency: str, card: CardDetails, idempotency_key: str, metadata: Mapping[str, str]
     ) -> ProviderResult:
         status, code, message = self._decide(card)
-        reference = f"tp_ch_{secrets.token_hex(10)}"
-        if not self._insert_unless_known(reference, idempotency_key, amount, currency, status, card.last4, code):
-            # Same key, same charge: never charge twice.
-            return self._result(TestProviderCharge.objects.get(idempotency_key=idempotency_key))
-        return ProviderResult(status=status, reference=reference, decline_code=code, message=message)
+        charge = self.store.insert_unless_known(
+            reference=f"tp_ch_{secrets.token_hex(10)}", idempotency_key=idempotency_key, amount=amount,
+            currency=currency, status=str(status), card_last4=card.last4, decline_code=code,
+        )
+        if charge.amount != amount or charge.currency != currency:
+            return ProviderResult(ResultStatus.FAILED, charge.reference, "idempotency_key_in_use", "Key used for another amount.")
+        return ProviderResult(self._status(charge), charge.reference, charge.decline_code, message if charge.status == status else "")
+
+    def find(self, *, idempotency_key: str) -> ProviderResult | None:
+        charge = self.store.by_key(idempotency_key)
+        return None if charge is None else ProviderResult(self._status(charge), charge.reference, charge.decline_code)
 
     def capture(self, *, reference: str, amount: int, idempotency_key: str = "") -> ProviderResult:
-        with transaction.atomic():
-            charge = self._locked(reference)
-            if charge is None:
-                return ProviderResult(ResultStatus.FAILED, reference, "resource_missing", "No such charge.")
+        def change(charge: Charge):
             if charge.status != ResultStatus.AUTHORIZED:
-                return ProviderResult(ResultStatus.FAILED, reference, "charge_not_capturable", f"Charge is {charge.status}.")
+                return None, "charge_not_capturable"
             if amount <= 0 or charge.captured + amount > charge.amount:
-                return ProviderResult(ResultStatus.FAILED, reference, "amount_too_large", "Capture exceeds the authorized amount.")
-            charge.captured += amount
-            charge.save(update_fields=["captured", "updated_at"])
-        return ProviderResult(ResultStatus.SUCCEEDED, reference)
+                return None, "amount_too_large"
+            return {"captured": charge.captured + amount}, ""
+
+        return self._operate(reference, f"capture:{idempotency_key}" if idempotency_key else "", change)
 
     def refund(self, *, reference: str, amount: int, idempotency_key: str = "") -> ProviderResult:
-        with transaction.atomic():
-            charge = self._locked(reference)
-            if charge is None:
-                return ProviderResult(ResultStatus.FAILED, reference, "resource_missing", "No such charge.")
+        def change(charge: Charge):
             if amount <= 0 or charge.refunded + amount > charge.captured:
-                return ProviderResult(ResultStatus.FAILED, reference, "amount_too_large", "Refund exceeds the captured amount.")
-            charge.refunded += amount
-            charge.save(update_fields=["refunded", "updated_at"])
-        return ProviderResult(ResultStatus.SUCCEEDED, reference)
+                return None, "amount_too_large"
+            return {"refunded": charge.refunded + amount}, ""
+
+        return self._operate(reference, f"refund:{idempotency_key}" if idempotency_key else "", change)
 
     def cancel(self, *, reference: str) -> ProviderResult:
-        with transaction.atomic():
-            charge = self._locked(reference)
-            if charge is None:
-                return ProviderResult(ResultStatus.FAILED, reference, "resource_missing", "No such charge.")
+        def change(charge: Charge):
             if charge.captured:
-                return ProviderResult(ResultStatus.FAILED, reference, "charge_already_captured", "Charge was captured; refund it.")
-            if charge.status not in (ResultStatus.AUTHORIZED, ResultStatus.PENDING, "cancelled"):
-                return ProviderResult(ResultStatus.FAILED, reference, "charge_not_cancellable", f"Charge is {charge.status}.")
-            charge.status = "cancelled"
-            charge.save(update_fields=["status", "updated_at"])
-        return ProviderResult(ResultStatus.SUCCEEDED, reference)
+                return None, "charge_already_captured"
+            if charge.status == CANCELLED:
+                return None, ""
+            if charge.status not in (ResultStatus.AUTHORIZED, ResultStatus.PENDING):
+                return None, "charge_not_cancellable"
+            return {"status": CANCELLED}, ""
+
+        return self._operate(reference, "", change)
 
     def verify_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         verify_signature(body, headers, self.webhook_secret, tolerance=self.tolerance_seconds)
@@ -134,16 +134,19 @@ class TestProvider:
         if outcome not in SETTLE_OUTCOMES:
             raise ValueError(f"outcome must be one of {sorted(SETTLE_OUTCOMES)}")
         event_type, code = SETTLE_OUTCOMES[outcome]
-        with transaction.atomic():
-            charge = self._locked(reference)
-            if charge is None:
-                raise LookupError(f"No test charge {reference!r}")
-            if charge.status == ResultStatus.PENDING:
-                charge.status, charge.decline_code = outcome, code
-                charge.save(update_fields=["status", "decline_code", "updated_at"])
+        charge, error = self.store.apply(
+            reference=reference, operation_key="",
+            change=lambda c: ({"status": outcome, "decline_code": code} if c.status == ResultStatus.PENDING else None, ""),
+        )
+        if error == "resource_missing":
+            raise LookupError(f"No test charge {reference!r}")
         return self.build_webhook(event_type=event_type, charge=charge)
 
-    def build_webhook(self, *, event_type: str, charge: TestProviderCharge, timestamp: int | None = None) -> tuple[bytes, dict[str, str]]:
+    def pending_references(self) -> list[str]:
+        """Charges awaiting their asynchronous confirmation, oldest first."""
+        return [charge.reference for charge in self.store.charges(status=ResultStatus.PENDING)]
+
+    def build_webhook(self, *, event_type: str, charge: Charge, timestamp: int | None = None) -> tuple[bytes, dict[str, str]]:
         timestamp = int(time.time()) if timestamp is None else timestamp
         event = {
             "id": f"evt_{secrets.token_hex(10)}",
@@ -159,6 +162,12 @@ class TestProvider:
 
     # --- internals -----------------------------------------------------------------------------
 
+    def _operate(self, reference: str, operation_key: str, change) -> ProviderResult:
+        charge, error = self.store.apply(reference=reference, operation_key=operation_key, change=change)
+        if error:
+            return ProviderResult(ResultStatus.FAILED, reference, error, f"Charge {reference}: {error}.")
+        return ProviderResult(ResultStatus.SUCCEEDED, reference)
+
     @staticmethod
     def _decide(card: CardDetails) -> tuple[ResultStatus, str, str]:
         number = card.number
@@ -170,26 +179,7 @@ class TestProvider:
         return _OUTCOMES.get(number, (ResultStatus.AUTHORIZED, "", ""))
 
     @staticmethod
-    def _insert_unless_known(reference, idempotency_key, amount, currency, status, last4, code) -> bool:
-        """One statement for the usual case (a new key): INSERT … ON CONFLICT DO NOTHING (SQLite
-        and PostgreSQL). False when the key was already used. A concurrent insert of the same
-        key makes this wait for it, then do nothing if it committed."""
-        table = TestProviderCharge._meta.db_table
-        now = timezone.now()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (reference, idempotency_key, amount, currency, status, captured, refunded,"
-                " card_last4, decline_code, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, 0, 0, %s, %s, %s, %s)"
-                " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-                [reference, idempotency_key, amount, currency, str(status), last4, code, now, now],
-            )
-            return cursor.fetchone() is not None
-
-    @staticmethod
-    def _locked(reference: str) -> TestProviderCharge | None:
-        return TestProviderCharge.objects.select_for_update().filter(reference=reference).first()
-
-    @staticmethod
-    def _result(charge: TestProviderCharge) -> ProviderResult:
-        status = ResultStatus(charge.status) if charge.status in ResultStatus.__members__.values() else ResultStatus.FAILED
-        return ProviderResult(status=status, reference=charge.reference, decline_code=charge.decline_code)
+    def _status(charge: Charge) -> ResultStatus:
+        """A charge's status in the protocol's words (a cancelled charge is no longer authorized)."""
+        statuses = {s.value: s for s in (ResultStatus.AUTHORIZED, ResultStatus.PENDING, ResultStatus.DECLINED)}
+        return statuses.get(charge.status, ResultStatus.FAILED if charge.status == "failed" else ResultStatus.DECLINED)

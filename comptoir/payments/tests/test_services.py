@@ -9,19 +9,22 @@ from comptoir.ledger.models import Account, AccountKind
 from comptoir.ledger.selectors import account_balance
 from comptoir.ledger.tests.helpers import assert_ledger_balanced
 from comptoir.payments import errors
-from comptoir.payments.models import Payment, PaymentEvent, PaymentStatus, TestProviderCharge
+from comptoir.payments.models import Payment, PaymentEvent, PaymentStatus
 from comptoir.payments.providers import get_provider
 from comptoir.payments.selectors import payment_get, payments_for_order
 from comptoir.payments.services import (
-    on_payment_status_change,
+    card_validate,
+    payment_attempt_record,
     payment_authorize,
+    payment_provider_authorize,
+    payment_record_answer,
     payment_cancel,
     payment_capture,
     payment_handle_webhook,
     payment_refund,
     payments_test_provider_settle,
-    unregister_payment_status_callback,
 )
+from comptoir.payments.tests.gateway import charges
 from comptoir.payments.webhooks import sign
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +50,7 @@ def test_authorize_success_keeps_only_brand_and_last4():
     assert payment.provider == "test"
     assert payment.provider_reference.startswith("tp_ch_")
     stored = json.dumps(list(Payment.objects.values()), default=str) + json.dumps(list(PaymentEvent.objects.values("payload")))
-    stored += json.dumps(list(TestProviderCharge.objects.values()), default=str)
+    stored += json.dumps([c.__repr__() for c in charges()])
     assert "4242424242424242" not in stored
     assert [e.kind for e in payment.events.all()] == ["created", "authorize"]
 
@@ -67,7 +70,7 @@ def test_authorize_refuses_a_card_failing_luhn_and_writes_nothing():
         authorize("4242424242424241")
     assert (exc.value.code, exc.value.field) == ("invalid_card", "number")
     assert Payment.objects.count() == 0
-    assert TestProviderCharge.objects.count() == 0
+    assert len(charges()) == 0
 
 
 def test_authorize_refuses_an_expired_card():
@@ -91,7 +94,7 @@ def test_authorize_is_idempotent_on_key():
     again = authorize()
     assert again.pk == first.pk
     assert Payment.objects.count() == 1
-    assert TestProviderCharge.objects.count() == 1
+    assert len(charges()) == 1
 
 
 def test_authorize_refuses_a_key_reused_for_another_amount():
@@ -108,7 +111,7 @@ def test_authorize_refuses_an_unknown_provider():
 def test_capture_full_posts_cash_to_the_ledger():
     payment = payment_capture(payment=authorize(), amount=5000)
     assert (payment.status, payment.captured_amount) == (PaymentStatus.CAPTURED, 5000)
-    assert TestProviderCharge.objects.get().captured == 5000
+    assert charges()[0].captured == 5000
     assert cash_balance() == 5000
     assert_ledger_balanced()
 
@@ -153,7 +156,7 @@ def test_partial_refund():
     payment = payment_capture(payment=authorize(), amount=5000)
     payment = payment_refund(payment=payment, amount=1200, reason="one item returned")
     assert (payment.status, payment.refunded_amount) == (PaymentStatus.PARTIALLY_REFUNDED, 1200)
-    assert TestProviderCharge.objects.get().refunded == 1200
+    assert charges()[0].refunded == 1200
     assert cash_balance() == 3800
     assert payment.events.get(kind="refund").payload["reason"] == "one item returned"
     assert_ledger_balanced()
@@ -181,7 +184,7 @@ def test_refund_beyond_captured_is_refused():
 def test_cancel_an_authorization():
     payment = payment_cancel(payment=authorize())
     assert payment.status == PaymentStatus.CANCELLED
-    assert TestProviderCharge.objects.get().status == "cancelled"
+    assert charges()[0].status == "cancelled"
     assert payment_cancel(payment=payment).status == PaymentStatus.CANCELLED  # again: unchanged
 
 
@@ -192,46 +195,38 @@ def test_cancel_a_captured_payment_is_refused():
     assert exc.value.code == "payment_not_cancellable"
 
 
+def settle(payment, outcome):
+    """The issuer decides a pending charge; its signed webhook is applied in-process."""
+    body, headers = payments_test_provider_settle(reference=payment.provider_reference, outcome=outcome)
+    return payment_handle_webhook(provider="test", body=body, headers=headers)
+
+
 def test_async_card_is_pending_until_the_webhook_confirms_it():
     payment = authorize("4000000000003220")
     assert payment.status == PaymentStatus.PENDING
     with pytest.raises(errors.InvalidPaymentState):
         payment_capture(payment=payment, amount=100)
-    settled = payments_test_provider_settle(reference=payment.provider_reference, outcome="authorized")
-    assert settled.pk == payment.pk
-    assert settled.status == PaymentStatus.AUTHORIZED
-    assert payment_capture(payment=settled, amount=5000).status == PaymentStatus.CAPTURED
+    outcome = settle(payment, "authorized")
+    assert (outcome.payment.pk, outcome.previous_status, outcome.applied) == (payment.pk, "pending", True)
+    assert outcome.payment.status == PaymentStatus.AUTHORIZED
+    assert payment_capture(payment=outcome.payment, amount=5000).status == PaymentStatus.CAPTURED
     assert_ledger_balanced()
 
 
 def test_async_card_declined_by_webhook():
     payment = authorize("4000000000003220")
-    settled = payments_test_provider_settle(reference=payment.provider_reference, outcome="declined")
+    settled = settle(payment, "declined").payment
     assert (settled.status, settled.decline_code) == (PaymentStatus.DECLINED, "card_declined")
 
 
 def test_a_repeated_webhook_is_applied_once():
     payment = authorize("4000000000003220")
     body, headers = get_provider("test").settle(reference=payment.provider_reference, outcome="authorized")
-    payment_handle_webhook(provider="test", body=body, headers=headers)
+    first = payment_handle_webhook(provider="test", body=body, headers=headers)
     again = payment_handle_webhook(provider="test", body=body, headers=headers)
-    assert again.status == PaymentStatus.AUTHORIZED
+    assert (first.applied, again.applied) == (True, False)
+    assert again.payment.status == PaymentStatus.AUTHORIZED
     assert PaymentEvent.objects.filter(kind="webhook:charge.authorized").count() == 1
-
-
-def test_status_callback_is_called_with_the_previous_status():
-    calls = []
-
-    def callback(payment, previous):
-        calls.append((payment.pk, previous, payment.status))
-
-    on_payment_status_change(callback)
-    try:
-        payment = authorize("4000000000003220")
-        payments_test_provider_settle(reference=payment.provider_reference, outcome="authorized")
-    finally:
-        unregister_payment_status_callback(callback)
-    assert calls == [(payment.pk, "pending", "authorized")]
 
 
 def test_webhook_with_a_bad_signature_is_refused():
@@ -249,22 +244,11 @@ def test_webhook_with_a_bad_signature_is_refused():
 def test_webhook_with_an_old_timestamp_is_refused():
     payment = authorize("4000000000003220")
     gateway = get_provider("test")
-    charge = TestProviderCharge.objects.get()
-    body, headers = gateway.build_webhook(event_type="charge.authorized", charge=charge, timestamp=int(time.time()) - 301)
+    body, headers = gateway.build_webhook(event_type="charge.authorized", charge=charges()[0], timestamp=int(time.time()) - 301)
     with pytest.raises(errors.WebhookTimestampOutOfTolerance):
         payment_handle_webhook(provider="test", body=body, headers=headers)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
-
-
-def test_settle_pending_command_confirms_every_pending_charge(capsys):
-    first = authorize("4000000000003220", key="k1")
-    second = authorize("4000000000003220", key="k2")
-    done = authorize(key="k3")
-    call_command("payments_settle_pending")
-    statuses = {p.pk: p.status for p in Payment.objects.all()}
-    assert statuses == {first.pk: "authorized", second.pk: "authorized", done.pk: "authorized"}
-    assert capsys.readouterr().out.count("is authorized") == 2
 
 
 def test_selectors_find_payments():
@@ -283,56 +267,78 @@ def test_database_refuses_a_capture_above_the_authorized_amount():
         Payment.objects.filter(pk=payment.pk).update(captured_amount=5001)
 
 
-# --- inside the caller's transaction (order placement) -----------------------------------------
+# --- the attempt first, the provider outside any transaction -----------------------------------
 
-def test_authorize_in_transaction_writes_the_answer_once_with_both_events():
-    from comptoir.payments.services import payment_authorize_in_transaction
+class Unreachable:
+    """A gateway whose network is down (what ``authorize`` raises is the HTTP client's error)."""
 
-    with transaction.atomic():
-        payment = payment_authorize_in_transaction(
-            order_ref="order:7", amount=1234, currency="EUR", card_number=SUCCESS, card_expiry="12/39", card_cvc="123",
-            idempotency_key="order:7:pay",
-        )
-    payment.refresh_from_db()
-    assert (payment.status, payment.amount, payment.card_last4) == (PaymentStatus.AUTHORIZED, 1234, "4242")
-    assert payment.provider_reference == TestProviderCharge.objects.get().reference
-    assert list(payment.events.values_list("kind", flat=True)) == ["created", "authorize"]
+    name = "unreachable"
+
+    def __init__(self, **_config):
+        pass
+
+    def authorize(self, **_request):
+        raise ConnectionResetError("connection reset by peer")
 
 
-@pytest.mark.django_db(transaction=True)  # no test transaction around it
-def test_authorize_in_transaction_refuses_to_run_outside_one():
-    from comptoir.payments.services import payment_authorize_in_transaction
+def test_the_attempt_is_recorded_before_the_provider_is_asked(monkeypatch, settings):
+    from comptoir.payments import providers
 
-    with pytest.raises(errors.PaymentError) as caught:
-        payment_authorize_in_transaction(
-            order_ref="order:7", amount=1234, currency="EUR", card_number=SUCCESS, card_expiry="12/39", card_cvc="123",
-            idempotency_key="order:7:pay",
-        )
-    assert caught.value.code == "payment_needs_transaction"
-    assert (Payment.objects.count(), TestProviderCharge.objects.count()) == (0, 0)
+    monkeypatch.setitem(providers.PROVIDERS, "unreachable", Unreachable)
+    with pytest.raises(errors.ProviderUnavailable):
+        authorize(provider="unreachable", key="order:5:pay", amount=1234)
+    payment = Payment.objects.get()
+    assert (payment.status, payment.idempotency_key, payment.amount, payment.provider) == ("initiated", "order:5:pay", 1234, "unreachable")
+    assert list(payment.events.values_list("kind", flat=True)) == ["authorize_error"]
 
 
-def test_authorize_in_transaction_with_a_used_key_fails_on_the_unique_key():
-    from comptoir.payments.services import payment_authorize_in_transaction
-
-    first = authorize(key="order:8:pay")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        payment_authorize_in_transaction(
-            order_ref="order:8", amount=5000, currency="EUR", card_number=SUCCESS, card_expiry="12/39", card_cvc="123",
-            idempotency_key="order:8:pay",
-        )
-    assert list(Payment.objects.values_list("pk", flat=True)) == [first.pk]
-    assert TestProviderCharge.objects.count() == 1  # the provider's own key returned the same charge
+def test_a_retry_with_the_key_resumes_an_initiated_attempt():
+    first, created = payment_attempt_record(
+        order_ref="order:6", amount=700, currency="EUR", idempotency_key="order:6:pay", card=card_validate(number=SUCCESS, expiry="12/39", cvc="123"),
+    )
+    assert (created, first.status) == (True, PaymentStatus.INITIATED)
+    resumed = authorize(key="order:6:pay", order_ref="order:6", amount=700)
+    assert (resumed.pk, resumed.status) == (first.pk, PaymentStatus.AUTHORIZED)
+    assert [(c.idempotency_key, c.status) for c in charges()] == [(first.provider_key, "authorized")]
 
 
-def test_release_abandoned_cancels_a_live_authorization_and_ignores_an_unknown_one():
-    from comptoir.payments.services import payment_release_abandoned
+def test_the_provider_is_never_called_inside_a_transaction():
+    with pytest.raises(errors.PaymentError) as caught, transaction.atomic():
+        authorize(key="order:7:pay")
+    assert caught.value.code == "payment_in_transaction"
+    assert charges() == []
 
-    payment = authorize()
-    assert payment_release_abandoned(provider="test", reference=payment.provider_reference) is True
-    assert TestProviderCharge.objects.get().status == "cancelled"
-    assert payment_release_abandoned(provider="test", reference="tp_ch_unknown") is False
-    assert payment_release_abandoned(provider="test", reference="") is False
+
+@pytest.mark.django_db(transaction=True)  # real commits and rollbacks, as in production
+def test_an_authorization_survives_our_rollback_and_is_recorded_before_it():
+    card = card_validate(number=SUCCESS, expiry="12/39", cvc="123")
+    payment, _created = payment_attempt_record(order_ref="order:8", amount=900, currency="EUR", idempotency_key="order:8:pay", card=card)
+    result = payment_provider_authorize(payment, card)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        payment_record_answer(payment, result)
+        raise RuntimeError("the order's transaction failed")
+    assert Payment.objects.get().status == PaymentStatus.INITIATED  # the attempt was committed on its own
+    assert [(c.reference, c.status, c.amount) for c in charges()] == [(result.reference, "authorized", 900)]  # the gateway kept it
+
+
+def test_cancel_of_an_attempt_whose_answer_was_never_recorded_finds_the_charge_by_key():
+    card = card_validate(number=SUCCESS, expiry="12/39", cvc="123")
+    payment, _created = payment_attempt_record(order_ref="order:9", amount=900, currency="EUR", idempotency_key="order:9:pay", card=card)
+    payment_provider_authorize(payment, card)  # our process "died" before writing the answer
+    cancelled = payment_cancel(payment=payment)
+    assert (cancelled.status, cancelled.provider_reference) == (PaymentStatus.CANCELLED, charges()[0].reference)
+    assert [c.status for c in charges()] == ["cancelled"]
+    assert list(cancelled.events.values_list("kind", flat=True)) == ["cancel_requested", "cancel"]
+
+
+def test_an_answer_arriving_after_the_attempt_was_voided_is_refused():
+    card = card_validate(number=SUCCESS, expiry="12/39", cvc="123")
+    payment, _created = payment_attempt_record(order_ref="order:10", amount=900, currency="EUR", idempotency_key="order:10:pay", card=card)
+    result = payment_provider_authorize(payment, card)
+    payment_cancel(payment=payment)
+    with pytest.raises(errors.PaymentAbandoned):
+        payment_record_answer(payment, result)
+    assert Payment.objects.get().status == PaymentStatus.CANCELLED
 
 
 def test_the_test_provider_answers_a_known_key_with_the_same_charge():
@@ -348,7 +354,9 @@ def test_the_test_provider_answers_a_known_key_with_the_same_charge():
     )
     assert (again.reference, again.status) == (first.reference, "authorized")
     assert (declined.status, declined.decline_code) == ("declined", "card_declined")
-    assert list(TestProviderCharge.objects.order_by("id").values_list("idempotency_key", "status", "amount", "card_last4")) == [
+    assert [(c.idempotency_key, c.status, c.amount, c.card_last4) for c in charges()] == [
         ("k-1", "authorized", 700, "4242"),
         ("k-2", "declined", 700, "0002"),
     ]
+    assert gateway.find(idempotency_key="k-1").reference == first.reference
+    assert gateway.find(idempotency_key="k-3") is None

@@ -6,8 +6,13 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/<uidb64>/<token>/", views.SignupConfirmView.as_view(), name="signup_confirm"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(
+        template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done"),
+    ), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"), name="password_change_done"),
     path("password-reset/", auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html", email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt", success_url=reverse_lazy("accounts:password_reset_done"),

@@ -1,16 +1,43 @@
-"""Buyer accounts: sign-up (email + password), login that merges the anonymous cart, password reset."""
+"""Buyer accounts: sign-up by e-mail link, login that merges the anonymous cart, password reset
+and change.
+
+Sign-up never says whether an address already has an account: the page answers "check your
+e-mail" either way. A new address gets a link to choose its password (the account cannot be used
+before: its password is unusable until then, so nobody can pre-register someone else's address
+with a password of their own); an address that already has an account gets a message saying so,
+with a link to reset the password.
+"""
 from django import forms
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.orders.services import cart_merge
 
 
-class SignupForm(UserCreationForm):
+SIGNUP_NEXT = "signup_next"
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class PasswordSignupForm(UserCreationForm):
+    """E-mail and password at once, signed in at once: only the seller wizard's account step
+    still uses it. It tells an address that already has an account ("already exists"), which
+    the buyer sign-up above no longer does — to move to signup_answer() (docs/security.md)."""
+
     email = forms.EmailField(label=_("Email"))
 
     class Meta:
@@ -48,12 +75,53 @@ def _login_with_cart(request, user):
     cart_merge(session_key=anonymous_key, user=user)
 
 
+def _send(request, user, template: str, subject, link_name: str) -> None:
+    link = request.build_absolute_uri(reverse(link_name, kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
+    }))
+    body = render_to_string(template, {"link": link, "email": user.email}, request=request)
+    EmailMultiAlternatives(str(subject), body, to=[user.email]).send()
+
+
+def signup_answer(request, email: str) -> None:
+    """Send the right message for a sign-up with ``email``; the page shown is the same."""
+    User = get_user_model()
+    user = User.objects.filter(username__iexact=email).first()
+    if user is None:
+        user = User(username=email, email=email)
+        user.set_unusable_password()
+        user.save()
+    if user.has_usable_password():
+        _send(request, user, "accounts/signup_existing_email.txt", _("You already have a Comptoir account"),
+              "accounts:password_reset_confirm")
+    else:  # new, or signed up before without following the link
+        _send(request, user, "accounts/signup_email.txt", _("Finish creating your Comptoir account"),
+              "accounts:signup_confirm")
+
+
 def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _login_with_cart(request, form.save())
-        return redirect(_next(request))
+        signup_answer(request, form.cleaned_data["email"])
+        # Where to go once the link is followed (in this browser: the link's own URL cannot
+        # carry it through PasswordResetConfirmView's redirect).
+        request.session[SIGNUP_NEXT] = _next(request, "/")
+        return render(request, "accounts/signup_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/signup.html", {"form": form, "next": _next(request, "")})
+
+
+class SignupConfirmView(auth_views.PasswordResetConfirmView):
+    """The link of the sign-up e-mail: choose a password, then signed in with the cart kept."""
+
+    template_name = "accounts/signup_confirm.html"
+    reset_url_token = "set-password"
+
+    def form_valid(self, form):
+        user = form.save()
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        nxt = self.request.session.pop(SIGNUP_NEXT, "/")
+        _login_with_cart(self.request, user)
+        return redirect(nxt)
 
 
 class LoginView(auth_views.LoginView):

@@ -17,7 +17,7 @@ from comptoir.sellers.errors import SellerInvalid
 from comptoir.sellers.identity import is_sepa, legal_forms_for
 from comptoir.sellers.selectors import memberships_of_user
 from comptoir.sellers.services import seller_register
-from comptoir.web.accounts.views import SignupForm
+from comptoir.web.accounts.views import PasswordSignupForm
 
 from .onboarding_forms import EntityForm, PayoutForm, WarehouseForm
 
@@ -100,7 +100,7 @@ def _account(request):
         if request.method == "POST":
             return redirect("seller:apply", step="entity")
         return _render_step(request, "account", None)
-    form = SignupForm(request.POST or None)
+    form = PasswordSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.save(), backend="django.contrib.auth.backends.ModelBackend")
         return redirect("seller:apply", step="entity")

@@ -39,14 +39,6 @@ def test_anonymous_cart_is_merged_into_the_account_on_login():
     assert list(CartLine.objects.filter(cart__user=buyer).values_list("offer_id", "quantity")) == [(a.pk, 2)]
 
 
-def test_signup_creates_a_buyer_and_signs_in():
-    f.market("FR")
-    c = Client()
-    r = c.post("/accounts/signup/", {"email": "new@example.com", "password1": "a-Long-pass-9876", "password2": "a-Long-pass-9876"})
-    assert r.status_code == 302
-    assert c.get("/orders/").status_code == 200
-
-
 def test_password_reset_sends_an_email_with_a_working_link():
     f.user("ana@example.com")
     c = Client()

@@ -1,5 +1,6 @@
 """Settle the test provider's pending (asynchronous) charges, as the card issuer would, and
-deliver each signed webhook through the real webhook path.
+deliver each signed webhook: in-process (payments applies it, then orders follows) or over
+HTTP to the webhook view.
 
     comptoir payments_settle_pending                       # all pending → authorized, in-process
     comptoir payments_settle_pending --outcome declined
@@ -9,9 +10,9 @@ deliver each signed webhook through the real webhook path.
 from django.core.management.base import BaseCommand, CommandError
 
 from comptoir.common.errors import DomainError
+from comptoir.orders.services import order_test_payment_settle
 from comptoir.payments.providers.test import SETTLE_OUTCOMES
-from comptoir.payments.selectors import pending_test_charges
-from comptoir.payments.services import payments_test_provider_settle
+from comptoir.payments.services.notifications import test_provider
 
 
 class Command(BaseCommand):
@@ -23,13 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--url", help="POST the webhooks to this URL instead of handling them in-process")
 
     def handle(self, *args, outcome, reference, url, **options):
-        references = [reference] if reference else list(pending_test_charges().values_list("reference", flat=True))
+        references = [reference] if reference else test_provider().pending_references()
         if not references:
             self.stdout.write("No pending test charges.")
             return
         for ref in references:
             try:
-                result = payments_test_provider_settle(reference=ref, outcome=outcome, post_url=url)
+                result = order_test_payment_settle(reference=ref, outcome=outcome, post_url=url)
             except DomainError as exc:
                 raise CommandError(f"{ref}: {exc.code}: {exc.message}") from None
             if url:

@@ -1,0 +1,43 @@
+"""Who may open the offers pages: any member of the current seller (owner or staff: offers and
+stock are staff work too), chosen as in the rest of the seller centre; another seller's
+offers, imports and proposals are 404. The proposals queue is for operators (staff users)."""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from comptoir.sellers.models import SellerStatus
+from comptoir.web.seller.access import seller_member_required
+
+
+def offers_member_required(view):
+    """The seller centre's access rule (``comptoir.web.seller.access.seller_member_required``:
+    anonymous → login, not a member → 404, the page in the seller's language), and a suspended
+    seller's POST → 403: its offers stay readable, not changeable."""
+
+    @seller_member_required
+    @wraps(view)
+    def wrapped(request, seller, *args, **kwargs):
+        if request.method == "POST" and seller.status == SellerStatus.SUSPENDED:
+            raise PermissionDenied(_("Your seller account is suspended: offers cannot be changed."))
+        return view(request, seller, *args, **kwargs)
+
+    return wrapped
+
+
+def operator_required(view):
+    """Anonymous → login page; a signed-in user who is not staff → 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied(_("Operators only."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
