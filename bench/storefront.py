@@ -174,6 +174,9 @@ def main() -> None:
         "DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "comptoir.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0", "CONN_MAX_AGE": "600", "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
+        # the storefront takes no payment: the test provider, explicitly allowed, with its own secret
+        "PAYMENT_PROVIDER": "test", "COMPTOIR_ALLOW_TEST_PAYMENTS": "true",
+        "PAYMENT_TEST_WEBHOOK_SECRET": secrets.token_urlsafe(32),
     })
     env.pop("REDIS_URL", None)
     if args.redis_url:

@@ -161,5 +161,8 @@ class SellerApiKey(APIKeyHeader):
         if api_key is None:
             credential_refused(request, token_prefix(key))
             return None
+        limiter = Limiter("seller-api-key")  # every call of a valid key counts
+        limiter.check(f"key:{api_key.pk}")
+        limiter.hit(f"key:{api_key.pk}")
         request.api_seller_ids = [api_key.seller_id]
         return api_key

@@ -241,3 +241,33 @@ def product_titles(product_ids, language: str) -> dict[int, str]:
         if pid not in best or score < best[pid][0]:
             best[pid] = (score, title)
     return {pid: title for pid, (_s, title) in best.items()}
+
+
+LOW_STOCK_UNITS = 2  # an active offer with this many available units or fewer is running out
+
+
+@dataclass(frozen=True, slots=True)
+class LowStockOffer:
+    offer_id: int
+    product_id: int
+    title: str
+    available: int  # over all the offer's locations (warehouses and store shelves)
+
+
+def seller_low_stock(*, seller_id: int, language: str, limit: int = 10) -> tuple[int, list[LowStockOffer]]:
+    """The seller's active offers with LOW_STOCK_UNITS available units or fewer, fewest first:
+    (how many there are, the first `limit` of them). Two queries."""
+    offers = (
+        Offer.objects.filter(seller_id=seller_id, is_active=True)
+        .annotate(available=Coalesce(Sum(F("stock_levels__on_hand") - F("stock_levels__held")), 0))
+        .filter(available__lte=LOW_STOCK_UNITS)
+        .order_by("available", "pk")
+    )
+    total = offers.count()
+    texts = ProductText.objects.filter(product=OuterRef("product_id")).exclude(title="")
+    title = Coalesce(
+        Subquery(texts.filter(language=language).values("title")[:1]), Subquery(texts.filter(language="en").values("title")[:1]),
+        F("product__gtin"),
+    )
+    rows = list(offers.annotate(title=title).values_list("pk", "product_id", "title", "available")[:limit])
+    return total, [LowStockOffer(*row) for row in rows]

@@ -237,6 +237,7 @@ COMPTOIR_RATE_LIMITS = {
     "api-login-ip": os.environ.get("API_LOGIN_RATE_IP", "30/15m"),  # wrong passwords from one client IP
     "api-credential-prefix": os.environ.get("API_CREDENTIAL_RATE_PREFIX", "10/15m"),  # bad secrets for one token/key prefix
     "api-credential-ip": os.environ.get("API_CREDENTIAL_RATE_IP", "30/15m"),  # unknown tokens/keys from one client IP
+    "seller-api-key": os.environ.get("SELLER_API_KEY_RATE", "600/1m"),  # calls of one seller API key
 }
 # Reverse proxies in front of the app servers that append to X-Forwarded-For (0: use REMOTE_ADDR).
 COMPTOIR_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

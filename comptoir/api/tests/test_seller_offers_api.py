@@ -142,3 +142,14 @@ def test_the_openapi_document_lists_the_seller_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/seller-offers", "/api/v1/seller-offers/{offer_id}", "/api/v1/seller-offers/{offer_id}/stock",
             "/api/v1/seller-locations", "/api/v1/seller-proposals", "/api/v1/seller-proposals/{proposal_id}"} <= set(paths)
+
+
+def test_calls_are_rate_limited_per_api_key(world, settings):
+    settings.COMPTOIR_RATE_LIMITS = {**settings.COMPTOIR_RATE_LIMITS, "seller-api-key": "3/1m"}
+    a, b = api(world["a_key"]), api(world["b_key"])
+    assert [a.get("/api/v1/seller-offers").status_code for _ in range(3)] == [200, 200, 200]
+    refused = a.get("/api/v1/seller-offers")
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert b.get("/api/v1/seller-offers").status_code == 200  # another key has its own budget

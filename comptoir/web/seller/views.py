@@ -15,11 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comptoir.common.errors import DomainError
+from comptoir.inventory.selectors import seller_low_stock
 from comptoir.ledger.selectors import seller_balances
 from comptoir.orders.selectors import seller_orders_waiting, seller_sales_by_day
 from comptoir.sellers import selectors as seller_selectors
@@ -54,6 +56,7 @@ def dashboard(request, seller):
     return _page(request, "seller/dashboard.html", seller, "dashboard",
                  chart=mark_safe(chart), sales_total=sum(by_day.values()), sales_parts=sum(r.parts for r in rows),
                  currency=currency, waiting=seller_orders_waiting(seller_id=seller.pk),
+                 low_stock=seller_low_stock(seller_id=seller.pk, language=get_language()[:2]),
                  balances=sorted(seller_balances(seller_id=seller.pk).items()) or [("EUR", 0)])
 
 

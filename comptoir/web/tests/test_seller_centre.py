@@ -211,3 +211,28 @@ def test_a_member_of_two_sellers_switches_between_them(two_sellers):
     html = c.get("/seller/").content.decode()
     assert '<p class="sc-seller">Boutique Paris</p>' in html and 'id="nav-bank"' not in html  # staff at B
     assert c.get("/seller/bank/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_dashboard_lists_the_sellers_offers_running_out(client):
+    from comptoir.catalog.tests.factories import make_city, make_location, make_market, make_offer, make_product, make_seller
+    from django.contrib.auth import get_user_model
+
+    from comptoir.sellers.models import SellerMember
+
+    make_market("FR")
+    lyon = make_city("Lyon")
+    seller, other = make_seller("Mine", city=lyon), make_seller("Other", city=lyon)
+    wh = make_location(seller, lyon)
+    low = make_offer(seller, make_product(texts={"en": ("Kettle", "")}), wh, stock=3, held=2)  # 1 available
+    make_offer(seller, make_product(texts={"en": ("Toaster", "")}), wh, stock=9)
+    make_offer(seller, make_product(texts={"en": ("Paused lamp", "")}), wh, stock=0, is_active=False)
+    make_offer(other, make_product(texts={"en": ("Their mug", "")}), make_location(other, lyon), stock=0)
+    user = get_user_model().objects.create_user("owner@example.com", "owner@example.com", "pw")
+    SellerMember.objects.create(user=user, seller=seller, role="owner")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    response = client.get("/seller/")
+    assert response.context["low_stock"][0] == 1
+    assert [(o.offer_id, o.title, o.available) for o in response.context["low_stock"][1]] == [(low.pk, "Kettle", 1)]
+    assert "1 unit left" in response.text and "Their mug" not in response.text
