@@ -26,3 +26,8 @@ _seller_offers.install(api, [SellerApiKey(), BuyerToken()])
 from . import stores as _stores  # noqa: E402
 
 _stores.install(api)
+
+# In store (issue 10): reservations to try for buyers, the till for store staff.
+from . import instore as _instore  # noqa: E402
+
+_instore.install(api)

@@ -1,7 +1,7 @@
 """Store console pages under /store/ (staff of a store, partner members, operators)."""
 from django.urls import path
 
-from . import shelf_views, views
+from . import shelf_views, till_views, views
 
 app_name = "store_console"
 urlpatterns = [
@@ -16,4 +16,15 @@ urlpatterns = [
     path("<slug:slug>/corrections/", shelf_views.corrections, name="corrections"),
     path("<slug:slug>/send-back/", shelf_views.send_back, name="send_back"),
     path("<slug:slug>/staff/", shelf_views.staff, name="staff"),
+    path("<slug:slug>/till/", till_views.till, name="till"),
+    path("<slug:slug>/till/sessions/", till_views.sessions, name="till_sessions"),
+    path("<slug:slug>/till/returns/", till_views.returns, name="returns"),
+    path("<slug:slug>/till/z/<int:number>/", till_views.z_report, name="z_report"),
+    path("<slug:slug>/till/receipts/<str:number>/", till_views.receipt, name="receipt"),
+    path("<slug:slug>/till/receipts/<str:number>/pdf/", till_views.receipt_download, name="receipt_pdf"),
+    path("<slug:slug>/till/<str:action>/", till_views.till_action, name="till_action"),
+    path("<slug:slug>/reservations/", till_views.reservations, name="reservations"),
+    path("<slug:slug>/reservations/<int:reservation_id>/release/", till_views.reservation_release, name="reservation_release"),
+    path("<slug:slug>/journal/", till_views.journal, name="journal"),
+    path("<slug:slug>/report/", till_views.report, name="report"),
 ]
