@@ -31,3 +31,7 @@ _stores.install(api)
 from . import store_pickups as _store_pickups  # noqa: E402
 
 _store_pickups.install(api)
+# In store (issue 10): reservations to try for buyers, the till for store staff.
+from . import instore as _instore  # noqa: E402
+
+_instore.install(api)

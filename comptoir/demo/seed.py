@@ -43,6 +43,7 @@ from .bulk import insert_rows, reserve_ids, timestamp
 from .compose import ProductDraft, product_draft
 from .identity import identity_generate
 from .images import initials, picture_render
+from .instore import demo_instore_seed
 from .stores import STAFF, STORE_PASSWORD, demo_stores_reset, demo_stores_seed
 from .vocab import COLOURS, DEMO_COMPANY_PREFIXES, LEAVES, PARENTS, SELLER_WORDS, brand_company_prefix
 
@@ -109,6 +110,8 @@ class DemoReport:
     listings: int = 0
     stores: int = 0
     consigned_units: int = 0
+    till_sessions: int = 0
+    instore_sales: int = 0
     seconds: float = 0.0
     users: list[DemoUser] = field(default_factory=list)
 
@@ -437,6 +440,9 @@ def demo_seed(*, scale: str = "small", seed: int = 42, reset: bool = False, load
         counts = demo_stores_seed(rng)
         report.stores, report.consigned_units = counts["stores"], counts["consigned_units"]
         report.users = _users(sellers)
+        log("Till history and reservations in the open stores…")
+        instore = demo_instore_seed(rng)
+        report.till_sessions, report.instore_sales = instore["sessions"], instore["sales"]
     log("Rebuilding the search index and the listing summary…")
     _refresh_derived(report)
     report.seconds = round(time.perf_counter() - started, 2)

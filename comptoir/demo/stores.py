@@ -163,8 +163,11 @@ def demo_stores_reset() -> None:
     the staff users (before the demo sellers, whose offers the shelves hold)."""
     from comptoir.stores.models import ConsignmentLine, StockCorrection
 
+    from .instore import demo_instore_reset
+
     stores = Store.objects.filter(slug__in=[s.slug for s in STORES])
     locations = list(stores.values_list("location_id", flat=True))
+    demo_instore_reset(stores)
     StockCorrection.objects.filter(store__in=stores).delete()
     ConsignmentLine.objects.filter(consignment__store__in=stores).delete()
     Consignment.objects.filter(store__in=stores).delete()

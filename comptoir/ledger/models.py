@@ -24,6 +24,8 @@ class AccountKind(models.TextChoices):
     PAYOUTS = "payouts", _("Payouts")
     CASH = "cash", _("Cash at payment provider")
     ADJUSTMENTS = "adjustments", _("Adjustments")
+    PARTNER_PAYABLE = "partner_payable", _("Store partner payable")
+    TILL_CASH = "till_cash", _("Cash in store tills")
 
 
 class OwnerType(models.TextChoices):
@@ -31,6 +33,8 @@ class OwnerType(models.TextChoices):
     SELLER = "seller", _("Seller")
     MARKET = "market", _("Market")
     PROVIDER = "provider", _("Payment provider")
+    PARTNER = "partner", _("Store partner")
+    STORE = "store", _("Store")
 
 
 class Account(models.Model):
@@ -69,6 +73,9 @@ class EntryKind(models.TextChoices):
     PAYMENT_REFUND = "payment_refund", _("Payment refunded")
     PAYOUT = "payout", _("Payout")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    POS_SALE = "pos_sale", _("In-store sale")
+    POS_RETURN = "pos_return", _("In-store return")
+    CASH_DIFFERENCE = "cash_difference", _("Till cash difference")
 
 
 class JournalEntry(models.Model):

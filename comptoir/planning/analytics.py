@@ -8,7 +8,8 @@ GMV                goods sold incl. VAT (Σ OrderLine.line_gross), delivery fees
                    in the server time zone.
 channel            "delivery" (home delivery: any SellerOrder.delivery_method other than a pickup
                    method), "collect" (click & collect: delivery_method in inventory.promise.PICKUP_METHODS) and
-                   "in_store" (point-of-sale sales; 0 until the stores app records them).
+                   "in_store" (the receipts of the stores' tills, returns subtracted, by the week of
+                   the receipt; stores.sales_selectors.instore_gmv_rows).
 online share       (delivery + collect) / total; in-store share = in_store / total.
 domestic share     GMV of seller orders whose seller is registered in the buyer's country / online GMV.
 within 50 km       GMV of seller orders shipped from a location within 50 km (great circle) of the
@@ -33,6 +34,7 @@ from comptoir.inventory import promise
 from comptoir.inventory.promise import LOCAL_KM
 from comptoir.markets.selectors import cities_for_addresses
 from comptoir.orders.models import Order, SellerOrder
+from comptoir.stores.sales_selectors import instore_gmv_rows
 
 PICKUP_METHODS = frozenset(str(m) for m in promise.PICKUP_METHODS)  # pickup_shelf, pickup_shipped
 
@@ -140,6 +142,8 @@ def market_weekly_stats(*, since: dt.datetime | None = None, market_code: str | 
             if not pickup:
                 a["km"] += km
                 a["kmn"] += 1
+    for market, currency, _store, at, gross in instore_gmv_rows(since=since, market_code=market_code):
+        acc[(market, currency, _iso_week(at))]["in_store"] += gross
     out = [
         WeekStats(
             market=m, currency=cur, week=w, seller_orders=a["n"], gmv_delivery=a["delivery"], gmv_collect=a["collect"],
@@ -215,3 +219,11 @@ def orders_by_city(market_code: str) -> dict[int, int]:
         if place is not None:
             counts[place.city_id] += 1
     return dict(counts)
+
+
+def in_store_weekly_by_store(*, since: dt.datetime | None = None, market_code: str | None = None) -> dict[tuple[str, str], int]:
+    """In-store GMV (receipts less returns) per (store slug, ISO week)."""
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for _market, _currency, store, at, gross in instore_gmv_rows(since=since, market_code=market_code):
+        out[(store, _iso_week(at))] += gross
+    return dict(out)

@@ -132,3 +132,127 @@ class ReturnBeyondShelf(DomainError):
     def __init__(self, message: str, *, offer_ids: tuple[int, ...] = ()):
         super().__init__(message, field="quantity")
         self.offer_ids = offer_ids
+
+
+# --- reserve to try, the till, the journal (issue 10) -------------------------------------------
+
+class ReservationLimitReached(DomainError):
+    """A fourth active reservation: a buyer holds at most three units to try at a time."""
+
+    code = "reservation_limit"
+    status = 409
+
+
+class ReservationUnitHeld(DomainError):
+    """No free unit of this offer on the store's shelf: the last one is already held (reserved,
+    in a basket or sold online)."""
+
+    code = "reservation_unit_held"
+    status = 409
+
+
+class ReservationNotFound(NotFound):
+    code = "reservation_not_found"
+
+
+class ReservationStateInvalid(DomainError):
+    """The reservation is no longer active (cancelled, expired, sold or released)."""
+
+    code = "reservation_state"
+    status = 409
+
+
+class TillNotOpen(DomainError):
+    """No open till session (or the session is closed): open the till first."""
+
+    code = "till_not_open"
+    status = 409
+
+
+class TillAlreadyOpen(DomainError):
+    code = "till_already_open"
+    status = 409
+
+
+class TillAlreadyClosed(DomainError):
+    """The till session was already closed: its cash-up is final."""
+
+    code = "till_already_closed"
+    status = 409
+
+
+class TillSessionNotFound(NotFound):
+    code = "till_session_not_found"
+
+
+class AmountInvalid(DomainError):
+    """A cash float, a count, cash given or a refund that is not a whole amount ≥ 0."""
+
+    code = "amount_invalid"
+
+
+class UnknownGtin(DomainError):
+    """No product in the catalogue has this GTIN."""
+
+    code = "unknown_gtin"
+    status = 404
+
+
+class NotOnThisShelf(DomainError):
+    """The product or unit is not on this store's shelf (it may be in another store)."""
+
+    code = "not_on_this_shelf"
+    status = 409
+
+
+class ShelfOutOfStock(DomainError):
+    """Every unit of it on this shelf is already held (a reservation, another basket, an order)."""
+
+    code = "shelf_out_of_stock"
+    status = 409
+
+
+class BasketEmpty(DomainError):
+    code = "basket_empty"
+    status = 409
+
+
+class BasketChanged(DomainError):
+    """A basket line lapsed (its hold expired and was taken) before payment; nothing was sold."""
+
+    code = "basket_changed"
+    status = 409
+
+
+class CashShort(DomainError):
+    """The cash given is less than the total."""
+
+    code = "cash_short"
+
+
+class CardDeclined(DomainError):
+    code = "card_declined"
+    status = 402
+
+
+class SaleNotFound(NotFound):
+    code = "sale_not_found"
+
+
+class ReturnWindowClosed(DomainError):
+    """Returns in store are taken within 30 days of the sale or the online order."""
+
+    code = "return_window_closed"
+    status = 409
+
+
+class RefundExceedsSale(DomainError):
+    """A refund larger than what remains of the sale (or the online order) to refund."""
+
+    code = "refund_exceeds_sale"
+    status = 409
+
+
+class JournalBroken(DomainError):
+    code = "journal_broken"
+    status = 409

@@ -8,6 +8,7 @@ still belong to their seller: they are the seller's offer's StockLevel at the st
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -195,3 +196,192 @@ class StoreSite(StockLocation):
         proxy = True
         verbose_name = _("store")
         verbose_name_plural = _("stores")
+
+
+# --- reserve to try, the till, in-store sales and the sales journal (issue 10) ---------------
+
+TRY_HOURS = 48
+MAX_ACTIVE_RESERVATIONS = 3
+
+
+class ReservationState(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("reservation state", "Active")
+    CONVERTED = "converted", pgettext_lazy("reservation state", "Sold in store")
+    CANCELLED = "cancelled", pgettext_lazy("reservation state", "Cancelled")
+    EXPIRED = "expired", pgettext_lazy("reservation state", "Expired")
+    RELEASED = "released", pgettext_lazy("reservation state", "Released by the store")
+
+
+class TryReservation(models.Model):
+    """One unit held in a store for a buyer to try, free, for 48 hours. Its hold (kind "try")
+    carries the expiry: past it the unit is free for the next taker even before the periodic
+    tidy-up marks the reservation expired."""
+
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="try_reservations")
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="reservations")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="+")
+    hold = models.OneToOneField("inventory.Hold", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=10, choices=ReservationState.choices, default=ReservationState.ACTIVE)
+    expires_at = models.DateTimeField(_("expires at"))
+    created_at = models.DateTimeField(_("reserved at"), default=timezone_now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    sale_line = models.ForeignKey("PosSaleLine", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reservation to try")
+        verbose_name_plural = _("reservations to try")
+        indexes = [
+            models.Index(fields=["buyer", "state"], name="tryres_buyer_state"),
+            models.Index(fields=["store", "state", "expires_at"], name="tryres_store_state"),
+        ]
+
+    def is_live(self, now) -> bool:
+        return self.state == ReservationState.ACTIVE and self.expires_at > now
+
+
+class TillSession(models.Model):
+    """A till from opening with a cash float to its counted cash-up; one open session per till."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="till_sessions")
+    till = models.PositiveSmallIntegerField(_("till"), default=1)
+    number = models.PositiveIntegerField(_("Z number"))
+    currency = models.CharField(max_length=3)
+    opening_float = models.PositiveIntegerField(_("cash float"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone_now)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    expected_cash = models.BigIntegerField(null=True, blank=True)
+    counted_cash = models.BigIntegerField(null=True, blank=True)
+    difference = models.BigIntegerField(_("cash difference"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("till session")
+        verbose_name_plural = _("till sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "till"], condition=Q(closed_at__isnull=True), name="till_one_open_session"),
+            models.UniqueConstraint(fields=["store", "number"], name="till_session_number_unique"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Card")
+
+
+class SaleKind(models.TextChoices):
+    SALE = "sale", pgettext_lazy("till receipt", "Sale")
+    RETURN = "return", pgettext_lazy("till receipt", "Return")
+
+
+class PosSale(models.Model):
+    """A receipt of a till: a sale, or a return (of an in-store sale or of an online order).
+    Amounts are positive minor units; a return's amounts are what went back to the buyer."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="sales")
+    session = models.ForeignKey(TillSession, on_delete=models.PROTECT, related_name="sales")
+    number = models.CharField(_("receipt number"), max_length=32, unique=True)
+    kind = models.CharField(max_length=8, choices=SaleKind.choices, default=SaleKind.SALE)
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone_now, db_index=True)
+    currency = models.CharField(max_length=3)
+    total_net = models.BigIntegerField()
+    total_vat = models.BigIntegerField()
+    total_gross = models.BigIntegerField()
+    method = models.CharField(_("payment"), max_length=8, choices=PaymentMethod.choices)
+    cash_given = models.BigIntegerField(null=True, blank=True)
+    change = models.BigIntegerField(null=True, blank=True)
+    terminal_reference = models.CharField(max_length=64, blank=True)
+    returned_sale = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="returns")
+    returned_order_ref = models.CharField(max_length=64, blank=True)  # an online seller order returned in store
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("till receipt")
+        verbose_name_plural = _("till receipts")
+        indexes = [models.Index(fields=["store", "created_at"], name="possale_store_created")]
+        constraints = [models.CheckConstraint(condition=Q(total_gross__gte=0), name="possale_total_nonnegative")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PosSaleLine(models.Model):
+    """Units of one offer on a receipt with their price, VAT, who is liable and how the gross
+    splits (seller share, commission, the partner's part of it)."""
+
+    sale = models.ForeignKey(PosSale, on_delete=models.CASCADE, related_name="lines")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=300)
+    gtin = models.CharField(max_length=14, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_net = models.BigIntegerField()
+    rate_bp = models.PositiveIntegerField()
+    liable_party = models.CharField(max_length=12)
+    net = models.BigIntegerField()
+    vat = models.BigIntegerField()
+    gross = models.BigIntegerField()
+    commission = models.BigIntegerField(default=0)
+    partner_share = models.BigIntegerField(default=0)
+    returned_quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="possaleline_quantity_positive")]
+
+
+class JournalKind(models.TextChoices):
+    RECEIPT = "receipt", pgettext_lazy("sales journal", "Receipt")
+    Z_REPORT = "z_report", pgettext_lazy("sales journal", "Z report")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise JournalImmutable("The sales journal is append-only: entries cannot be changed.")
+
+    def delete(self):
+        raise JournalImmutable("The sales journal is append-only: entries cannot be deleted.")
+
+
+class JournalImmutable(Exception):
+    """An attempt to change or delete a sales journal entry (refused in the model and by the database)."""
+
+
+class SalesJournalEntry(models.Model):
+    """One line of a store's sales journal: a receipt or a Z report, in canonical JSON, with the
+    SHA-256 of the previous entry's hash and this payload — the chain NF525 and Verifactu ask
+    for. Append-only: the model, its manager and a database trigger refuse updates and deletes."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="journal")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=JournalKind.choices)
+    reference = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone_now)
+    payload = models.TextField()
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["store", "sequence"]
+        verbose_name = _("sales journal entry")
+        verbose_name_plural = _("sales journal")
+        constraints = [models.UniqueConstraint(fields=["store", "sequence"], name="salesjournal_sequence_unique")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise JournalImmutable("The sales journal is append-only: entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalImmutable("The sales journal is append-only: entries cannot be deleted.")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("seller/offers/", include("comptoir.web.seller_offers.urls")),
     path("stores/", include("comptoir.web.stores.urls")),
     path("store/", include("comptoir.web.store_console.urls")),
+    path("reservations/", include("comptoir.web.reservations.urls")),
     path("seller/consignments/", include("comptoir.web.seller_consignments.urls")),
     path("", views.home, name="home"),  # reverse("home") kept for other areas; "/" resolves above
 ]

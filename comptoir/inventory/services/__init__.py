@@ -5,6 +5,7 @@ from .holds import (  # noqa: F401
     HoldRequest,
     holds_consume,
     holds_release,
+    holds_release_expired,
     holds_take,
     listing_refresh_on_commit,
     stock_restock,

@@ -131,6 +131,32 @@ def holds_take(
         return take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at, before_lock=before_lock)
 
 
+EXPIRING_KINDS = (HoldKind.TRY, HoldKind.POS)
+
+
+def _release_expired(scope: dict) -> bool:
+    """Expired try-in-store and basket holds count as free: when a take finds a level short, it
+    releases them under the row locks it holds and tries once more, so an expired reservation
+    never blocks the next taker (no worker needs to have run) and a take that succeeds pays no
+    extra query. True when some were released."""
+    expired = list(
+        Hold.objects.filter(state=HoldState.ACTIVE, kind__in=EXPIRING_KINDS, expires_at__lte=timezone.now(), **scope)
+        .values_list("pk", flat=True)
+    )
+    if expired:
+        _close(expired, state=HoldState.RELEASED)
+    return bool(expired)
+
+
+def holds_release_expired(*, limit: int = 1000) -> list[Hold]:
+    """Release expired try-in-store and basket holds (the periodic tidy-up); at most ``limit``."""
+    expired = list(
+        Hold.objects.filter(state=HoldState.ACTIVE, kind__in=EXPIRING_KINDS, expires_at__lte=timezone.now())
+        .order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    return _close(expired, state=HoldState.RELEASED) if expired else []
+
+
 def _take_pinned(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, expires_at, before_lock) -> list[Hold]:
     holds = [
         Hold(stock_level_id=r.stock_level_id, kind=kind, reference=reference, quantity=r.quantity, expires_at=expires_at)
@@ -143,14 +169,15 @@ def _take_pinned(requests: Sequence[HoldRequest], *, reference: str, kind: str, 
     for r in requests:
         per_level[r.stock_level_id] = per_level.get(r.stock_level_id, 0) + r.quantity
     connection = transaction.get_connection()
-    if connection.features.has_select_for_update_of:
-        # One statement under the lock (then COMMIT): lock in pk order, check, update, read back.
-        levels, before = _lock_check_update(per_level, connection)
-    else:  # SQLite: the database lock taken at BEGIN IMMEDIATE serialises writers already
-        levels = {lv.pk: lv for lv in _lock_levels(level_ids=list(per_level))}
-        before = {pk: lv.on_hand - lv.held for pk, lv in levels.items()}
-        if all(pk in levels and before[pk] >= q for pk, q in per_level.items()):
-            _add_to_levels(per_level, held=True)
+    levels, before = _lock_and_hold(per_level, connection)
+    lacking = {pk: q for pk, q in per_level.items() if pk not in before or before[pk] < q}
+    if lacking and _release_expired({"stock_level_id__in": sorted(lacking)}):
+        if connection.features.has_select_for_update_of:  # only the short levels were not updated
+            again, again_before = _lock_check_update(lacking, connection)
+            levels.update(again)
+            before.update(again_before)
+        else:  # nothing was updated: all again
+            levels, before = _lock_and_hold(per_level, connection)
     short = [
         r.offer_id
         for r in requests
@@ -167,6 +194,18 @@ def _take_pinned(requests: Sequence[HoldRequest], *, reference: str, kind: str, 
     emptied = {levels[pk].offer.product_id for pk, q in per_level.items() if before[pk] == q}
     listing_refresh_on_commit(emptied)  # levels emptied by this order leave the storefront
     return holds
+
+
+def _lock_and_hold(per_level: dict[int, int], connection) -> tuple[dict[int, StockLevel], dict[int, int]]:
+    if connection.features.has_select_for_update_of:
+        # One statement under the lock (then COMMIT): lock in pk order, check, update, read back.
+        return _lock_check_update(per_level, connection)
+    # SQLite: the database lock taken at BEGIN IMMEDIATE serialises writers already
+    levels = {lv.pk: lv for lv in _lock_levels(level_ids=list(per_level))}
+    before = {pk: lv.on_hand - lv.held for pk, lv in levels.items()}
+    if all(pk in levels and before[pk] >= q for pk, q in per_level.items()):
+        _add_to_levels(per_level, held=True)
+    return levels, before
 
 
 def _lock_check_update(per_level: dict[int, int], connection) -> tuple[dict[int, StockLevel], dict[int, int]]:
@@ -208,7 +247,7 @@ def _lock_check_update(per_level: dict[int, int], connection) -> tuple[dict[int,
     return levels, before
 
 
-def _take(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, expires_at, before_lock=None) -> list[Hold]:
+def _take(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, expires_at, before_lock=None, retry: bool = True) -> list[Hold]:
     levels = _lock_levels(offer_ids=[r.offer_id for r in requests])
     available = {lv.pk: lv.on_hand - lv.held for lv in levels}
     before = dict(available)
@@ -236,6 +275,8 @@ def _take(requests: Sequence[HoldRequest], *, reference: str, kind: str, near, e
         available[best.pk] -= r.quantity
         chosen.append(best)
     if short:
+        if retry and _release_expired({"stock_level__offer_id__in": sorted(set(short))}):
+            return _take(requests, reference=reference, kind=kind, near=near, expires_at=expires_at, retry=False)
         raise OutOfStock("Not enough stock for some items.", offer_ids=tuple(dict.fromkeys(short)))
 
     per_level: dict[int, int] = {}

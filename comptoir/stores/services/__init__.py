@@ -22,3 +22,24 @@ from .stores import (  # noqa: F401
     store_staff_remove,
 )
 from .pickups import store_pickup_hand_over, store_pickup_ready, store_pickup_unlock  # noqa: F401
+from .journal import ChainCheck, journal_append, journal_verify  # noqa: F401
+from .reservations import (  # noqa: F401
+    reservation_cancel,
+    reservation_create,
+    reservation_release,
+    reservations_expire,
+)
+from .returns import order_return, sale_refundable, sale_return  # noqa: F401
+from .till import (  # noqa: F401
+    basket_add_gtin,
+    basket_add_level,
+    basket_add_reservation,
+    basket_holds,
+    basket_priced,
+    basket_remove,
+    normalise_gtin,
+    sale_pay,
+    session_totals,
+    till_close,
+    till_open,
+)

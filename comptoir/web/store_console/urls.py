@@ -2,6 +2,7 @@
 from django.urls import path
 
 from . import pickup_views, shelf_views, views
+from . import shelf_views, till_views, views
 
 app_name = "store_console"
 urlpatterns = [
@@ -20,4 +21,15 @@ urlpatterns = [
     path("<slug:slug>/pickups/<str:number>/", pickup_views.pickup, name="pickup"),
     path("<slug:slug>/pickups/<str:number>/ready/", pickup_views.pickup_ready, name="pickup_ready"),
     path("<slug:slug>/pickups/<str:number>/unlock/", pickup_views.pickup_unlock, name="pickup_unlock"),
+    path("<slug:slug>/till/", till_views.till, name="till"),
+    path("<slug:slug>/till/sessions/", till_views.sessions, name="till_sessions"),
+    path("<slug:slug>/till/returns/", till_views.returns, name="returns"),
+    path("<slug:slug>/till/z/<int:number>/", till_views.z_report, name="z_report"),
+    path("<slug:slug>/till/receipts/<str:number>/", till_views.receipt, name="receipt"),
+    path("<slug:slug>/till/receipts/<str:number>/pdf/", till_views.receipt_download, name="receipt_pdf"),
+    path("<slug:slug>/till/<str:action>/", till_views.till_action, name="till_action"),
+    path("<slug:slug>/reservations/", till_views.reservations, name="reservations"),
+    path("<slug:slug>/reservations/<int:reservation_id>/release/", till_views.reservation_release, name="reservation_release"),
+    path("<slug:slug>/journal/", till_views.journal, name="journal"),
+    path("<slug:slug>/report/", till_views.report, name="report"),
 ]

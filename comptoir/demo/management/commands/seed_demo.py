@@ -27,7 +27,8 @@ class Command(BaseCommand):
                 f"{report.sellers} sellers ({report.sellers_pending} pending), {report.locations} warehouses, "
                 f"{report.products} products, {report.offers} offers, {report.stock_levels} stock levels, "
                 f"{report.picture_files} picture files written, {report.search_documents} search documents, "
-                f"{report.listings} listings, {report.stores} stores with {report.consigned_units} consigned units on their shelves"
+                f"{report.listings} listings, {report.stores} stores with {report.consigned_units} consigned units on their shelves, "
+                f"{report.till_sessions} till sessions with {report.instore_sales} in-store sales"
             ))
         else:
             self.stdout.write(

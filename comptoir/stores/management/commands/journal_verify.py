@@ -1,0 +1,27 @@
+"""Check each store's sales journal hash chain; exit status 1 when an entry was tampered with."""
+from django.core.management.base import BaseCommand, CommandError
+
+from comptoir.stores.models import Store
+from comptoir.stores.services import journal_verify
+
+
+class Command(BaseCommand):
+    help = "Verify the sales journal's SHA-256 chain of every store (or --store <slug>)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--store", help="a store's slug")
+
+    def handle(self, *args, **options):
+        stores = Store.objects.order_by("slug")
+        if options["store"]:
+            stores = stores.filter(slug=options["store"])
+        broken = []
+        for store in stores:
+            check = journal_verify(store=store)
+            if check.intact:
+                self.stdout.write(f"{store.slug}: {check.entries} entries, chain intact")
+            else:
+                broken.append(store.slug)
+                self.stdout.write(f"{store.slug}: BROKEN at entry {check.first_broken} ({check.reason})")
+        if broken:
+            raise CommandError(f"tampered journal: {', '.join(broken)}")
