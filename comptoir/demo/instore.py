@@ -150,10 +150,14 @@ def demo_instore_reset(stores) -> None:
     if ids:
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
+                # ALTER TABLE is refused while deferred foreign-key checks of this transaction are
+                # pending: run them now, then defer again once the trigger is back.
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER salesjournal_append_only")
             cur.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
             if connection.vendor == "postgresql":
                 cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER salesjournal_append_only")
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
     locations = list(stores.values_list("location_id", flat=True))
     Hold.objects.filter(stock_level__location_id__in=locations, kind__in=[HoldKind.TRY, HoldKind.POS]).delete()
     get_user_model().objects.filter(username__in=VISITORS).delete()
