@@ -25,6 +25,20 @@ def _project(lat, lon, lat0, lon0):
     return x, y
 
 
+def _draw_existing(ax, existing, planned, lat0, lon0):
+    """Open stores as black squares, planned ones hollow, each named; returns their x, y."""
+    ex, ey = _project([e[1] for e in existing], [e[2] for e in existing], lat0, lon0)
+    is_planned = np.array([e[0] in planned for e in existing])
+    if (~is_planned).any():
+        ax.scatter(ex[~is_planned], ey[~is_planned], marker="s", s=70, c="black", label="Open store", zorder=4)
+    if is_planned.any():
+        ax.scatter(ex[is_planned], ey[is_planned], marker="s", s=70, facecolors="white", edgecolors="black",
+                   linewidths=1.5, label="Planned store", zorder=4)
+    for name, xx, yy in zip((e[0] for e in existing), ex, ey):
+        ax.annotate(name, (xx, yy), xytext=(6, -10), textcoords="offset points", fontsize=7, zorder=6)
+    return ex, ey
+
+
 def render_map(
     *,
     title: str,
@@ -57,15 +71,7 @@ def render_map(
         order = np.argsort(pop)
         ax.scatter(x[order], y[order], s=size[order], c="#2f5f9e", alpha=0.5, linewidths=0, label="Demand (population)")
     if existing:
-        ex, ey = _project([e[1] for e in existing], [e[2] for e in existing], lat0, lon0)
-        is_planned = np.array([e[0] in planned for e in existing])
-        if (~is_planned).any():
-            ax.scatter(ex[~is_planned], ey[~is_planned], marker="s", s=70, c="black", label="Open store", zorder=4)
-        if is_planned.any():
-            ax.scatter(ex[is_planned], ey[is_planned], marker="s", s=70, facecolors="white", edgecolors="black",
-                       linewidths=1.5, label="Planned store", zorder=4)
-        for name, xx, yy in zip((e[0] for e in existing), ex, ey):
-            ax.annotate(name, (xx, yy), xytext=(6, -10), textcoords="offset points", fontsize=7, zorder=6)
+        ex, ey = _draw_existing(ax, existing, planned, lat0, lon0)
         if radius_km:
             for xx, yy in zip(ex, ey):
                 ax.add_patch(Circle((xx, yy), radius_km, fill=False, ec="black", lw=1, ls="--", zorder=3))
