@@ -7,9 +7,9 @@ Amount per payee and currency = balance − reserve, when positive, where
   ``partner_balance``: a store partner's share of the commission on its stores' in-store sales);
 * reserve is the payee's remaining share of the sales whose return window is still open. The
   caller names them (orders knows deliveries and windows; stores knows its till sales, returnable
-  in store for 30 days, and their returns), the ledger knows shares: for a seller, its seller
-  orders; for a partner, the entries of its open sales and of their returns so far (a return at
-  the till debits the partner's share back).
+  in store for 30 days, and their returns so far), the ledger knows shares: a seller's reserve
+  is its share of its open seller orders and of the open till sales; a partner's, its share of
+  the open till sales at its stores (a return at the till debits both shares back).
 A payout never exceeds the balance (``ledger_post_payout`` checks it under the account's row
 lock, and a CHECK constraint backs it). A negative balance (a refund after a payout) pays
 nothing and is carried forward: later sales make it up. Sellers that are not approved, and
@@ -75,15 +75,16 @@ def _balances(currency: str, kind: str = AccountKind.SELLER_PAYABLE, owner_type:
     return {int(r["account__owner_id"]): -r["s"] for r in rows if r["s"]}
 
 
-def partner_reserves_for(entry_refs: Iterable[str], currency: str) -> dict[int, int]:
-    """{partner id: remaining partner share} over the given entries (the open in-store sales,
-    ``pos_sale:<number>``, and their returns so far, ``pos_return:<number>``). One query."""
-    references = list(entry_refs)
+def till_reserves_for(till_refs: Iterable[str], currency: str, kind: str, owner_type: str) -> dict[int, int]:
+    """{owner id: remaining share} of the payable accounts of ``kind`` over the given till
+    entries (the in-store sales still returnable, ``pos_sale:<number>``, and their returns so
+    far, ``pos_return:<number>``): what a return at the till could still take back. One query."""
+    references = list(till_refs)
     if not references:
         return {}
     rows = (
-        JournalLine.objects.filter(account__kind=AccountKind.PARTNER_PAYABLE, account__owner_type=OwnerType.PARTNER,
-                                   currency=currency, entry__reference__in=references)
+        JournalLine.objects.filter(account__kind=kind, account__owner_type=owner_type, currency=currency,
+                                   entry__reference__in=references)
         .values("account__owner_id").annotate(s=Sum("amount")).order_by()
     )
     return {int(r["account__owner_id"]): max(0, -r["s"]) for r in rows}
@@ -97,9 +98,9 @@ def _amount_and_reason(balance: int, reserve: int) -> tuple[int, int, str]:
     return reserve, amount, ""
 
 
-def _partner_plan(currency: str, partners: Mapping[int, PartnerPayee], open_partner_entry_refs: Iterable[str]) -> list[PayoutLine]:
+def _partner_plan(currency: str, partners: Mapping[int, PartnerPayee], open_till_refs: list[str]) -> list[PayoutLine]:
     balances = _balances(currency, AccountKind.PARTNER_PAYABLE, OwnerType.PARTNER)
-    reserves = partner_reserves_for(open_partner_entry_refs, currency)
+    reserves = till_reserves_for(open_till_refs, currency, AccountKind.PARTNER_PAYABLE, OwnerType.PARTNER)
     lines = []
     for partner_id in sorted(balances, key=lambda pk: (partners[pk].name if pk in partners else "", pk)):
         payee, balance = partners.get(partner_id), balances[partner_id]
@@ -134,12 +135,15 @@ def reserves_for(seller_order_refs: Iterable[str], currency: str) -> dict[int, i
 
 def payout_plan(
     *, currency: str, open_seller_order_refs: Iterable[str], partners: Mapping[int, PartnerPayee] | None = None,
-    open_partner_entry_refs: Iterable[str] = (),
+    open_till_refs: Iterable[str] = (),
 ) -> list[PayoutLine]:
     """Every seller, then every store partner, with a non-zero balance in ``currency``, with what
     it would be paid now."""
+    open_till_refs = list(open_till_refs)
     balances = _balances(currency)
     reserves = reserves_for(open_seller_order_refs, currency)
+    for seller_id, amount in till_reserves_for(open_till_refs, currency, AccountKind.SELLER_PAYABLE, OwnerType.SELLER).items():
+        reserves[seller_id] = reserves.get(seller_id, 0) + amount
     sellers = Seller.objects.in_bulk(list(balances))
     lines = []
     for seller_id in sorted(balances, key=lambda pk: (sellers[pk].display_name, pk)):
@@ -155,7 +159,7 @@ def payout_plan(
             held = _("no IBAN")
         lines.append(PayoutLine(seller_id, seller.legal_name or seller.display_name, seller.iban, balance, reserve,
                                 amount if not held else 0, held))
-    return lines + _partner_plan(currency, partners or {}, open_partner_entry_refs)
+    return lines + _partner_plan(currency, partners or {}, open_till_refs)
 
 
 def _sepa_file(run: PayoutRun, payouts: list[Payout], debtor: Mapping[str, str]) -> tuple[str, str]:
@@ -180,7 +184,7 @@ def _sepa_file(run: PayoutRun, payouts: list[Payout], debtor: Mapping[str, str])
 def payout_run_create(
     *, open_seller_order_refs: Iterable[str], debtor: Mapping[str, str], execution_date: dt.date | None = None,
     currency: str = SEPA_CURRENCY, created_by=None, partners: Mapping[int, PartnerPayee] | None = None,
-    open_partner_entry_refs: Iterable[str] = (),
+    open_till_refs: Iterable[str] = (),
 ) -> PayoutRun:
     """Pay every seller and store partner its available balance: one payout (and journal entry:
     Dr seller or partner payable, Cr payouts) per payee, one pain.001 file. All or nothing: a
@@ -188,7 +192,7 @@ def payout_run_create(
     if currency != SEPA_CURRENCY:
         raise errors.LedgerError(_("SEPA credit transfers are in euros only."), code="payout_currency")
     plan = [line for line in payout_plan(currency=currency, open_seller_order_refs=list(open_seller_order_refs), partners=partners,
-                                         open_partner_entry_refs=list(open_partner_entry_refs)) if line.amount > 0]
+                                         open_till_refs=list(open_till_refs)) if line.amount > 0]
     if not plan:
         raise errors.LedgerError(_("No seller or store partner has a balance to pay out."), code="payout_nothing_to_pay")
     run = PayoutRun.objects.create(currency=currency, execution_date=execution_date or timezone.localdate(), created_by=created_by)

@@ -291,12 +291,12 @@ def partner_payees() -> dict[int, PartnerPayee]:
     }
 
 
-def partner_sale_refs_in_return_window(*, now=None) -> list[str]:
-    """The ledger references of the in-store sales at partners' stores that may still come back
-    (a till return within RETURN_DAYS debits the partner's share back), and of their returns so
-    far: what the payout run keeps in reserve for the partners."""
+def till_refs_in_return_window(*, now=None) -> list[str]:
+    """The ledger references of the in-store sales that may still come back (a till return
+    within RETURN_DAYS debits the seller's and the partner's shares back), and of their returns
+    so far: what the payout run keeps in reserve for sellers and store partners."""
     since = (now or timezone.now()) - timedelta(days=RETURN_DAYS)
-    sales = PosSale.objects.filter(kind=SaleKind.SALE, store__partner__isnull=False, created_at__gte=since)
+    sales = PosSale.objects.filter(kind=SaleKind.SALE, created_at__gte=since)
     refs = [f"pos_sale:{number}" for number in sales.values_list("number", flat=True)]
     returns = PosSale.objects.filter(kind=SaleKind.RETURN, returned_sale__in=sales).values_list("number", flat=True)
     return refs + [f"pos_return:{number}" for number in returns]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.markets.errors import UnknownCountry
 from comptoir.markets.selectors import country_normalise
-from comptoir.sellers.errors import SellerInvalid
+from comptoir.sellers.errors import FieldInvalid, SellerInvalid
 from comptoir.sellers.identity import iban_clean, identity_clean
 
 from ..errors import PartnerInvalid
@@ -50,8 +50,8 @@ def partner_bank_details_set(*, partner: Partner, iban: str, holder: str = "") -
         raise PartnerInvalid({"iban": _("IBAN is required: the partner is paid its share.")}, codes={"iban": "iban_required"})
     try:
         number = iban_clean(value=iban)
-    except SellerInvalid as exc:
-        raise PartnerInvalid(exc.errors, codes=exc.codes) from None
+    except FieldInvalid as exc:
+        raise PartnerInvalid({"iban": exc.message}, codes={"iban": exc.code}) from None
     holder = " ".join((holder or "").split())
     if len(holder) > 70:
         raise PartnerInvalid({"iban_holder": _("The account holder's name is at most 70 characters (a SEPA transfer's limit).")},
