@@ -70,6 +70,7 @@ def test_an_import_killed_mid_way_keeps_whole_batches_is_failed_when_stale_and_i
     seller, data = shop
     offer_import = _create(seller, data)
     child = mp.get_context("fork").Process(target=_slow_import, args=(offer_import.pk,))
+    connections.close_all()  # the child must not share (and close) the parent's connection
     child.start()
     deadline = time.monotonic() + 60
     while OfferImport.objects.get(pk=offer_import.pk).rows_done < 2000:
