@@ -54,6 +54,7 @@ def import_page(request, seller):
             form.add_error("file", problem.message)
         else:
             return redirect("seller_offers:import_detail", import_id=offer_import.pk)
+    offers_imports_fail_stale(seller=seller)  # an import whose process died is listed as failed, with its reason
     imports = Paginator(OfferImport.objects.filter(seller=seller), 10).get_page(request.GET.get("page"))
     return page(request, "seller_offers/import.html", seller, "import", form=form, page_obj=imports,
                 locations=seller_locations(seller).items())
