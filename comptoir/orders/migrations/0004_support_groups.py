@@ -11,7 +11,7 @@ def forwards(apps, schema_editor):
     # Permissions are created after migrate; create the ones the groups need now.
     for label in ("orders", "audit"):
         config = apps.get_app_config(label)
-        config.models_module = True
+        config.models_module = getattr(config, "models_module", None) or True  # a migration's app configs have none
         create_permissions(config, verbosity=0, apps=apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
