@@ -2,6 +2,7 @@
 and the public views of stores for buyers."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -275,3 +276,23 @@ def store_public_stock(*, store: Store) -> QuerySet[StockLevel]:
         .select_related("offer", "offer__seller", "offer__product")
         .order_by("offer__product_id", "offer__net_price", "pk")
     )
+
+
+def shelf_pickups_ready_due(*, store: Store, pickups: Iterable) -> dict[int, dt.datetime]:
+    """{pickup id: the moment it was promised ready} for the shelf pickups among `pickups`
+    (orders.Pickup): the one promise's opening time (2 opening hours) after the order, on the
+    store's calendar. Two queries (the calendar), none per pickup."""
+    from comptoir.inventory.hours import NeverOpen, OpeningCalendar
+    from comptoir.inventory.promise import DEFAULT_POLICY, DeliveryMethod
+
+    shelf = [p for p in pickups if p.seller_order.delivery_method == DeliveryMethod.PICKUP_SHELF]
+    if not shelf:
+        return {}
+    calendar = OpeningCalendar.from_location(store.location)
+    due = {}
+    for pickup in shelf:
+        try:
+            due[pickup.pk] = calendar.ready_at(pickup.seller_order.order.created_at, DEFAULT_POLICY.shelf_ready_minutes)
+        except NeverOpen:
+            continue
+    return due
