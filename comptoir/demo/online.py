@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from comptoir.common.errors import DomainError
 from comptoir.inventory.models import LocationKind, StockLevel
-from comptoir.inventory.promise import DeliveryMethod
+from comptoir.inventory.hours import OpeningCalendar
+from comptoir.inventory.promise import DEFAULT_POLICY, DeliveryMethod
 from comptoir.inventory.services import stock_restock
 from comptoir.markets import cache as reference
 from comptoir.orders.address import Address
@@ -168,14 +169,24 @@ def _plans(rng: random.Random, now: dt.datetime, stores: dict[str, Store]) -> li
     for slug, store in stores.items():  # the store's to-prepare list: one late, one just placed
         shopper = next(s for s in local if s.store == slug)
         if shelves.get(slug):
-            for ago in (dt.timedelta(hours=5), dt.timedelta(minutes=25)):
-                plans.append(_Plan(now - ago, shopper, (rng.choice(shelves[slug]),), DeliveryMethod.PICKUP_SHELF, store))
+            for at in (_late_moment(store, now), now - dt.timedelta(minutes=25)):
+                plans.append(_Plan(at, shopper, (rng.choice(shelves[slug]),), DeliveryMethod.PICKUP_SHELF, store))
     for seller_id in featured:  # something for each demo seller to accept
         offers = _warehouse_offers([seller_id])
         if offers:
             plans.append(_Plan(now - dt.timedelta(hours=rng.randint(1, 5)), rng.choice(SHOPPERS), (rng.choice(offers),),
                                DeliveryMethod.STANDARD))
     return sorted(plans, key=lambda p: p.at)
+
+
+def _late_moment(store: Store, now: dt.datetime) -> dt.datetime:
+    """The latest half hour at which a shelf order would be due ready (2 opening hours on the
+    store's calendar) a quarter of an hour before `now`: its pickup, not ready, is late."""
+    calendar = OpeningCalendar.from_location(store.location)
+    at = now.replace(minute=0, second=0, microsecond=0)
+    while calendar.ready_at(at, DEFAULT_POLICY.shelf_ready_minutes) > now - dt.timedelta(minutes=15):
+        at -= dt.timedelta(minutes=30)
+    return at
 
 
 def _place(plan: _Plan, buyer, rng: random.Random) -> Order | None:
