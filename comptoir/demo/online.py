@@ -264,7 +264,9 @@ def _home(plan: _Plan, part: SellerOrder, rng: random.Random, now: dt.datetime, 
     with _at(at):
         seller_order_deliver(seller_order_id=part.pk, at=at)
     counts["delivered"] += 1
-    if plan.outcome != "returned":
+    # A return puts its unit back in stock (the service does): shipped from a store's shelf, it
+    # is kept instead, so that the shelves hold exactly what was consigned whatever the hour.
+    if plan.outcome != "returned" or part.location.kind == LocationKind.STORE:
         return
     steps = (dt.timedelta(days=rng.randint(1, 9)), dt.timedelta(days=rng.randint(3, 6)), dt.timedelta(hours=rng.randint(2, 30)))
     at += steps[0]
@@ -351,7 +353,7 @@ def demo_online_seed(rng: random.Random, *, now: dt.datetime | None = None) -> d
         if order is None:
             continue
         counts["orders"] += 1
-        for part in SellerOrder.objects.filter(order=order).select_related("seller", "order").order_by("pk"):
+        for part in SellerOrder.objects.filter(order=order).select_related("seller", "order", "location").order_by("pk"):
             # each step is a use case of its own (the provider is called outside any transaction);
             # a step refused by a rule of the services leaves the part where it is
             try:
