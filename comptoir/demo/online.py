@@ -126,8 +126,8 @@ def _warehouse_offers(seller_ids=None) -> list[int]:
     return sorted(set(qs.values_list("offer_id", flat=True)))
 
 
-def _shelf_offers(store: Store) -> list[int]:
-    return sorted(set(StockLevel.objects.filter(location_id=store.location_id, on_hand__gte=1, offer__is_active=True)
+def _shelf_offers(store: Store, *, units: int = 1) -> list[int]:
+    return sorted(set(StockLevel.objects.filter(location_id=store.location_id, on_hand__gte=units, offer__is_active=True)
                       .values_list("offer_id", flat=True)))
 
 
@@ -168,9 +168,10 @@ def _plans(rng: random.Random, now: dt.datetime, stores: dict[str, Store]) -> li
     plans = [p for p in plans if p.at < now - dt.timedelta(hours=6)]
     for slug, store in stores.items():  # the store's to-prepare list: one late, one just placed
         shopper = next(s for s in local if s.store == slug)
-        if shelves.get(slug):
-            for at in (_late_moment(store, now), now - dt.timedelta(minutes=25)):
-                plans.append(_Plan(at, shopper, (rng.choice(shelves[slug]),), DeliveryMethod.PICKUP_SHELF, store))
+        plenty = _shelf_offers(store, units=3)  # two distinct offers with units to spare: both can be placed
+        if len(plenty) >= 2:
+            for at, offer_id in zip((_late_moment(store, now), now - dt.timedelta(minutes=25)), rng.sample(plenty, 2)):
+                plans.append(_Plan(at, shopper, (offer_id,), DeliveryMethod.PICKUP_SHELF, store))
     for seller_id in featured:  # something for each demo seller to accept
         offers = _warehouse_offers([seller_id])
         if offers:
