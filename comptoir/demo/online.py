@@ -373,10 +373,12 @@ def demo_online_seed(rng: random.Random, *, now: dt.datetime | None = None) -> d
 
 
 def _database_tasks() -> bool:
-    from django.tasks import default_task_backend
+    from django.tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
 
-    return isinstance(default_task_backend, DatabaseBackend)
+    from comptoir.orders.tasks import notify_order_placed
+
+    return isinstance(task_backends[notify_order_placed.backend], DatabaseBackend)
 
 
 def _task_ids() -> set:
