@@ -32,7 +32,7 @@ from comptoir.demo.seed import DemoCitiesMissing, demo_seed
 COUNTRIES = ["FR", "ES", "IT", "DE", "CN"]
 # Counts of the small demo with seed 42 on the cities loaded below (≥ 15,000 people).
 EXPECTED = {"categories": 15, "leaves": 12, "sellers": 40, "pending": 4, "products": 300, "offers": 987}
-EXPECTED_ONLINE = (0, 0)  # (online orders, click & collect seller orders) of the history seeded at NOW
+EXPECTED_ONLINE = (98, 40)  # (online orders, click & collect seller orders) of the history seeded at NOW
 
 
 @pytest.fixture
