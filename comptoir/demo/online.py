@@ -394,11 +394,10 @@ def demo_online_present() -> bool:
 
 
 def demo_online_reset() -> None:
-    """Delete the demo shoppers' orders with their pickups, holds, payments and ledger entries
-    (before the stores and sellers they point at). The journal is append-only for business
-    flows; the demo removes its own entries, as it removes the orders they record."""
+    """Delete the demo shoppers' orders with their pickups, holds and payments (before the
+    stores and sellers they point at). Their ledger entries stay, as the till history's do: the
+    journal is append-only (on PostgreSQL a trigger refuses to delete a line)."""
     from comptoir.inventory.models import Hold
-    from comptoir.ledger.models import JournalEntry, JournalLine
     from comptoir.orders.models import OrderLine, Pickup
     from comptoir.payments.models import Payment, PaymentEvent
 
@@ -406,11 +405,6 @@ def demo_online_reset() -> None:
     part_ids = list(SellerOrder.objects.filter(order__in=orders).values_list("pk", flat=True))
     payment_ids = list(orders.exclude(payment_id=None).values_list("payment_id", flat=True))
     hold_ids = list(OrderLine.objects.filter(seller_order_id__in=part_ids, hold__isnull=False).values_list("hold_id", flat=True))
-    refs = {f"seller_order:{pk}" for pk in part_ids} | {f"payment:{pk}" for pk in payment_ids}
-    entry_ids = [pk for pk, ref in JournalEntry.objects.filter(reference__regex=r"^(seller_order|payment):")
-                 .values_list("pk", "reference") if ":".join(ref.split(":")[:2]) in refs]
-    JournalLine.objects.filter(entry_id__in=entry_ids).delete()
-    JournalEntry.objects.filter(pk__in=entry_ids).delete()
     Pickup.objects.filter(seller_order_id__in=part_ids).delete()
     OrderLine.objects.filter(seller_order_id__in=part_ids).delete()
     Hold.objects.filter(pk__in=hold_ids).delete()
