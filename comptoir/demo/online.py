@@ -395,8 +395,7 @@ def demo_online_present() -> bool:
 
 def demo_online_reset() -> None:
     """Delete the demo shoppers' orders with their pickups, holds and payments (before the
-    stores and sellers they point at). Their ledger entries stay, as the till history's do: the
-    journal is append-only (on PostgreSQL a trigger refuses to delete a line)."""
+    stores and sellers they point at; the ledger first: `demo_ledger_reset`)."""
     from comptoir.inventory.models import Hold
     from comptoir.orders.models import OrderLine, Pickup
     from comptoir.payments.models import Payment, PaymentEvent
@@ -412,3 +411,31 @@ def demo_online_reset() -> None:
     PaymentEvent.objects.filter(payment_id__in=payment_ids).delete()
     Payment.objects.filter(pk__in=payment_ids).delete()
     get_user_model().objects.filter(username__in=[s.username for s in SHOPPERS if s.username != "buyer@example.com"]).delete()
+
+
+def demo_ledger_reset(seller_ids: list[int]) -> None:
+    """Delete the journal entries of the demo: every entry with a line on a demo seller's
+    account (online captures, refunds, cancellations, in-store sales), the demo shoppers'
+    payment entries, then the sellers' accounts — without which the next payout run would
+    look for sellers the reset deleted. The journal is append-only: on PostgreSQL the
+    trigger that refuses it is disabled for these statements only (the demo owns the rows)."""
+    from django.db import connection
+
+    from comptoir.ledger.models import Account, JournalEntry, JournalLine, OwnerType
+
+    accounts = Account.objects.filter(owner_type=OwnerType.SELLER, owner_id__in=[str(pk) for pk in seller_ids])
+    entry_ids = set(JournalLine.objects.filter(account__in=accounts).values_list("entry_id", flat=True))
+    payments = Order.objects.filter(buyer__username__in=[s.username for s in SHOPPERS]).exclude(payment_id=None)
+    refs = [f"payment:{pk}:{kind}" for pk in payments.values_list("payment_id", flat=True) for kind in ("capture", "refund")]
+    entry_ids |= set(JournalEntry.objects.filter(reference__in=refs).values_list("pk", flat=True))
+    table = JournalLine._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER TABLE with deferred checks pending
+            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER ledger_journalline_append_only")
+        JournalLine.objects.filter(entry_id__in=entry_ids).delete()
+        if connection.vendor == "postgresql":
+            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER ledger_journalline_append_only")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    JournalEntry.objects.filter(pk__in=entry_ids).delete()
+    accounts.delete()

@@ -44,7 +44,7 @@ from .compose import ProductDraft, product_draft
 from .identity import identity_generate
 from .images import initials, picture_render
 from .instore import demo_instore_seed
-from .online import demo_online_present, demo_online_reset, demo_online_seed
+from .online import demo_ledger_reset, demo_online_present, demo_online_reset, demo_online_seed
 from .stores import STAFF, STORE_PASSWORD, demo_stores_present, demo_stores_reset, demo_stores_seed
 from .vocab import COLOURS, DEMO_COMPANY_PREFIXES, LEAVES, PARENTS, SELLER_WORDS, brand_company_prefix
 
@@ -141,6 +141,7 @@ def demo_reset() -> None:
     from django.db.models import ProtectedError
 
     try:
+        demo_ledger_reset(list(Seller.objects.filter(legal_name__endswith=DEMO_LEGAL_SUFFIX).values_list("pk", flat=True)))
         demo_online_reset()
         demo_stores_reset()
         Offer.objects.filter(Q(seller__legal_name__endswith=DEMO_LEGAL_SUFFIX) | Q(product__in=Product.objects.filter(_demo_products()))).delete()
