@@ -182,6 +182,11 @@ def test_running_it_again_writes_nothing_and_reset_recreates_the_same_demo(small
     assert (Product.objects.count(), Offer.objects.count(), Seller.objects.count()) == (300, 987, 40)
     assert set(Product.objects.values_list("gtin", flat=True)) == gtins
     assert Order.objects.count() == recreated.online_orders > 0  # the previous history went with the reset
+    from comptoir.ledger.models import Account
+
+    seller_ids = {str(pk) for pk in Seller.objects.values_list("pk", flat=True)}
+    assert set(Account.objects.filter(owner_type="seller").values_list("owner_id", flat=True)) <= seller_ids
+    call_command("payouts_run", "--dry-run", stdout=io.StringIO())  # no payable of a deleted seller left
 
 
 def test_command_prints_counts_and_users_then_is_idempotent(places, media):
