@@ -2,6 +2,7 @@
 and the public views of stores for buyers."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -300,3 +301,23 @@ def till_refs_in_return_window(*, now=None) -> list[str]:
     refs = [f"pos_sale:{number}" for number in sales.values_list("number", flat=True)]
     returns = PosSale.objects.filter(kind=SaleKind.RETURN, returned_sale__in=sales).values_list("number", flat=True)
     return refs + [f"pos_return:{number}" for number in returns]
+
+
+def shelf_pickups_ready_due(*, store: Store, pickups: Iterable) -> dict[int, dt.datetime]:
+    """{pickup id: the moment it was promised ready} for the shelf pickups among `pickups`
+    (orders.Pickup): the one promise's opening time (2 opening hours) after the order, on the
+    store's calendar. Two queries (the calendar), none per pickup."""
+    from comptoir.inventory.hours import NeverOpen, OpeningCalendar
+    from comptoir.inventory.promise import DEFAULT_POLICY, DeliveryMethod
+
+    shelf = [p for p in pickups if p.seller_order.delivery_method == DeliveryMethod.PICKUP_SHELF]
+    if not shelf:
+        return {}
+    calendar = OpeningCalendar.from_location(store.location)
+    due = {}
+    for pickup in shelf:
+        try:
+            due[pickup.pk] = calendar.ready_at(pickup.seller_order.order.created_at, DEFAULT_POLICY.shelf_ready_minutes)
+        except NeverOpen:
+            continue
+    return due
