@@ -359,9 +359,13 @@ class JournalImmutable(Exception):
 class SalesJournalEntry(models.Model):
     """One line of a store's sales journal: a receipt or a Z report, in canonical JSON, with the
     SHA-256 of the previous entry's hash and this payload — the chain NF525 and Verifactu ask
-    for. Append-only: the model, its manager and a database trigger refuse updates and deletes."""
+    for. Each till register keeps its own chain and sequence (both rules allow one chain per
+    register), so tills never wait for each other; till 0 is the store-wide chain written before
+    per-till chains. Append-only: the model, its manager and a database trigger refuse updates
+    and deletes."""
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="journal")
+    till = models.PositiveSmallIntegerField(_("till"))
     sequence = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=JournalKind.choices)
     reference = models.CharField(max_length=32)
@@ -373,10 +377,11 @@ class SalesJournalEntry(models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["store", "sequence"]
+        ordering = ["store", "till", "sequence"]
         verbose_name = _("sales journal entry")
         verbose_name_plural = _("sales journal")
-        constraints = [models.UniqueConstraint(fields=["store", "sequence"], name="salesjournal_sequence_unique")]
+        constraints = [models.UniqueConstraint(fields=["store", "till", "sequence"], name="salesjournal_till_sequence_unique")]
+        indexes = [models.Index(fields=["store", "-created_at"], name="salesjournal_store_recent")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:

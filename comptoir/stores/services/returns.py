@@ -20,6 +20,7 @@ from ..models import JournalKind, PaymentMethod, PosSale, PosSaleLine, SaleKind,
 from . import till_ledger
 from .journal import journal_append
 from .till import _amount, _open_session, receipt_payload
+from .till import receipt_number as next_receipt_number
 
 RETURN_DAYS = 30
 
@@ -27,11 +28,6 @@ RETURN_DAYS = 30
 def sale_refundable(sale: PosSale) -> int:
     returned = sum(PosSale.objects.filter(returned_sale=sale).values_list("total_gross", flat=True))
     return sale.total_gross - returned
-
-
-def _number(session: TillSession) -> str:
-    count = PosSale.objects.filter(session=session).count() + 1
-    return f"{session.store.pk}-{session.number}-{count:04d}"
 
 
 def sale_return(
@@ -74,7 +70,7 @@ def sale_return(
                 parts[key] += value
         remaining = _remaining_parts(sale, parts)  # before this refund is written
         refund = PosSale.objects.create(
-            store=session.store, session=session, number=_number(session), kind=SaleKind.RETURN, clerk=user, created_at=at,
+            store=session.store, session=session, number=next_receipt_number(session), kind=SaleKind.RETURN, clerk=user, created_at=at,
             currency=sale.currency, total_net=0, total_vat=0, total_gross=amount, method=sale.method, terminal_reference=reference,
             returned_sale=sale,
         )
@@ -88,7 +84,7 @@ def sale_return(
         till_ledger.post_return(refund=refund, parts=refunded, partner_id=sale.store.partner_id)
         payload = receipt_payload(refund, [])
         payload["units"] = {str(k): v for k, v in sorted(units.items())}
-        journal_append(store=session.store, kind=JournalKind.RECEIPT, reference=refund.number, at=at, payload=payload)
+        journal_append(session=session, kind=JournalKind.RECEIPT, reference=refund.number, at=at, payload=payload)
         return refund
 
 
@@ -109,7 +105,7 @@ def order_return(*, session: TillSession, user, seller_order_number: str, amount
     at = at or timezone.now()
     with transaction.atomic():
         session = _open_session(session)
-        number = _number(session)
+        number = next_receipt_number(session)
         try:
             part = seller_order_refund_in_store(number=seller_order_number, amount=amount, reference=f"pos_return:{number}", now=at)
         except DomainError as exc:
@@ -124,5 +120,5 @@ def order_return(*, session: TillSession, user, seller_order_number: str, amount
             returned_order_ref=part.number,
         )
         till_ledger.post_cash_out(refund=refund)
-        journal_append(store=session.store, kind=JournalKind.RECEIPT, reference=refund.number, at=at, payload=receipt_payload(refund, []))
+        journal_append(session=session, kind=JournalKind.RECEIPT, reference=refund.number, at=at, payload=receipt_payload(refund, []))
         return refund
