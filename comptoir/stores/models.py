@@ -333,10 +333,13 @@ class PosSaleLine(models.Model):
     commission = models.BigIntegerField(default=0)
     partner_share = models.BigIntegerField(default=0)
     returned_quantity = models.PositiveIntegerField(default=0)
+    # On a return receipt: the sale line this refunds part of (quantity = units back, 0 for money only).
+    returned_line = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="returns")
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="possaleline_quantity_positive")]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1) | Q(returned_line__isnull=False, quantity__gte=0),
+                                              name="possaleline_quantity_positive")]
 
 
 class JournalKind(models.TextChoices):

@@ -3,7 +3,7 @@
 | event            | debit                                   | credit                                                                        |
 |------------------|-----------------------------------------|-------------------------------------------------------------------------------|
 | sale             | till cash (store) or card terminal cash | seller payable, commission revenue (minus the partner's part), partner payable, VAT payable/market where the marketplace is liable |
-| return           | the credits of the sale, in proportion  | till cash or card terminal cash                                               |
+| return           | the parts of its return lines (each a share of a sale line, split as the line was) | till cash or card terminal cash |
 | cash difference  | adjustments (short) / till cash (over)  | till cash (short) / adjustments (over)                                        |
 
 The seller's share is the gross less the commission and less the VAT the marketplace owes; a
@@ -17,7 +17,7 @@ from operator import or_
 from django.db.models import Q
 
 from comptoir.ledger.models import Account, AccountKind, EntryKind, OwnerType
-from comptoir.ledger.services import LineSpec, account_get_or_create, allocate_proportionally, entry_post
+from comptoir.ledger.services import LineSpec, account_get_or_create, entry_post
 
 from ..models import PaymentMethod, PosSale, TillSession
 
@@ -92,12 +92,6 @@ def post_sale(*, sale: PosSale, lines) -> None:
         kind=EntryKind.POS_SALE, reference=f"pos_sale:{sale.number}", currency=sale.currency, unique_key=f"pos_sale:{sale.number}",
         lines=[LineSpec(debit, sale.total_gross)] + [LineSpec(a, -v) for a, v in credits.items() if v], memo=sale.number,
     )
-
-
-def split_refund(amount: int, parts: dict[tuple, int]) -> dict[tuple, int]:
-    """``amount`` split over the parts in proportion (seller first), exactly."""
-    keys = sorted(parts, key=lambda k: (k[0] != AccountKind.SELLER_PAYABLE, str(k)))
-    return dict(zip(keys, allocate_proportionally(amount, [parts[k] for k in keys]), strict=True))
 
 
 def post_return(*, refund: PosSale, parts: dict[tuple, int], partner_id: int | None) -> None:

@@ -175,3 +175,44 @@ def tamper(entry_id: int, payload: str) -> None:
             cur.execute("UPDATE stores_salesjournalentry SET payload = %s WHERE id = %s", [payload, entry_id])
             cur.execute("CREATE TRIGGER salesjournal_no_update BEFORE UPDATE ON stores_salesjournalentry "
                         "BEGIN SELECT RAISE(ABORT, 'the sales journal is append-only'); END;")
+
+
+def test_a_return_carries_per_line_vat_and_the_z_report_vat_table_nets_it():
+    """ES: standard 21 %, books 4 %. The book comes back (its price refunded), then half the
+    lamp's price is refunded without the lamp: each refund's lines carry the VAT of the line
+    they refund, the Z report subtracts them, and the ledger reads the same parts."""
+    store, clerk = setup(partner_share=5000)
+    eu = f.seller("Taller", country="ES", city_name="Madrid")
+    cn = f.seller("Shenzhen Goods", country="CN", city_name="Madrid")
+    lamp, _l1 = on_shelf(store, eu, net_price=1000)
+    book, book_level = on_shelf(store, cn, net_price=2000, title="Atlas", tax_class="books")
+    session = services.till_open(store=store, user=clerk, opening_float=0)
+    services.basket_add_gtin(session=session, gtin=lamp.product.gtin)
+    services.basket_add_gtin(session=session, gtin=book.product.gtin)
+    sale = services.sale_pay(session=session, user=clerk, method="cash", cash_given=3290)
+    assert (sale.total_net, sale.total_vat, sale.total_gross) == (3000, 290, 3290)  # 1000 + 210, 2000 + 80
+    lamp_line, book_line = sale.lines.get(rate_bp=2100), sale.lines.get(rate_bp=400)
+
+    back = services.sale_return(session=session, user=clerk, receipt_number=sale.number, amount=2080, units={book_line.pk: 1})
+    assert (back.total_net, back.total_vat, back.total_gross) == (2000, 80, 2080)
+    assert [(ln.returned_line_id, ln.quantity, ln.rate_bp, ln.net, ln.vat, ln.gross, ln.commission, ln.partner_share)
+            for ln in back.lines.all()] == [(book_line.pk, 1, 400, 2000, 80, 2080, book_line.commission, book_line.partner_share)]
+    assert StockLevel.objects.get(pk=book_level.pk).on_hand == 1
+
+    half = services.sale_return(session=session, user=clerk, receipt_number=sale.number, amount=605)
+    assert [(ln.returned_line_id, ln.quantity, ln.rate_bp, ln.net, ln.vat, ln.gross) for ln in half.lines.all()] == [
+        (lamp_line.pk, 0, 2100, 500, 105, 605)]
+    totals = services.session_totals(session)
+    assert totals.vat_by_rate == {2100: (500, 105), 400: (0, 0)}
+    assert (totals.sales_gross, totals.returns_gross, totals.cash_in, totals.cash_out) == (3290, 2685, 3290, 2685)
+    closed = services.till_close(session=session, user=clerk, counted_cash=605)
+    assert closed.difference == 0
+    z = SalesJournalEntry.objects.get(kind="z_report")
+    assert '"vat":{"2100":[500,105],"400":[0,0]}' in z.payload
+    balances = _balances()
+    # The book's VAT (marketplace liable, non-EU seller) is given back whole; the seller's lamp
+    # VAT stays in its payable, half of it refunded with the half price.
+    assert balances["vat_payable:market"] == 0
+    assert balances["till_cash:store"] == 605
+    assert balances["seller_payable:seller"] == -(1210 - lamp_line.commission) + (605 - lamp_line.commission // 2)
+    assert set(ledger_sums().values()) == {0}
