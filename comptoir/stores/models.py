@@ -270,6 +270,9 @@ class TillSession(models.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
+    def __str__(self) -> str:
+        return f"Z{self.number} · {self.till}"
+
 
 class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
@@ -385,6 +388,9 @@ class SalesJournalEntry(models.Model):
         verbose_name_plural = _("sales journal")
         constraints = [models.UniqueConstraint(fields=["store", "till", "sequence"], name="salesjournal_till_sequence_unique")]
         indexes = [models.Index(fields=["store", "-created_at"], name="salesjournal_store_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.till}/{self.sequence} {self.reference}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
