@@ -160,7 +160,33 @@ def test_journal_chain_is_append_only_and_a_tampered_entry_is_found():
         cur.execute("UPDATE stores_salesjournalentry SET payload = '{}' WHERE id = %s", [entry.pk])
     tamper(entry.pk, entry.payload.replace('"gross":1210', '"gross":121'))
     check = services.journal_verify(store=store)
-    assert (check.intact, check.first_broken, check.reason) == (False, 2, "content does not match its hash")
+    assert (check.intact, check.broken_till, check.first_broken, check.reason) == (False, 1, 2, "content does not match its hash")
+
+
+def test_each_till_keeps_its_own_chain_and_a_tampered_entry_of_any_till_is_found():
+    store, clerk = setup()
+    other_clerk = sf.staff(store)
+    seller = f.seller("Taller", country="ES", city_name="Madrid")
+    offer, _level = on_shelf(store, seller, units=5)
+    one = services.till_open(store=store, user=clerk, opening_float=0, till=1)
+    two = services.till_open(store=store, user=other_clerk, opening_float=0, till=2)
+    for session, user in ((one, clerk), (two, other_clerk), (two, other_clerk), (one, clerk), (two, other_clerk)):
+        services.basket_add_gtin(session=session, gtin=offer.product.gtin)
+        services.sale_pay(session=session, user=user, method="cash", cash_given=1210)
+    services.till_close(session=two, user=other_clerk, counted_cash=3630)
+    chains = list(SalesJournalEntry.objects.filter(store=store).order_by("till", "sequence").values_list("till", "sequence", "kind"))
+    assert chains == [(1, 1, "receipt"), (1, 2, "receipt"), (2, 1, "receipt"), (2, 2, "receipt"), (2, 3, "receipt"), (2, 4, "z_report")]
+    first_of_two = SalesJournalEntry.objects.get(store=store, till=2, sequence=1)
+    assert first_of_two.previous_hash == "0" * 64 and '"till":2' in first_of_two.payload
+    second_of_two = SalesJournalEntry.objects.get(store=store, till=2, sequence=2)
+    assert second_of_two.previous_hash == first_of_two.hash
+    check = services.journal_verify(store=store)
+    assert (check.intact, check.entries, check.chains) == (True, 6, 2)
+    # The Z report of till 2 counts till 2's sales only.
+    assert '"sales":3' in SalesJournalEntry.objects.get(kind="z_report").payload
+    tamper(second_of_two.pk, second_of_two.payload.replace('"gross":1210', '"gross":0'))
+    check = services.journal_verify(store=store)
+    assert (check.intact, check.broken_till, check.first_broken, check.reason) == (False, 2, 2, "content does not match its hash")
 
 
 def tamper(entry_id: int, payload: str) -> None:
