@@ -242,3 +242,22 @@ def test_a_return_carries_per_line_vat_and_the_z_report_vat_table_nets_it():
     assert balances["till_cash:store"] == 605
     assert balances["seller_payable:seller"] == -(1210 - lamp_line.commission) + (605 - lamp_line.commission // 2)
     assert set(ledger_sums().values()) == {0}
+
+
+SALE_STATEMENTS = 31  # on SQLite; bench/README.md has the PostgreSQL counts before and after
+
+
+def test_a_scanned_cash_sale_takes_a_pinned_number_of_statements(django_assert_num_queries):
+    """Counted, not timed (bench/store.py times it): scan + pay of one unit, the tenth sale of an
+    open session (accounts exist). On SQLite; PostgreSQL adds its savepoints and locks."""
+    store, clerk = setup(partner_share=5000)
+    seller = f.seller("Taller", country="ES", city_name="Madrid")
+    offer, _level = on_shelf(store, seller, units=20)
+    session = services.till_open(store=store, user=clerk, opening_float=0)
+    for _ in range(9):
+        services.basket_add_gtin(session=session, gtin=offer.product.gtin)
+        services.sale_pay(session=session, user=clerk, method="cash", cash_given=1210)
+    with django_assert_num_queries(SALE_STATEMENTS):
+        services.basket_add_gtin(session=session, gtin=offer.product.gtin)
+        services.sale_pay(session=session, user=clerk, method="cash", cash_given=1210)
+
