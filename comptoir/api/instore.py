@@ -149,12 +149,14 @@ class ReceiptOut(Schema):
     method: str
     cash_given: int | None
     change: int | None
+    journal_till: int | None  # the till whose hash chain holds the receipt
     journal_sequence: int | None
     journal_hash: str
     lines: list[ReceiptLineOut]
 
 
 class JournalEntryOut(Schema):
+    till: int  # each till keeps its own chain and sequence
     sequence: int
     kind: str
     reference: str
@@ -166,6 +168,8 @@ class JournalEntryOut(Schema):
 class JournalOut(Schema):
     intact: bool
     entries: int
+    chains: int
+    broken_till: int | None
     first_broken: int | None
     reason: str
     page: int
@@ -202,7 +206,8 @@ def _receipt_out(sale: PosSale) -> dict:
     return {
         "number": sale.number, "kind": sale.kind, "store": sale.store.slug, "created_at": sale.created_at, "currency": sale.currency,
         "total_net": sale.total_net, "total_vat": sale.total_vat, "total_gross": sale.total_gross, "method": sale.method,
-        "cash_given": sale.cash_given, "change": sale.change, "journal_sequence": entry.sequence if entry else None,
+        "cash_given": sale.cash_given, "change": sale.change, "journal_till": entry.till if entry else None,
+        "journal_sequence": entry.sequence if entry else None,
         "journal_hash": entry.hash if entry else "",
         "lines": [{"gtin": ln.gtin, "title": ln.title, "quantity": ln.quantity, "unit_net": ln.unit_net, "rate_bp": ln.rate_bp,
                    "liable_party": ln.liable_party, "net": ln.net, "vat": ln.vat, "gross": ln.gross} for ln in sale.lines.all()],
@@ -266,14 +271,15 @@ def receipt(request, slug: str, number: str):
 
 @till_router.get("/{slug}/journal", response={200: JournalOut, **ERRORS})
 def journal(request, slug: str, params: Query[PageIn]):
-    """The store's sales journal (newest first) and the result of its chain check."""
+    """The store's sales journal (newest first) and the result of the check of every till's
+    hash chain (the first broken entry: its till and sequence)."""
     store = _store(request, slug)
     check = services.journal_verify(store=store)
-    rows = SalesJournalEntry.objects.filter(store=store).order_by("-sequence")
+    rows = SalesJournalEntry.objects.filter(store=store).order_by("-created_at", "-pk")
     start = (params.page - 1) * params.page_size
-    return {"intact": check.intact, "entries": check.entries, "first_broken": check.first_broken, "reason": check.reason,
-            "page": params.page, "page_size": params.page_size,
-            "items": [{"sequence": e.sequence, "kind": e.kind, "reference": e.reference, "created_at": e.created_at,
+    return {"intact": check.intact, "entries": check.entries, "chains": check.chains, "broken_till": check.broken_till,
+            "first_broken": check.first_broken, "reason": check.reason, "page": params.page, "page_size": params.page_size,
+            "items": [{"till": e.till, "sequence": e.sequence, "kind": e.kind, "reference": e.reference, "created_at": e.created_at,
                        "previous_hash": e.previous_hash, "hash": e.hash} for e in rows[start : start + params.page_size]]}
 
 

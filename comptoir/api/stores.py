@@ -117,7 +117,7 @@ def store_stock(request, slug: str, params: Query[PageIn]):
         item["offers"].append({
             "offer_id": lv.offer_id, "seller_id": lv.offer.seller_id, "seller_name": lv.offer.seller.display_name,
             "seller_country": lv.offer.seller.country, "condition": lv.offer.condition, "net_price": lv.offer.net_price,
-            "currency": lv.offer.currency, "units": lv.on_hand - lv.held,
+            "currency": lv.offer.currency, "units": lv.units_free,
         })
     return {"store": store.slug, "count": len(product_ids), "page": params.page, "page_size": params.page_size,
             "items": [items[pid] for pid in page_ids if pid in items]}

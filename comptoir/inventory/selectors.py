@@ -20,7 +20,7 @@ from comptoir.markets.selectors import city_name_expression
 from comptoir.sellers.models import Seller, SellerStatus
 
 from .hours import OpeningCalendar
-from .models import ClosedDay, LocationKind, LocationStatus, Offer, OpeningHours, StockLevel, StockLocation
+from .models import ClosedDay, Hold, HoldKind, HoldState, LocationKind, LocationStatus, Offer, OpeningHours, StockLevel, StockLocation
 from .promise import DEFAULT_POLICY, PromisePolicy
 from .ranking import RankedOffer, is_local, rank_offers
 
@@ -49,6 +49,22 @@ def vat_rate_bp_for_product(*, product: Product, market: Market, today: date) ->
     return rate
 
 
+def held_now(*, level: str = "", now=None):
+    """An expression for a stock level's held units that still count: ``held`` less the units
+    of expired try-in-store and basket holds not released yet (the next take releases them under
+    the stock lock, the periodic tidy-up later). What buyers and clerks are shown counts with it,
+    so an expired reservation frees its unit on the page at once, before any worker runs.
+    ``level`` is the path to the stock level ("" on StockLevel itself, e.g. "stock_levels__")."""
+    expired = (
+        Hold.objects.filter(
+            stock_level_id=OuterRef(f"{level}pk"), state=HoldState.ACTIVE, kind__in=(HoldKind.TRY, HoldKind.POS),
+            expires_at__lte=now or timezone.now(),
+        )
+        .order_by().values("stock_level_id").annotate(units=Sum("quantity")).values("units")
+    )
+    return F(f"{level}held") - Coalesce(Subquery(expired), Value(0))
+
+
 def offers_for_product(
     *,
     product: Product,
@@ -74,9 +90,11 @@ def offers_for_product(
             offer__currency=market.currency,
             offer__seller__status=SellerStatus.APPROVED,
             location__status=LocationStatus.OPEN,
-            on_hand__gt=F("held"),
+            on_hand__gt=0,
         )
-        .annotate(avail=F("on_hand") - F("held"), city_display=city_name_expression("location__city__"))
+        .alias(held_live=held_now())
+        .filter(on_hand__gt=F("held_live"))
+        .annotate(avail=F("on_hand") - F("held_live"), city_display=city_name_expression("location__city__"))
         .order_by("offer_id", "location_id")
         .values_list(
             "offer_id", "offer__seller_id", "offer__seller__display_name", "offer__seller__country",

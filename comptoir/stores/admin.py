@@ -1,8 +1,9 @@
 """Operator admin for stores: partners (identity checked like sellers), stores with their hours
-and closed days, staff, the read-only consignments and shelf audit trail, and the stores' click &
-collect pickups (orders' Pickup rows, read-only: they change through the store console; the one
-action, unlocking, calls the orders service). A store's status changes through actions that call
-the services (closing one takes its shelf off the listing)."""
+and closed days, staff; read-only views of the consignments, the shelf audit trail, the stores'
+click & collect pickups (orders' Pickup rows: they change through the store console; the one
+action, unlocking, calls the orders service), the till sessions, the receipts and the sales
+journal (which nobody can change or delete, here or elsewhere). A store's status changes through
+actions that call the services (closing one takes its shelf off the listing)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,7 +21,20 @@ from comptoir.sellers.errors import SellerInvalid
 from comptoir.sellers.identity import identity_clean
 
 from . import services
-from .models import Consignment, ConsignmentLine, Partner, PartnerMember, StockCorrection, Store, StoreSite, StoreStaff
+from .models import (
+    Consignment,
+    ConsignmentLine,
+    Partner,
+    PartnerMember,
+    PosSale,
+    PosSaleLine,
+    SalesJournalEntry,
+    StockCorrection,
+    Store,
+    StoreSite,
+    StoreStaff,
+    TillSession,
+)
 
 
 class PartnerForm(forms.ModelForm):
@@ -245,3 +259,62 @@ class PickupAdmin(ReadOnlyAdmin):
     @admin.display(description=_("locked"), boolean=True)
     def is_locked_display(self, obj):
         return obj.is_locked
+
+
+# --- the till, read-only ---------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TillSession)
+class TillSessionAdmin(ReadOnlyAdmin):
+    list_display = ("number", "store", "till", "opened_at", "opened_by", "closed_at", "opening_float", "expected_cash",
+                    "counted_cash", "difference", "currency")
+    list_filter = ("store", "till")
+    search_fields = ("store__slug", "opened_by__email")
+    list_select_related = ("store__location", "opened_by")
+    date_hierarchy = "opened_at"
+
+
+class PosSaleLineInline(ReadOnlyInline):
+    model = PosSaleLine
+    fk_name = "sale"
+    fields = ("gtin", "title", "seller", "quantity", "unit_net", "rate_bp", "liable_party", "net", "vat", "gross", "commission",
+              "partner_share", "returned_line")
+    readonly_fields = fields
+
+
+@admin.register(PosSale)
+class PosSaleAdmin(ReadOnlyAdmin):
+    list_display = ("number", "kind", "store", "created_at", "clerk", "method", "total_net", "total_vat", "total_gross", "currency")
+    list_filter = ("kind", "method", "store")
+    search_fields = ("number", "store__slug", "returned_order_ref")
+    list_select_related = ("store__location", "clerk")
+    date_hierarchy = "created_at"
+    inlines = [PosSaleLineInline]
+
+
+@admin.register(SalesJournalEntry)
+class SalesJournalEntryAdmin(ReadOnlyAdmin):
+    """The append-only journal: listed and shown, never added, changed or deleted (the model,
+    its manager and a database trigger refuse it too); `comptoir journal_verify` checks it."""
+
+    list_display = ("store", "till", "sequence", "kind", "reference", "created_at", "hash")
+    list_filter = ("kind", "store", "till")
+    search_fields = ("reference", "hash", "store__slug")
+    list_select_related = ("store__location",)
+    date_hierarchy = "created_at"
+
+    def get_actions(self, request):
+        return {}  # not even the bulk delete action

@@ -14,6 +14,7 @@ from comptoir.common.geo import haversine_km
 from comptoir.common.money import gross_from_net
 from comptoir.inventory.hours import OpeningCalendar
 from comptoir.inventory.models import LocationStatus, StockLevel
+from comptoir.inventory.selectors import held_now
 from comptoir.markets.models import City, Market
 from comptoir.sellers.models import SellerStatus
 
@@ -125,16 +126,18 @@ def store_shelf(*, slug: str, market: Market, vat_rates: dict[str, int], languag
 
     levels = (
         StockLevel.objects.filter(
-            location__store__slug=slug, location__status=LocationStatus.OPEN, on_hand__gt=F("held"),
+            location__store__slug=slug, location__status=LocationStatus.OPEN, on_hand__gt=0,
             offer__is_active=True, offer__product__is_active=True, offer__currency=market.currency,
             offer__seller__status=SellerStatus.APPROVED,
         )
+        .alias(held_live=held_now())  # an expired reservation's unit is on the shelf again
+        .filter(on_hand__gt=F("held_live"))
         .values(
             "offer__product_id", "offer__product__brand",
             # the product's VAT kind: its own, else its category's (catalog.models.PRODUCT_VAT_KIND)
             vat_kind=Coalesce(NullIf(F("offer__product__tax_class"), Value("")), F("offer__product__category__tax_class")),
         )
-        .annotate(units=Sum(F("on_hand") - F("held")))
+        .annotate(units=Sum(F("on_hand") - F("held_live")))
         .order_by("-units", "offer__product_id")
     )
     total = levels.count()
@@ -144,9 +147,9 @@ def store_shelf(*, slug: str, market: Market, vat_rates: dict[str, int], languag
     ids = [r["offer__product_id"] for r in rows]
     prices: dict[int, tuple[int, int]] = {}
     for pid, net in StockLevel.objects.filter(
-        location__store__slug=slug, offer__product_id__in=ids, on_hand__gt=F("held"), offer__is_active=True,
+        location__store__slug=slug, offer__product_id__in=ids, on_hand__gt=0, offer__is_active=True,
         offer__currency=market.currency, offer__seller__status=SellerStatus.APPROVED,
-    ).values_list("offer__product_id", "offer__net_price"):
+    ).alias(held_live=held_now()).filter(on_hand__gt=F("held_live")).values_list("offer__product_id", "offer__net_price"):
         low, count = prices.get(pid, (net, 0))
         prices[pid] = (min(low, net), count + 1)
     texts: dict[int, dict[str, str]] = {}

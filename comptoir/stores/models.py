@@ -278,6 +278,9 @@ class TillSession(models.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
+    def __str__(self) -> str:
+        return f"Z{self.number} · {self.till}"
+
 
 class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
@@ -341,10 +344,13 @@ class PosSaleLine(models.Model):
     commission = models.BigIntegerField(default=0)
     partner_share = models.BigIntegerField(default=0)
     returned_quantity = models.PositiveIntegerField(default=0)
+    # On a return receipt: the sale line this refunds part of (quantity = units back, 0 for money only).
+    returned_line = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="returns")
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="possaleline_quantity_positive")]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1) | Q(returned_line__isnull=False, quantity__gte=0),
+                                              name="possaleline_quantity_positive")]
 
 
 class JournalKind(models.TextChoices):
@@ -367,9 +373,13 @@ class JournalImmutable(Exception):
 class SalesJournalEntry(models.Model):
     """One line of a store's sales journal: a receipt or a Z report, in canonical JSON, with the
     SHA-256 of the previous entry's hash and this payload — the chain NF525 and Verifactu ask
-    for. Append-only: the model, its manager and a database trigger refuse updates and deletes."""
+    for. Each till register keeps its own chain and sequence (both rules allow one chain per
+    register), so tills never wait for each other; till 0 is the store-wide chain written before
+    per-till chains. Append-only: the model, its manager and a database trigger refuse updates
+    and deletes."""
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="journal")
+    till = models.PositiveSmallIntegerField(_("till"))
     sequence = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=JournalKind.choices)
     reference = models.CharField(max_length=32)
@@ -381,10 +391,14 @@ class SalesJournalEntry(models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["store", "sequence"]
+        ordering = ["store", "till", "sequence"]
         verbose_name = _("sales journal entry")
         verbose_name_plural = _("sales journal")
-        constraints = [models.UniqueConstraint(fields=["store", "sequence"], name="salesjournal_sequence_unique")]
+        constraints = [models.UniqueConstraint(fields=["store", "till", "sequence"], name="salesjournal_till_sequence_unique")]
+        indexes = [models.Index(fields=["store", "-created_at"], name="salesjournal_store_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.till}/{self.sequence} {self.reference}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:

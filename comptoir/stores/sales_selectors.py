@@ -35,7 +35,7 @@ def shelf_search(*, store: Store, q: str) -> list[StockLevel]:
     """Shelf lines with free units matching a title, brand, GTIN or seller, titled."""
     from .selectors import product_titles, shelf_levels
 
-    levels = [lv for lv in shelf_levels(store=store, query=q)[:40] if lv.on_hand > lv.held]
+    levels = list(shelf_levels(store=store, query=q).filter(units_free__gt=0)[:40])
     titles = product_titles(lv.offer.product_id for lv in levels)
     for lv in levels:
         lv.title = titles.get(lv.offer.product_id, lv.offer.product.gtin)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from comptoir.catalog.models import ProductText
 from comptoir.inventory.models import LocationStatus, StockLevel
 from comptoir.ledger.payouts import PartnerPayee
+from comptoir.inventory.selectors import held_now
 from comptoir.sellers.models import Seller, SellerStatus
 
 from .errors import ConsignmentNotFound, StoreForbidden, StoreNotFound
@@ -116,9 +117,12 @@ def product_titles(product_ids: Iterable[int], language: str | None = None) -> d
 
 def shelf_levels(*, store: Store, query: str = "", seller_id: int | None = None) -> QuerySet[StockLevel]:
     """The store's shelf: stock levels at its location with units on hand, whoever's units they
-    are, by seller then product; `query` matches a product title, GTIN or brand, or a seller."""
+    are, by seller then product; `query` matches a product title, GTIN or brand, or a seller.
+    ``held_live``, ``units_free``: held and free units, expired reservations and baskets not
+    counted as held."""
     levels = (
         StockLevel.objects.filter(location_id=store.location_id, on_hand__gt=0)
+        .annotate(held_live=held_now(), units_free=F("on_hand") - F("held_live"))
         .select_related("offer", "offer__seller", "offer__product")
         .order_by("offer__seller__display_name", "offer__product_id", "pk")
     )
@@ -274,11 +278,14 @@ def store_public_stock(*, store: Store) -> QuerySet[StockLevel]:
         StockLevel.objects.filter(
             location_id=store.location_id,
             location__status=LocationStatus.OPEN,
-            on_hand__gt=F("held"),
+            on_hand__gt=0,
             offer__is_active=True,
             offer__product__is_active=True,
             offer__seller__status=SellerStatus.APPROVED,
         )
+        # units_free: on hand less live holds (an expired reservation's unit counts as free)
+        .annotate(units_free=F("on_hand") - held_now())
+        .filter(units_free__gt=0)
         .select_related("offer", "offer__seller", "offer__product")
         .order_by("offer__product_id", "offer__net_price", "pk")
     )

@@ -1,17 +1,21 @@
-"""The sales journal: every receipt and Z report of a store, appended in order, each entry
-carrying SHA-256(previous hash + its canonical JSON payload). Changing or deleting an entry
-breaks the chain at that entry, which ``journal_verify`` finds (NF525 / Verifactu mechanisms;
-certification is out of scope)."""
+"""The sales journal: every receipt and Z report of a store, appended in order to the chain of
+the till that wrote it, each entry carrying SHA-256(previous hash + its canonical JSON payload).
+Changing or deleting an entry breaks its till's chain at that entry, which ``journal_verify``
+finds (NF525 / Verifactu mechanisms; certification is out of scope).
+
+One chain per till register (NF525 and Verifactu both allow a chain per register or system):
+an append is serialised by the till session's row lock, which every till action holds already,
+so sales on different tills of a store never wait for each other. Till 0 is the store-wide
+chain written before per-till chains."""
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
-from ..models import SalesJournalEntry, Store
+from ..models import SalesJournalEntry, Store, TillSession
 
 GENESIS = "0" * 64
 
@@ -24,27 +28,30 @@ def canonical(payload: dict) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def journal_append(*, store: Store, kind: str, reference: str, payload: dict, at=None) -> SalesJournalEntry:
-    """Append one entry to the store's journal. The store row is locked until the caller's
-    transaction commits, so entries of one store get consecutive sequences and each hashes the
-    one before; call it last in the transaction (the lock is then held only for the commit)."""
-    with transaction.atomic():
-        Store.objects.select_for_update().filter(pk=store.pk).values_list("pk", flat=True).first()
-        last = SalesJournalEntry.objects.filter(store=store).order_by("-sequence").values_list("sequence", "hash").first()
-        sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        at = at or timezone.now()
-        body = canonical({"store": store.slug, "sequence": sequence, "kind": kind, "reference": reference,
-                          "at": at.isoformat(), **payload})
-        return SalesJournalEntry.objects.create(
-            store=store, sequence=sequence, kind=kind, reference=reference, created_at=at, payload=body,
-            previous_hash=previous, hash=entry_hash(previous, body),
-        )
+def journal_append(*, session: TillSession, kind: str, reference: str, payload: dict, at=None) -> SalesJournalEntry:
+    """Append one entry to the chain of the session's till. The caller holds the session's row
+    lock (``_open_session`` or ``till_close``) in its transaction: one session of a till is open
+    at a time, so the entries of a till get consecutive sequences and each hashes the one
+    before; the unique (store, till, sequence) constraint backs it."""
+    store = session.store
+    last = (SalesJournalEntry.objects.filter(store_id=store.pk, till=session.till).order_by("-sequence")
+            .values_list("sequence", "hash").first())
+    sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    at = at or timezone.now()
+    body = canonical({"store": store.slug, "till": session.till, "sequence": sequence, "kind": kind, "reference": reference,
+                      "at": at.isoformat(), **payload})
+    return SalesJournalEntry.objects.create(
+        store=store, till=session.till, sequence=sequence, kind=kind, reference=reference, created_at=at, payload=body,
+        previous_hash=previous, hash=entry_hash(previous, body),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class ChainCheck:
     entries: int
+    chains: int
     first_broken: int | None  # the sequence of the first entry that does not match, None when intact
+    broken_till: int | None = None  # the till whose chain is broken
     reason: str = ""
 
     @property
@@ -53,17 +60,21 @@ class ChainCheck:
 
 
 def journal_verify(*, store: Store) -> ChainCheck:
-    """Recompute the chain from the first entry: each entry must follow the previous sequence,
-    name the previous hash and hash to what it carries."""
-    previous, expected_sequence, count = GENESIS, 1, 0
-    rows = SalesJournalEntry.objects.filter(store=store).order_by("sequence").values_list("sequence", "payload", "previous_hash", "hash")
-    for sequence, payload, previous_hash, stored in rows.iterator(chunk_size=2000):
+    """Recompute every till's chain from its first entry: each entry must follow the previous
+    sequence of its till, name the previous hash and hash to what it carries. Reports the first
+    broken entry (lowest till first)."""
+    previous, expected_sequence, count, chains, current = GENESIS, 1, 0, 0, None
+    rows = (SalesJournalEntry.objects.filter(store=store).order_by("till", "sequence")
+            .values_list("till", "sequence", "payload", "previous_hash", "hash"))
+    for till, sequence, payload, previous_hash, stored in rows.iterator(chunk_size=2000):
+        if till != current:
+            previous, expected_sequence, current, chains = GENESIS, 1, till, chains + 1
         count += 1
         if sequence != expected_sequence:
-            return ChainCheck(count, expected_sequence, "missing entry")
+            return ChainCheck(count, chains, expected_sequence, till, "missing entry")
         if previous_hash != previous:
-            return ChainCheck(count, sequence, "previous hash does not match")
+            return ChainCheck(count, chains, sequence, till, "previous hash does not match")
         if entry_hash(previous, payload) != stored:
-            return ChainCheck(count, sequence, "content does not match its hash")
+            return ChainCheck(count, chains, sequence, till, "content does not match its hash")
         previous, expected_sequence = stored, sequence + 1
-    return ChainCheck(count, None)
+    return ChainCheck(count, chains, None)

@@ -91,7 +91,11 @@ def till_open(*, store: Store, user, opening_float: int, till: int = 1, at=None)
 
 
 def _open_session(session: TillSession) -> TillSession:
-    locked = TillSession.objects.select_for_update().filter(pk=session.pk).first()
+    """The session, locked for this transaction (with its store, market and partner read in the
+    same query; only the session row is locked). Every till action holds this lock: it orders
+    the till's receipts and its journal chain, and no other till waits for it."""
+    locked = (TillSession.objects.select_related("store__market", "store__partner").select_for_update(of=("self",))
+              .filter(pk=session.pk).first())
     if locked is None or locked.closed_at is not None:
         raise TillNotOpen(_("This till session is closed: open the till first."), field="session")
     return locked
@@ -153,7 +157,7 @@ def till_close(*, session: TillSession, user, counted_cash: int, at=None) -> Til
         locked.save(update_fields=["expected_cash", "counted_cash", "difference", "closed_at", "closed_by"])
         if locked.difference:
             till_ledger.post_cash_difference(session=locked)
-        journal_append(store=locked.store, kind=JournalKind.Z_REPORT, reference=f"Z{locked.number}", at=at, payload={
+        journal_append(session=locked, kind=JournalKind.Z_REPORT, reference=f"Z{locked.number}", at=at, payload={
             "till": locked.till, "opened_at": locked.opened_at.isoformat(), "float": locked.opening_float,
             "sales": totals.sales, "sales_gross": totals.sales_gross, "returns": totals.returns,
             "returns_gross": totals.returns_gross, "cash_in": totals.cash_in, "cash_out": totals.cash_out,
@@ -174,13 +178,13 @@ def normalise_gtin(raw: str) -> str:
 
 
 def _take_for_basket(session: TillSession, level: StockLevel, quantity: int) -> Hold:
+    """Called inside the caller's transaction, which a shortage rolls back whole (no savepoint)."""
     try:
-        with transaction.atomic():
-            return holds_take(
-                requests=[HoldRequest(offer_id=level.offer_id, quantity=quantity, location_id=level.location_id, stock_level_id=level.pk)],
-                reference=basket_reference(session), kind=HoldKind.POS,
-                expires_at=timezone.now() + timedelta(hours=BASKET_HOURS),
-            )[0]
+        return holds_take(
+            requests=[HoldRequest(offer_id=level.offer_id, quantity=quantity, location_id=level.location_id, stock_level_id=level.pk)],
+            reference=basket_reference(session), kind=HoldKind.POS,
+            expires_at=timezone.now() + timedelta(hours=BASKET_HOURS),
+        )[0]
     except OutOfStock:
         raise ShelfOutOfStock(_("No free unit of this item on the shelf: every one is held or sold."), field="gtin") from None
 
@@ -189,14 +193,13 @@ def basket_add_gtin(*, session: TillSession, gtin: str, quantity: int = 1) -> Ho
     """The clerk scans a GTIN: one unit of it from this store's shelf (the seller's level with the
     most free units) goes into the basket."""
     code = normalise_gtin(gtin)
-    product_id = Product.objects.filter(gtin=code).values_list("pk", flat=True).first()
-    if product_id is None:
-        raise UnknownGtin(_("No product has the GTIN %(code)s.") % {"code": code.lstrip("0") or code}, field="gtin")
     with transaction.atomic():
         session = _open_session(session)
-        levels = list(StockLevel.objects.filter(location_id=session.store.location_id, offer__product_id=product_id, on_hand__gt=0)
+        levels = list(StockLevel.objects.filter(location_id=session.store.location_id, offer__product__gtin=code, on_hand__gt=0)
                       .order_by("pk"))
         if not levels:
+            if not Product.objects.filter(gtin=code).exists():
+                raise UnknownGtin(_("No product has the GTIN %(code)s.") % {"code": code.lstrip("0") or code}, field="gtin")
             raise NotOnThisShelf(_("This product is not on this store's shelf."), field="gtin")
         level = max(levels, key=lambda lv: (lv.on_hand - lv.held, -lv.pk))
         return _take_for_basket(session, level, quantity)
@@ -235,7 +238,7 @@ def basket_holds(session: TillSession) -> list[Hold]:
     ref = basket_reference(session)
     return list(
         Hold.objects.filter(Q(reference=ref) | Q(reference__startswith=f"{ref}:r"), kind=HoldKind.POS, state=HoldState.ACTIVE)
-        .select_related("stock_level__offer__product", "stock_level__offer__seller").order_by("pk")
+        .select_related("stock_level__offer__product__category", "stock_level__offer__seller").order_by("pk")
     )
 
 
@@ -287,7 +290,7 @@ def basket_priced(session: TillSession, holds: list[Hold] | None = None) -> list
     language = store.market.ui_languages[0]
     products = {h.stock_level.offer.product_id for h in holds}
     titles = _titles(products, language)
-    categories = {p.pk: p.category for p in Product.objects.filter(pk__in=products).select_related("category")}
+    categories = {h.stock_level.offer.product_id: h.stock_level.offer.product.category for h in holds}
     share_bp = store.partner.share_bp if store.partner_id else 0
     lines = []
     for h in holds:
@@ -305,9 +308,11 @@ def basket_priced(session: TillSession, holds: list[Hold] | None = None) -> list
     return lines
 
 
-def _receipt_number(session: TillSession, at) -> str:
-    count = PosSale.objects.filter(session=session).count() + 1
-    return f"{session.store.pk}-{session.number}-{count:04d}"
+def receipt_number(session: TillSession) -> str:
+    """The next receipt number of a session (store-session-count): counted under the session's
+    row lock, so it is per till, never a store-wide lock."""
+    count = PosSale.objects.filter(session_id=session.pk).count() + 1
+    return f"{session.store_id}-{session.number}-{count:04d}"
 
 
 def sale_pay(
@@ -349,15 +354,13 @@ def sale_pay(
 
 
 def _record_sale(session, user, priced: list[PricedLine], method, cash_given, change, terminal_reference, at) -> PosSale:
+    """Receipt, ledger entry and journal entry under the till session's lock; the basket's holds
+    are consumed last, so the shelf's stock rows stay locked only for that and the commit (the
+    whole transaction is rolled back when a line lapsed meanwhile)."""
     with transaction.atomic():
         session = _open_session(session)
-        hold_ids = [p.hold.pk for p in priced]
-        consumed = holds_consume(hold_ids=hold_ids)
-        if len(consumed) != len(hold_ids):
-            transaction.set_rollback(True)
-            raise BasketChanged(_("The basket changed before payment (a line expired): check it and pay again."), field="gtin")
         sale = PosSale.objects.create(
-            store=session.store, session=session, number=_receipt_number(session, at), kind=SaleKind.SALE, clerk=user,
+            store=session.store, session=session, number=receipt_number(session), kind=SaleKind.SALE, clerk=user,
             created_at=at, currency=session.currency, total_net=sum(p.net for p in priced), total_vat=sum(p.vat for p in priced),
             total_gross=sum(p.gross for p in priced), method=method, cash_given=cash_given, change=change,
             terminal_reference=terminal_reference,
@@ -372,7 +375,11 @@ def _record_sale(session, user, priced: list[PricedLine], method, cash_given, ch
             if ":r" in p.hold.reference:
                 TryReservation.objects.filter(pk=int(p.hold.reference.rsplit(":r", 1)[1])).update(sale_line=line)
         till_ledger.post_sale(sale=sale, lines=lines)
-        journal_append(store=session.store, kind=JournalKind.RECEIPT, reference=sale.number, at=at, payload=receipt_payload(sale, lines))
+        journal_append(session=session, kind=JournalKind.RECEIPT, reference=sale.number, at=at, payload=receipt_payload(sale, lines))
+        hold_ids = [p.hold.pk for p in priced]
+        if len(holds_consume(hold_ids=hold_ids)) != len(hold_ids):
+            transaction.set_rollback(True)
+            raise BasketChanged(_("The basket changed before payment (a line expired): check it and pay again."), field="gtin")
         return sale
 
 

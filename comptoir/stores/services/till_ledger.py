@@ -3,7 +3,7 @@
 | event            | debit                                   | credit                                                                        |
 |------------------|-----------------------------------------|-------------------------------------------------------------------------------|
 | sale             | till cash (store) or card terminal cash | seller payable, commission revenue (minus the partner's part), partner payable, VAT payable/market where the marketplace is liable |
-| return           | the credits of the sale, in proportion  | till cash or card terminal cash                                               |
+| return           | the parts of its return lines (each a share of a sale line, split as the line was) | till cash or card terminal cash |
 | cash difference  | adjustments (short) / till cash (over)  | till cash (short) / adjustments (over)                                        |
 
 The seller's share is the gross less the commission and less the VAT the marketplace owes; a
@@ -11,19 +11,41 @@ seller liable for its VAT (an EU seller) keeps it in its share, as online."""
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import reduce
+from operator import or_
 
-from comptoir.ledger.models import AccountKind, EntryKind, OwnerType
-from comptoir.ledger.services import LineSpec, account_get_or_create, allocate_proportionally, entry_post
+from django.db.models import Q
+
+from comptoir.ledger.models import Account, AccountKind, EntryKind, OwnerType
+from comptoir.ledger.services import LineSpec, account_get_or_create, entry_post
 
 from ..models import PaymentMethod, PosSale, TillSession
 
 MARKETPLACE = "marketplace"
 
 
-def money_account(*, store_id: int, method: str, currency: str, terminal: str = "test"):
+def _money_key(*, store_id: int, method: str, terminal: str = "test") -> tuple:
     if method == PaymentMethod.CASH:
-        return account_get_or_create(kind=AccountKind.TILL_CASH, currency=currency, owner_type=OwnerType.STORE, owner_id=store_id)
-    return account_get_or_create(kind=AccountKind.CASH, currency=currency, owner_type=OwnerType.PROVIDER, owner_id=f"terminal:{terminal}")
+        return (AccountKind.TILL_CASH, OwnerType.STORE, store_id)
+    return (AccountKind.CASH, OwnerType.PROVIDER, f"terminal:{terminal}")
+
+
+def money_account(*, store_id: int, method: str, currency: str, terminal: str = "test"):
+    kind, owner_type, owner_id = _money_key(store_id=store_id, method=method, terminal=terminal)
+    return account_get_or_create(kind=kind, currency=currency, owner_type=owner_type, owner_id=owner_id)
+
+
+def _accounts_of(keys, *, currency: str) -> dict[tuple, Account]:
+    """The accounts of (kind, owner type, owner id) keys: read in one query, any missing one
+    created by the ledger (a sale posts to four or five accounts; one query, not five)."""
+    keys = list(dict.fromkeys(keys))
+    stored = lambda k: (k[0], k[1] or "", "" if k[2] is None else str(k[2]))  # noqa: E731 (the ledger's empty owner)
+    wanted = reduce(or_, (Q(kind=kind, owner_type=ot, owner_id=oid) for kind, ot, oid in map(stored, keys)))
+    found = {(a.kind, a.owner_type, a.owner_id): a for a in Account.objects.filter(wanted, currency=currency)}
+    return {
+        k: found.get(stored(k)) or account_get_or_create(kind=k[0], currency=currency, owner_type=k[1] or None, owner_id=k[2])
+        for k in keys
+    }
 
 
 def line_parts(line, *, market: str) -> dict[tuple, int]:
@@ -40,15 +62,22 @@ def line_parts(line, *, market: str) -> dict[tuple, int]:
     return parts
 
 
-def _accounts(parts: dict[tuple, int], *, currency: str, partner_id: int | None) -> dict:
-    out: dict = defaultdict(int)
+def _with_partner(parts: dict[tuple, int], partner_id: int | None) -> dict[tuple, int]:
+    out: dict[tuple, int] = defaultdict(int)
     for (kind, owner_type, owner_id), amount in parts.items():
-        if owner_type == OwnerType.PARTNER:
-            owner_id = partner_id
         if amount:
-            account = account_get_or_create(kind=kind, currency=currency, owner_type=owner_type or None, owner_id=owner_id)
-            out[account] += amount
+            out[(kind, owner_type, partner_id if owner_type == OwnerType.PARTNER else owner_id)] += amount
     return out
+
+
+def _accounts(parts: dict[tuple, int], *, currency: str, partner_id: int | None, money: tuple) -> tuple[dict, Account]:
+    """The parts by account, and the money account (till cash or terminal), in one read."""
+    parts = _with_partner(parts, partner_id)
+    accounts = _accounts_of([*parts, money], currency=currency)
+    out: dict = defaultdict(int)
+    for key, amount in parts.items():
+        out[accounts[key]] += amount
+    return out, accounts[money]
 
 
 def post_sale(*, sale: PosSale, lines) -> None:
@@ -57,23 +86,17 @@ def post_sale(*, sale: PosSale, lines) -> None:
     for line in lines:
         for key, amount in line_parts(line, market=store.market.code).items():
             parts[key] += amount
-    credits = _accounts(parts, currency=sale.currency, partner_id=store.partner_id)
-    debit = money_account(store_id=store.pk, method=sale.method, currency=sale.currency)
+    credits, debit = _accounts(parts, currency=sale.currency, partner_id=store.partner_id,
+                               money=_money_key(store_id=store.pk, method=sale.method))
     entry_post(
         kind=EntryKind.POS_SALE, reference=f"pos_sale:{sale.number}", currency=sale.currency, unique_key=f"pos_sale:{sale.number}",
         lines=[LineSpec(debit, sale.total_gross)] + [LineSpec(a, -v) for a, v in credits.items() if v], memo=sale.number,
     )
 
 
-def split_refund(amount: int, parts: dict[tuple, int]) -> dict[tuple, int]:
-    """``amount`` split over the parts in proportion (seller first), exactly."""
-    keys = sorted(parts, key=lambda k: (k[0] != AccountKind.SELLER_PAYABLE, str(k)))
-    return dict(zip(keys, allocate_proportionally(amount, [parts[k] for k in keys]), strict=True))
-
-
 def post_return(*, refund: PosSale, parts: dict[tuple, int], partner_id: int | None) -> None:
-    debits = _accounts(parts, currency=refund.currency, partner_id=partner_id)
-    credit = money_account(store_id=refund.store_id, method=refund.method, currency=refund.currency)
+    debits, credit = _accounts(parts, currency=refund.currency, partner_id=partner_id,
+                               money=_money_key(store_id=refund.store_id, method=refund.method))
     entry_post(
         kind=EntryKind.POS_RETURN, reference=f"pos_return:{refund.number}", currency=refund.currency,
         unique_key=f"pos_return:{refund.number}",

@@ -107,3 +107,36 @@ def test_admin_pickups_filter_by_store_and_state_search_by_reference_or_code_and
     assert Pickup.objects.get(pk=pickup.pk).wrong_codes == 5
     operator.post(url, {"action": "unlock_pickups", "_selected_action": [pickup.pk]})
     assert Pickup.objects.values_list("wrong_codes", "locked_at").get(pk=pickup.pk) == (0, None)
+
+
+def test_till_admin_is_read_only_and_the_journal_cannot_be_changed_or_deleted(operator):
+    from comptoir.stores.models import PosSale, SalesJournalEntry, TillSession
+
+    from .till_factories import on_shelf
+
+    store = sf.store("Madrid Centro")
+    clerk = sf.staff(store)
+    seller = f.seller("Taller", country="ES", city_name="Madrid")
+    offer, _level = on_shelf(store, seller)
+    session = services.till_open(store=store, user=clerk, opening_float=0)
+    services.basket_add_gtin(session=session, gtin=offer.product.gtin)
+    sale = services.sale_pay(session=session, user=clerk, method="cash", cash_given=1210)
+    entry = SalesJournalEntry.objects.get(reference=sale.number)
+    for name, obj in (("tillsession", session), ("possale", sale), ("salesjournalentry", entry)):
+        listing = operator.get(reverse(f"admin:stores_{name}_changelist"))
+        assert listing.status_code == 200, name
+        page = operator.get(reverse(f"admin:stores_{name}_change", args=[obj.pk]))
+        assert page.status_code == 200, name
+        assert 'name="_save"' not in page.content.decode(), name  # shown, no save button
+        assert operator.get(reverse(f"admin:stores_{name}_add")).status_code == 403, name
+        assert operator.get(reverse(f"admin:stores_{name}_delete", args=[obj.pk])).status_code == 403, name
+    assert sale.number in operator.get(reverse("admin:stores_possale_change", args=[sale.pk])).content.decode()
+    listing = operator.get(reverse("admin:stores_salesjournalentry_changelist")).content.decode()
+    assert entry.hash in listing and 'name="action"' not in listing  # no bulk delete
+    posted = operator.post(reverse("admin:stores_salesjournalentry_change", args=[entry.pk]), {"reference": "forged", "payload": "{}"})
+    assert posted.status_code == 403
+    bulk = operator.post(reverse("admin:stores_salesjournalentry_changelist"),
+                         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
+    assert bulk.status_code in (200, 302)
+    assert SalesJournalEntry.objects.filter(pk=entry.pk).values_list("reference", "payload").get() == (entry.reference, entry.payload)
+    assert TillSession.objects.count() == 1 and PosSale.objects.count() == 1

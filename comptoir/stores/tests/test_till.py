@@ -160,7 +160,33 @@ def test_journal_chain_is_append_only_and_a_tampered_entry_is_found():
         cur.execute("UPDATE stores_salesjournalentry SET payload = '{}' WHERE id = %s", [entry.pk])
     tamper(entry.pk, entry.payload.replace('"gross":1210', '"gross":121'))
     check = services.journal_verify(store=store)
-    assert (check.intact, check.first_broken, check.reason) == (False, 2, "content does not match its hash")
+    assert (check.intact, check.broken_till, check.first_broken, check.reason) == (False, 1, 2, "content does not match its hash")
+
+
+def test_each_till_keeps_its_own_chain_and_a_tampered_entry_of_any_till_is_found():
+    store, clerk = setup()
+    other_clerk = sf.staff(store)
+    seller = f.seller("Taller", country="ES", city_name="Madrid")
+    offer, _level = on_shelf(store, seller, units=5)
+    one = services.till_open(store=store, user=clerk, opening_float=0, till=1)
+    two = services.till_open(store=store, user=other_clerk, opening_float=0, till=2)
+    for session, user in ((one, clerk), (two, other_clerk), (two, other_clerk), (one, clerk), (two, other_clerk)):
+        services.basket_add_gtin(session=session, gtin=offer.product.gtin)
+        services.sale_pay(session=session, user=user, method="cash", cash_given=1210)
+    services.till_close(session=two, user=other_clerk, counted_cash=3630)
+    chains = list(SalesJournalEntry.objects.filter(store=store).order_by("till", "sequence").values_list("till", "sequence", "kind"))
+    assert chains == [(1, 1, "receipt"), (1, 2, "receipt"), (2, 1, "receipt"), (2, 2, "receipt"), (2, 3, "receipt"), (2, 4, "z_report")]
+    first_of_two = SalesJournalEntry.objects.get(store=store, till=2, sequence=1)
+    assert first_of_two.previous_hash == "0" * 64 and '"till":2' in first_of_two.payload
+    second_of_two = SalesJournalEntry.objects.get(store=store, till=2, sequence=2)
+    assert second_of_two.previous_hash == first_of_two.hash
+    check = services.journal_verify(store=store)
+    assert (check.intact, check.entries, check.chains) == (True, 6, 2)
+    # The Z report of till 2 counts till 2's sales only.
+    assert '"sales":3' in SalesJournalEntry.objects.get(kind="z_report").payload
+    tamper(second_of_two.pk, second_of_two.payload.replace('"gross":1210', '"gross":0'))
+    check = services.journal_verify(store=store)
+    assert (check.intact, check.broken_till, check.first_broken, check.reason) == (False, 2, 2, "content does not match its hash")
 
 
 def tamper(entry_id: int, payload: str) -> None:
@@ -175,3 +201,63 @@ def tamper(entry_id: int, payload: str) -> None:
             cur.execute("UPDATE stores_salesjournalentry SET payload = %s WHERE id = %s", [payload, entry_id])
             cur.execute("CREATE TRIGGER salesjournal_no_update BEFORE UPDATE ON stores_salesjournalentry "
                         "BEGIN SELECT RAISE(ABORT, 'the sales journal is append-only'); END;")
+
+
+def test_a_return_carries_per_line_vat_and_the_z_report_vat_table_nets_it():
+    """ES: standard 21 %, books 4 %. The book comes back (its price refunded), then half the
+    lamp's price is refunded without the lamp: each refund's lines carry the VAT of the line
+    they refund, the Z report subtracts them, and the ledger reads the same parts."""
+    store, clerk = setup(partner_share=5000)
+    eu = f.seller("Taller", country="ES", city_name="Madrid")
+    cn = f.seller("Shenzhen Goods", country="CN", city_name="Madrid")
+    lamp, _l1 = on_shelf(store, eu, net_price=1000)
+    book, book_level = on_shelf(store, cn, net_price=2000, title="Atlas", tax_class="books")
+    session = services.till_open(store=store, user=clerk, opening_float=0)
+    services.basket_add_gtin(session=session, gtin=lamp.product.gtin)
+    services.basket_add_gtin(session=session, gtin=book.product.gtin)
+    sale = services.sale_pay(session=session, user=clerk, method="cash", cash_given=3290)
+    assert (sale.total_net, sale.total_vat, sale.total_gross) == (3000, 290, 3290)  # 1000 + 210, 2000 + 80
+    lamp_line, book_line = sale.lines.get(rate_bp=2100), sale.lines.get(rate_bp=400)
+
+    back = services.sale_return(session=session, user=clerk, receipt_number=sale.number, amount=2080, units={book_line.pk: 1})
+    assert (back.total_net, back.total_vat, back.total_gross) == (2000, 80, 2080)
+    assert [(ln.returned_line_id, ln.quantity, ln.rate_bp, ln.net, ln.vat, ln.gross, ln.commission, ln.partner_share)
+            for ln in back.lines.all()] == [(book_line.pk, 1, 400, 2000, 80, 2080, book_line.commission, book_line.partner_share)]
+    assert StockLevel.objects.get(pk=book_level.pk).on_hand == 1
+
+    half = services.sale_return(session=session, user=clerk, receipt_number=sale.number, amount=605)
+    assert [(ln.returned_line_id, ln.quantity, ln.rate_bp, ln.net, ln.vat, ln.gross) for ln in half.lines.all()] == [
+        (lamp_line.pk, 0, 2100, 500, 105, 605)]
+    totals = services.session_totals(session)
+    assert totals.vat_by_rate == {2100: (500, 105), 400: (0, 0)}
+    assert (totals.sales_gross, totals.returns_gross, totals.cash_in, totals.cash_out) == (3290, 2685, 3290, 2685)
+    closed = services.till_close(session=session, user=clerk, counted_cash=605)
+    assert closed.difference == 0
+    z = SalesJournalEntry.objects.get(kind="z_report")
+    assert '"vat":{"2100":[500,105],"400":[0,0]}' in z.payload
+    balances = _balances()
+    # The book's VAT (marketplace liable, non-EU seller) is given back whole; the seller's lamp
+    # VAT stays in its payable, half of it refunded with the half price.
+    assert balances["vat_payable:market"] == 0
+    assert balances["till_cash:store"] == 605
+    assert balances["seller_payable:seller"] == -(1210 - lamp_line.commission) + (605 - lamp_line.commission // 2)
+    assert set(ledger_sums().values()) == {0}
+
+
+SALE_STATEMENTS = 31  # on SQLite; bench/README.md has the PostgreSQL counts before and after
+
+
+def test_a_scanned_cash_sale_takes_a_pinned_number_of_statements(django_assert_num_queries):
+    """Counted, not timed (bench/store.py times it): scan + pay of one unit, the tenth sale of an
+    open session (accounts exist). On SQLite; PostgreSQL adds its savepoints and locks."""
+    store, clerk = setup(partner_share=5000)
+    seller = f.seller("Taller", country="ES", city_name="Madrid")
+    offer, _level = on_shelf(store, seller, units=20)
+    session = services.till_open(store=store, user=clerk, opening_float=0)
+    for _ in range(9):
+        services.basket_add_gtin(session=session, gtin=offer.product.gtin)
+        services.sale_pay(session=session, user=clerk, method="cash", cash_given=1210)
+    with django_assert_num_queries(SALE_STATEMENTS):
+        services.basket_add_gtin(session=session, gtin=offer.product.gtin)
+        services.sale_pay(session=session, user=clerk, method="cash", cash_given=1210)
+

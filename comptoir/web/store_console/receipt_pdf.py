@@ -48,5 +48,5 @@ def receipt_pdf(sale, lines, entry) -> bytes:
     if entry is not None:
         pdf.ln(2)
         pdf.set_font("Courier", "", 6)
-        pdf.multi_cell(0, 3, _text(f"#{entry.sequence} {entry.hash}"), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 3, _text(f"#{entry.till}/{entry.sequence} {entry.hash}"), align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -194,7 +194,7 @@ def reservation_release(request, store, reservation_id: int):
 @store_page()
 def journal(request, store):
     check = services.journal_verify(store=store) if request.GET.get("check") else None
-    rows = SalesJournalEntry.objects.filter(store=store).order_by("-sequence")
+    rows = SalesJournalEntry.objects.filter(store=store).order_by("-created_at", "-pk")
     return render(request, "store_console/journal.html", {
         "store": store, "active": "journal", "page": page_of(request, rows), "query": query_without_page(request), "check": check,
     })

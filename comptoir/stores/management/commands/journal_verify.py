@@ -6,7 +6,7 @@ from comptoir.stores.services import journal_verify
 
 
 class Command(BaseCommand):
-    help = "Verify the sales journal's SHA-256 chain of every store (or --store <slug>)."
+    help = "Verify the sales journal's SHA-256 chains (one per till) of every store (or --store <slug>)."
 
     def add_arguments(self, parser):
         parser.add_argument("--store", help="a store's slug")
@@ -19,9 +19,9 @@ class Command(BaseCommand):
         for store in stores:
             check = journal_verify(store=store)
             if check.intact:
-                self.stdout.write(f"{store.slug}: {check.entries} entries, chain intact")
+                self.stdout.write(f"{store.slug}: {check.entries} entries in {check.chains} till chains, intact")
             else:
                 broken.append(store.slug)
-                self.stdout.write(f"{store.slug}: BROKEN at entry {check.first_broken} ({check.reason})")
+                self.stdout.write(f"{store.slug}: BROKEN at till {check.broken_till} entry {check.first_broken} ({check.reason})")
         if broken:
             raise CommandError(f"tampered journal: {', '.join(broken)}")
