@@ -252,7 +252,7 @@ def _test_database():
     if connection.settings_dict["NAME"] == test_name:
         yield
         return
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield
     finally:
