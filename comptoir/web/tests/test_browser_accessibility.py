@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils.text import slugify
 from pytest_django.live_server_helper import LiveServer
 
 from .accessibility import axe_violations, violations_report
@@ -116,6 +117,9 @@ PAGES = [
 ]
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+# pages also kept as screenshots (test-artifacts/screenshots/a11y-*.png), to look at after a change
+SCREENSHOTS = {"/", "/c/{category}/", "/p/{product_in_store}/", "/orders/{order}/", "/seller/",
+               "/store/{store}/report/", "/store/{store}/till/", "/sell/apply/account/"}
 PASSWORD = "correct-horse-battery"
 
 
@@ -286,13 +290,15 @@ def contexts(browser, site):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("entry", PAGES, ids=str)
-def test_no_wcag_violation(site, contexts, language, entry):
+def test_no_wcag_violation(site, contexts, language, entry, screenshot):
     page = contexts(entry.user)
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": site.url}])
     path = entry.path.format(**site.ids)
     response = page.goto(site.url + path)
     assert response.status == 200, f"{path} as {entry.user}: HTTP {response.status}"
     assert page.locator("html").get_attribute("lang") == language
+    if entry.path in SCREENSHOTS:
+        screenshot(page, f"a11y-{entry.user}-{slugify(entry.path.strip('/').replace('/', '-')) or 'home'}-{language}")
     violations = axe_violations(page)
     if violations:
         pytest.fail(f"{path} as {entry.user} in {language}:\n{violations_report(violations)}", pytrace=False)
