@@ -138,6 +138,7 @@ def _scene() -> tuple[dict, dict]:
     from comptoir.catalog.models import Category
     from comptoir.demo.seed import demo_seed
     from comptoir.inventory.models import StockLevel
+    from comptoir.markets.services import cities_load
     from comptoir.orders.address import Address
     from comptoir.orders.models import CartLine, SellerOrder
     from comptoir.orders.quote import LineRequest
@@ -151,6 +152,8 @@ def _scene() -> tuple[dict, dict]:
     from comptoir.stores.models import Consignment, PosSale, Store, TillSession
     from comptoir.stores.services.reservations import reservation_create
 
+    # the cities of ≥ 100,000 people are enough for the demo's sellers and stores (all of them take a minute)
+    cities_load(countries=["FR", "ES", "IT", "DE", "CN"], min_population=100_000)
     demo_seed(scale="small", seed=42)
     User = get_user_model()
     buyer = User.objects.get(username="buyer@example.com")
@@ -200,7 +203,8 @@ def _scene() -> tuple[dict, dict]:
         if Consignment.objects.filter(seller=seller, store=store).exists() else Consignment.objects.filter(store=store).first().reference,
         "z_number": TillSession.objects.filter(store=store, closed_at__isnull=False).order_by("-number").first().number,
         "receipt": PosSale.objects.filter(session__store=store).order_by("-id").first().number,
-        "plan_run": plan_stores(market_code="ES", new_stores=2, created_by=users["operator"]).run_id,
+        "plan_run": plan_stores(market_code="ES", new_stores=2, candidate_min_population=500_000, time_limit=2.0,
+                                created_by=users["operator"]).run_id,
     }
     sessions = {"anonymous": None}
     for name, user in users.items():
