@@ -247,7 +247,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
             server._live_server_modified_settings.disable()
             server.stop()
             # what a transactional test does when it ends: the next tests start from an empty database
-            call_command("flush", verbosity=0, interactive=False)
+            call_command("flush", verbosity=0, interactive=False, allow_cascade=True)
 
 
 @contextmanager
