@@ -255,10 +255,11 @@ def _test_database():
     """pytest-django sets up the test database only when a selected test asks for the database;
     these tests reach it through their own server, so when they run alone they set it up here."""
     from django.db import connection
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
-    test_name = connection.creation._get_test_db_name()
-    if connection.settings_dict["NAME"] == test_name:
-        yield
+    name = str(connection.settings_dict["NAME"])
+    if name == str(connection.settings_dict["TEST"].get("NAME")) or name.startswith(TEST_DATABASE_PREFIX):
+        yield  # already the test database
         return
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
