@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "comptoir.common",
+    "comptoir.audit",
     "comptoir.markets",
     "comptoir.catalog",
     "comptoir.sellers",
