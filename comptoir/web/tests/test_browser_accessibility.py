@@ -112,6 +112,9 @@ PAGES = [
     Page("/operator/planner/", "operator"),
     Page("/operator/planner/?run={plan_run}", "operator"),
     Page("/operator/analytics/", "operator"),
+    Page("/operator/orders/", "operator"),
+    Page("/operator/orders/?q=buyer%40example.com", "operator"),
+    Page("/operator/orders/{order_delivered}/", "operator"),
     Page("/admin/", "operator"),
     Page("/admin/ledger/journalentry/", "operator"),
 ]
