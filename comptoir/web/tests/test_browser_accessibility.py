@@ -220,9 +220,11 @@ def _scene() -> tuple[dict, dict]:
 
 def _applicant_session() -> str:
     """A new user's session with the "Sell on Comptoir" wizard filled up to its review step."""
+    from django.contrib.auth import get_user_model
+
     client = Client()
+    client.force_login(get_user_model().objects.create_user("owner@verdi.it", "owner@verdi.it", "a-Long-pass-9876"))
     steps = [
-        ("account", {"email": "owner@verdi.it", "password1": "a-Long-pass-9876", "password2": "a-Long-pass-9876"}),
         ("entity", {"country": "IT", "legal_name": "Bottega Verdi S.r.l.", "display_name": "Bottega Verdi",
                     "legal_form": "S.r.l.", "company_id": "00743110157", "vat_number": "00743110157"}),
         ("payout", {"iban": "IT60X0542811101000000123456"}),
