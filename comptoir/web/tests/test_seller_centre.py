@@ -206,10 +206,10 @@ def test_a_member_of_two_sellers_switches_between_them(two_sellers):
     d = two_sellers
     SellerMember.objects.create(user=d["owner_a"], seller=d["b"], role="staff")
     c = signed_in(d["owner_a"], "en")
-    assert '<p class="sc-seller">Atelier Lyon</p>' in c.get("/seller/").content.decode()
+    assert '<div class="sc-seller">Atelier Lyon</div>' in c.get("/seller/").content.decode()
     assert c.post(f"/seller/switch/{d['b'].pk}/").status_code == 302
     html = c.get("/seller/").content.decode()
-    assert '<p class="sc-seller">Boutique Paris</p>' in html and 'id="nav-bank"' not in html  # staff at B
+    assert '<div class="sc-seller">Boutique Paris</div>' in html and 'id="nav-bank"' not in html  # staff at B
     assert c.get("/seller/bank/").status_code == 403
 
 

@@ -161,7 +161,7 @@ HEADER_STRINGS = {
     "fr": [
         'placeholder="Rechercher des produits, des marques…" aria-label="Rechercher"',
         '<button type="submit" class="btn btn-primary">Rechercher</button>',
-        'aria-label="Accueil Comptoir"',
+        '<a class="skip-link" href="#content">Aller au contenu</a>',
         'title="Changer de marché ou de ville"',
         '<a href="/#categories">Toutes les catégories</a>',
         "Les prix incluent la TVA de votre marché. Les offres locales sont classées en premier.",
@@ -169,7 +169,7 @@ HEADER_STRINGS = {
     "es": [
         'placeholder="Buscar productos, marcas…" aria-label="Buscar"',
         '<button type="submit" class="btn btn-primary">Buscar</button>',
-        'aria-label="Inicio de Comptoir"',
+        '<a class="skip-link" href="#content">Saltar al contenido</a>',
         'title="Cambiar de mercado o ciudad"',
         '<a href="/#categories">Todas las categorías</a>',
         "Los precios incluyen el IVA de tu mercado. Las ofertas locales aparecen primero.",

@@ -5,6 +5,11 @@
   "use strict";
   function each(selector, fn) { document.querySelectorAll(selector).forEach(fn); }
 
+  /* A table wider than its .table-wrap scrolls: the keyboard can reach it to scroll it. */
+  each(".table-wrap", function (el) {
+    if (el.scrollWidth > el.clientWidth) { el.tabIndex = 0; }
+  });
+
   /* <select data-autosubmit>, and the storefront filters' radios and checkboxes: submit on change. */
   each("[data-autosubmit], #filters input[type=radio], #filters input[type=checkbox]", function (el) {
     el.addEventListener("change", function () { el.form.requestSubmit(); });
