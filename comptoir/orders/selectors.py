@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from comptoir.inventory.promise import PICKUP_METHODS
 from comptoir.markets.models import Market
 from comptoir.sellers.models import Seller
 
@@ -287,3 +288,75 @@ def pickup_counts(*, location_id: int) -> dict[str, int]:
 
 def pickups_of_order(order: Order) -> QuerySet[Pickup]:
     return Pickup.objects.filter(seller_order__order=order)
+
+
+# --- market analytics: what planning reads ---------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SellerOrderSale:
+    """One seller order not cancelled, as the market figures see it: its goods incl. VAT
+    (delivery excluded), the buyer's typed place and the ship-from location's coordinates."""
+
+    delivery_method: str
+    created_at: dt.datetime
+    market: str
+    currency: str
+    buyer_country: str
+    buyer_postcode: str
+    buyer_city: str
+    seller_country: str
+    ship_from_latitude: float | None
+    ship_from_longitude: float | None
+    gmv: int
+
+
+def _sales(*, since: dt.datetime | None, market_code: str | None) -> QuerySet[SellerOrder]:
+    qs = SellerOrder.objects.exclude(state=SellerOrderState.CANCELLED)
+    if since is not None:
+        qs = qs.filter(order__created_at__gte=since)
+    if market_code:
+        qs = qs.filter(order__market__code=market_code)
+    return qs
+
+
+def seller_order_sales(*, since: dt.datetime | None = None, market_code: str | None = None) -> list[SellerOrderSale]:
+    """The seller orders not cancelled of orders placed from ``since`` (in one market). One query."""
+    rows = _sales(since=since, market_code=market_code).values_list(
+        "pk", "delivery_method", "order__created_at", "order__market__code", "order__currency", "order__country",
+        "order__postcode", "order__city_name", "seller__country", "location__latitude", "location__longitude",
+    ).annotate(gmv=Sum("lines__line_gross"))
+    return [
+        SellerOrderSale(method or "", at, market, currency, country, postcode or "", city or "", seller_country, lat, lon, int(gmv or 0))
+        for _pk, method, at, market, currency, country, postcode, city, seller_country, lat, lon, gmv in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class CollectSale:
+    """One click & collect seller order not cancelled: where it is collected and its goods incl. VAT."""
+
+    delivery_method: str
+    created_at: dt.datetime
+    market: str
+    currency: str
+    pickup_location_id: int
+    pickup_location_name: str
+    gmv: int
+
+
+def collect_sales(*, since: dt.datetime | None = None, market_code: str | None = None) -> list[CollectSale]:
+    """The click & collect seller orders not cancelled (a pickup method and a pickup location) of
+    orders placed from ``since`` (in one market). One query."""
+    rows = _sales(since=since, market_code=market_code).filter(
+        delivery_method__in=[str(m) for m in PICKUP_METHODS], pickup_location__isnull=False,
+    ).values_list(
+        "pk", "delivery_method", "order__created_at", "order__market__code", "order__currency", "pickup_location_id",
+        "pickup_location__name",
+    ).annotate(gmv=Sum("lines__line_gross"))
+    return [CollectSale(method, at, market, currency, loc, name, int(gmv or 0)) for _pk, method, at, market, currency, loc, name, gmv in rows]
+
+
+def order_addresses(*, market_code: str) -> list[tuple[str, str, str]]:
+    """(country, postcode, typed city name) of every order placed in a market. One query."""
+    rows = Order.objects.filter(market__code=market_code).values_list("country", "postcode", "city_name")
+    return [(country, postcode or "", city or "") for country, postcode, city in rows]
