@@ -24,7 +24,7 @@ class PartnerForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = ["legal_name", "country", "vat_number", "company_id", "iban", "share_bp"]
+        fields = ["legal_name", "country", "vat_number", "company_id", "iban", "iban_holder", "share_bp"]
 
     def clean(self):
         data = super().clean()
@@ -49,10 +49,15 @@ class PartnerMemberInline(admin.TabularInline):
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     form = PartnerForm
-    list_display = ("legal_name", "country", "vat_number", "share_bp", "created_at")
+    list_display = ("legal_name", "country", "vat_number", "share_bp", "has_bank_details", "created_at")
     list_filter = ("country",)
     search_fields = ("legal_name", "vat_number", "company_id")
     inlines = [PartnerMemberInline]
+
+    @admin.display(boolean=True, description=_("bank details"))
+    def has_bank_details(self, partner: Partner) -> bool:
+        """Without an IBAN the weekly payout run holds the partner's share (and says so)."""
+        return bool(partner.iban)
 
 
 class StoreInline(admin.StackedInline):
