@@ -1,10 +1,10 @@
-"""Which of Comptoir's UI languages (fr, es, en) a country's people read.
+"""Which of Comptoir's UI languages (settings.LANGUAGES) a country's people read.
 
 Used for messages to a party that has a country but no stored language preference (a seller's
 new-order email). A country with a market speaks that market's default UI language (the
-operator's choice: Belgium → fr, Italy → en since there is no Italian UI); a country without a
-market speaks its first official (or de facto) language that the UI has, from CLDR through
-Babel (Mexico → es, Switzerland → fr, Canada → en); anything else reads English.
+operator's choice: Belgium → fr, Germany → de); a country without a market speaks its first
+official (or de facto) language that the UI has, from CLDR through Babel (Mexico → es,
+Switzerland → de, Austria → de, Canada → en); anything else reads English.
 """
 from __future__ import annotations
 
@@ -38,6 +38,6 @@ def countries_ui_language(countries: Iterable[str]) -> dict[str, str]:
 
 
 def country_ui_language(country: str) -> str:
-    """The UI language (fr, es or en) for people of ``country`` (ISO alpha-2)."""
+    """The UI language (one of settings.LANGUAGES) for people of ``country`` (ISO alpha-2)."""
     code = (country or "").strip().upper()
     return countries_ui_language([code])[code]

@@ -50,7 +50,7 @@ class Market(models.Model):
 
     @property
     def ui_languages(self) -> list[str]:
-        """The market's languages that Comptoir's UI speaks (fr/es/en), in order; at least ["en"]."""
+        """The market's languages that Comptoir's UI speaks (settings.LANGUAGES), in order; at least ["en"]."""
         from django.conf import settings
 
         ui = {code for code, _name in settings.LANGUAGES}
@@ -58,7 +58,7 @@ class Market(models.Model):
 
     @property
     def default_language(self) -> str:
-        """The UI language a buyer of this market sees first (always one of fr/es/en)."""
+        """The UI language a buyer of this market sees first (one of settings.LANGUAGES)."""
         return self.ui_languages[0]
 
 
