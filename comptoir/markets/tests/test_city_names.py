@@ -149,11 +149,11 @@ def test_han_names_are_kept_where_the_market_writes_them():
 
 def test_ui_language_of_a_country():
     Market.objects.create(code="FR", name="France", currency="EUR", languages=["fr", "en"])
-    Market.objects.create(code="IT", name="Italy", currency="EUR", languages=["en", "it"])
+    Market.objects.create(code="IT", name="Italy", currency="EUR", languages=["en", "it"])  # an operator's choice
     Market.objects.create(code="BE", name="Belgium", currency="EUR", languages=["fr", "en", "nl", "de"])
     assert countries_ui_language(["FR", "it", "BE", "ES", "MX", "CH", "CN", "DE"]) == {
         "FR": "fr", "IT": "en", "BE": "fr",  # markets: their default UI language
-        "ES": "es", "MX": "es", "CH": "fr", "CN": "en", "DE": "en",  # no market: CLDR official languages, else English
+        "ES": "es", "MX": "es", "CH": "de", "CN": "en", "DE": "de",  # no market: CLDR official languages, else English
     }
     assert country_ui_language("es") == "es"
 
