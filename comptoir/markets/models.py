@@ -89,8 +89,8 @@ class City(models.Model):
 
     ``name`` is GeoNames' name, which is English for some big cities ("Munich", "Rome",
     "Lisbon") and the local name elsewhere. ``local_name`` is the name in the country's own
-    language ("München"), ``names`` the fr/es/en names where they differ or are known
-    ({"fr": "Munich", "es": "Múnich", "en": "Munich"}); see ``markets.exonyms``. Pages show
+    language ("München"), ``names`` its names in the UI languages where they differ or are known
+    ({"fr": "Munich", "es": "Múnich", "it": "Monaco di Baviera", …}); see ``markets.exonyms``. Pages show
     ``display_name``: the name in the UI language, else the local name. A city is found by any
     of its ``search_names`` (``CityName``) as well as by ``search_name``.
     """
@@ -130,7 +130,7 @@ class City(models.Model):
 
 
 class CityName(models.Model):
-    """A folded name a City is found by: its local and fr/es/en names ("roma", "rome", "munchen")
+    """A folded name a City is found by: its local names and its names in the UI languages ("roma", "rome", "munchen")
     and, marked ``alternate``, the other GeoNames names written in its market's script
     ("lissabon", "colonia", "saint jean sur mer"). Search ranks a city found by one of its own
     names before one found only by an alternate name. Written by ``services.cities_load``; the
