@@ -11,7 +11,10 @@ register = template.Library()
 def money(amount, currency="EUR"):
     if amount is None or amount == "":
         return ""
-    locale = {"fr": "fr_FR", "es": "es_ES"}.get((get_language() or "en")[:2], "en_GB")
+    # The active UI language decides the format; English as in the UK, Portuguese as in Portugal
+    # (our pt catalogue is Portugal's; babel's bare "pt" is Brazil's).
+    language = (get_language() or "en").replace("-", "_")
+    locale = {"en": "en_GB", "pt": "pt_PT"}.get(language, language)
     return Money(int(amount), currency or "EUR").format(locale)
 
 
