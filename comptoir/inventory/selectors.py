@@ -32,9 +32,14 @@ class MissingVatRate(DomainError):
 def vat_rate_bp_for_product(*, product: Product, market: Market, today: date) -> int:
     """VAT rate (bp) of the product's VAT kind (its own, else its category's) in `market` on
     `today` (newest valid_from ≤ today); one query. Raises MissingVatRate when the market has none."""
-    tax_class = Product.objects.filter(pk=product.pk).annotate(kind=PRODUCT_VAT_KIND).values("kind")[:1]
+    if Product.category.is_cached(product):
+        # The product page has read the product with its category: its kind is known, and the
+        # query is a plain filter (the subquery below costs more to build than to run).
+        tax_class = product.vat_kind
+    else:
+        tax_class = Subquery(Product.objects.filter(pk=product.pk).annotate(kind=PRODUCT_VAT_KIND).values("kind")[:1])
     rate = (
-        VatRate.objects.filter(market=market, tax_class=Subquery(tax_class), valid_from__lte=today)
+        VatRate.objects.filter(market=market, tax_class=tax_class, valid_from__lte=today)
         .order_by("-valid_from")
         .values_list("rate_bp", flat=True)
         .first()
