@@ -44,7 +44,8 @@ from .compose import ProductDraft, product_draft
 from .identity import identity_generate
 from .images import initials, picture_render
 from .instore import demo_instore_seed
-from .stores import STAFF, STORE_PASSWORD, demo_stores_reset, demo_stores_seed
+from .online import demo_ledger_reset, demo_online_present, demo_online_reset, demo_online_seed
+from .stores import STAFF, STORE_PASSWORD, demo_stores_present, demo_stores_reset, demo_stores_seed
 from .vocab import COLOURS, DEMO_COMPANY_PREFIXES, LEAVES, PARENTS, SELLER_WORDS, brand_company_prefix
 
 SELLER_COUNTRIES = ("FR", "ES", "IT", "DE", "CN")
@@ -112,6 +113,8 @@ class DemoReport:
     consigned_units: int = 0
     till_sessions: int = 0
     instore_sales: int = 0
+    online_orders: int = 0
+    collect_orders: int = 0
     seconds: float = 0.0
     users: list[DemoUser] = field(default_factory=list)
 
@@ -138,6 +141,8 @@ def demo_reset() -> None:
     from django.db.models import ProtectedError
 
     try:
+        demo_ledger_reset(list(Seller.objects.filter(legal_name__endswith=DEMO_LEGAL_SUFFIX).values_list("pk", flat=True)))
+        demo_online_reset()
         demo_stores_reset()
         Offer.objects.filter(Q(seller__legal_name__endswith=DEMO_LEGAL_SUFFIX) | Q(product__in=Product.objects.filter(_demo_products()))).delete()
         Seller.objects.filter(legal_name__endswith=DEMO_LEGAL_SUFFIX).delete()
@@ -423,7 +428,13 @@ def demo_seed(*, scale: str = "small", seed: int = 42, reset: bool = False, load
         log("Deleting the previous demo data…")
         demo_reset()
     if demo_present():
-        return _existing(scale, seed)
+        report = _existing(scale, seed)
+        if not demo_online_present() and demo_stores_present():  # a demo seeded before the order history existed
+            log("12 weeks of online and click & collect orders…")
+            online = demo_online_seed(random.Random(seed))
+            report.online_orders, report.collect_orders = online["orders"], online["collect"]
+            report.seconds = round(time.perf_counter() - started, 2)
+        return report
     cities = _ensure_places(load_cities)
     rng = random.Random(seed)
     report = DemoReport(scale=scale, seed=seed, created=True)
@@ -445,5 +456,11 @@ def demo_seed(*, scale: str = "small", seed: int = 42, reset: bool = False, load
         report.till_sessions, report.instore_sales = instore["sessions"], instore["sales"]
     log("Rebuilding the search index and the listing summary…")
     _refresh_derived(report)
+    # The online history pays through the payment provider, which is called outside any
+    # transaction: each order and each of its steps commits on its own, after the rest (and
+    # after the statistics of _refresh_derived, without which its queries plan badly).
+    log("12 weeks of online and click & collect orders…")
+    online = demo_online_seed(rng)
+    report.online_orders, report.collect_orders = online["orders"], online["collect"]
     report.seconds = round(time.perf_counter() - started, 2)
     return report

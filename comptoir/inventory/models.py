@@ -186,7 +186,8 @@ class OfferImport(models.Model):
     Written by ``comptoir.inventory.imports``: the progress (rows done of the total) after each
     batch, the counts, and the report (CSV: line, column, value, reason of every rejected row).
     A file-level problem (not UTF-8, a missing column) fails the import with ``error`` and
-    applies nothing."""
+    applies nothing. An import whose process died (no heartbeat for a while) is failed by
+    ``offers_imports_fail_stale`` with the rows it had written so far."""
 
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="offer_imports")
     created_by = models.ForeignKey(
@@ -205,6 +206,9 @@ class OfferImport(models.Model):
     report = models.FileField(upload_to="imports/reports/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of life of the process running it (start, then after each batch): a running
+    # import silent for settings.OFFERS_IMPORT_STALE_MINUTES lost its worker and is failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -224,6 +228,16 @@ class OfferImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    def is_stale(self, now=None) -> bool:
+        """Running, with no progress for settings.OFFERS_IMPORT_STALE_MINUTES."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        if self.status != ImportStatus.RUNNING or self.heartbeat_at is None:
+            return False
+        return (now or timezone.now()) - self.heartbeat_at > timedelta(minutes=settings.OFFERS_IMPORT_STALE_MINUTES)
 
 
 # --- the listing summary the storefront reads (comptoir.inventory.listing) -------------------

@@ -124,8 +124,8 @@ class PayoutRunState(models.TextChoices):
 
 
 class PayoutRun(models.Model):
-    """One weekly payout run: a payout per seller with a positive available balance, one SEPA
-    credit-transfer file (pain.001) for the operator's bank."""
+    """One weekly payout run: a payout per seller and per store partner with a positive available
+    balance, one SEPA credit-transfer file (pain.001) for the operator's bank."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -146,11 +146,15 @@ class PayoutRun(models.Model):
 
 
 class Payout(models.Model):
-    """What one seller is paid in a run, and why: its balance, the reserve kept for orders whose
-    return window is still open, the amount (balance − reserve, never more than the balance)."""
+    """What one payee is paid in a run, and why: its balance, the reserve kept for sales whose
+    return window is still open, the amount (balance − reserve, never more than the balance).
+    The payee is a seller, or a store partner paid its share of the commission on its stores'
+    sales (``partner_id``: comptoir.stores' Partner, by id, as its ledger accounts name it — the
+    ledger sits below stores)."""
 
     run = models.ForeignKey(PayoutRun, on_delete=models.PROTECT, related_name="payouts")
-    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="payouts")
+    seller = models.ForeignKey("sellers.Seller", null=True, blank=True, on_delete=models.PROTECT, related_name="payouts")
+    partner_id = models.PositiveBigIntegerField(_("store partner"), null=True, blank=True, db_index=True)
     currency = models.CharField(_("currency"), max_length=3)
     balance = models.BigIntegerField(_("balance before"))
     reserve = models.BigIntegerField(_("reserve"))
@@ -162,8 +166,18 @@ class Payout(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["run_id", "seller_id"]
+        ordering = ["run_id", "partner_id", "seller_id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0) & Q(amount__lte=F("balance")), name="ledger_payout_within_balance"),
             models.UniqueConstraint(fields=["run", "seller", "currency"], name="ledger_payout_one_per_run"),
+            models.UniqueConstraint(fields=["run", "partner_id", "currency"], condition=Q(partner_id__isnull=False),
+                                    name="ledger_payout_one_per_run_partner"),
+            models.CheckConstraint(
+                condition=(Q(seller__isnull=False) & Q(partner_id__isnull=True)) | (Q(seller__isnull=True) & Q(partner_id__isnull=False)),
+                name="ledger_payout_one_payee",
+            ),
         ]
+
+    @property
+    def is_partner(self) -> bool:
+        return self.partner_id is not None

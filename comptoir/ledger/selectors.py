@@ -113,7 +113,7 @@ def seller_balances(*, seller_id: int) -> dict[str, int]:
 
 @dataclass(frozen=True, slots=True)
 class StatementLine:
-    """One movement of a seller's balance (amount positive = owed to the seller)."""
+    """One movement of a seller's or a store partner's balance (amount positive = owed to them)."""
 
     at: object
     kind: str
@@ -124,13 +124,10 @@ class StatementLine:
     balance: int
 
 
-def seller_statement(*, seller_id: int, currency: str) -> list[StatementLine]:
-    """Every movement of the seller's payable account in ``currency``, oldest first, with the
-    running balance (captures, refunds, cancellations, payouts)."""
+def _statement(*, kind: str, owner_type: str, owner_id: int, currency: str) -> list[StatementLine]:
     rows = (
         JournalLine.objects.filter(
-            account__kind=AccountKind.SELLER_PAYABLE, account__owner_type=OwnerType.SELLER,
-            account__owner_id=str(seller_id), currency=currency,
+            account__kind=kind, account__owner_type=owner_type, account__owner_id=str(owner_id), currency=currency,
         ).select_related("entry").order_by("entry_id", "id")
     )
     labels = dict(EntryKind.choices)
@@ -143,9 +140,45 @@ def seller_statement(*, seller_id: int, currency: str) -> list[StatementLine]:
     return lines
 
 
+def seller_statement(*, seller_id: int, currency: str) -> list[StatementLine]:
+    """Every movement of the seller's payable account in ``currency``, oldest first, with the
+    running balance (captures, refunds, cancellations, payouts)."""
+    return _statement(kind=AccountKind.SELLER_PAYABLE, owner_type=OwnerType.SELLER, owner_id=seller_id, currency=currency)
+
+
+def partner_balance(*, partner_id: int, currency: str) -> int:
+    """What the marketplace owes a store partner (its share of the commission on its stores'
+    in-store sales, less returns and payouts), positive = owed to the partner."""
+    total = JournalLine.objects.filter(
+        account__kind=AccountKind.PARTNER_PAYABLE, account__owner_type=OwnerType.PARTNER,
+        account__owner_id=str(partner_id), currency=currency,
+    ).aggregate(s=Coalesce(Sum("amount"), Value(0)))["s"]
+    return -total
+
+
+def partner_balances(*, partner_id: int) -> dict[str, int]:
+    """{currency: what the marketplace owes the partner} for every currency it has lines in."""
+    rows = (
+        JournalLine.objects.filter(
+            account__kind=AccountKind.PARTNER_PAYABLE, account__owner_type=OwnerType.PARTNER, account__owner_id=str(partner_id)
+        ).values("currency").annotate(s=Sum("amount")).order_by("currency")
+    )
+    return {row["currency"]: -row["s"] for row in rows}
+
+
+def partner_statement(*, partner_id: int, currency: str) -> list[StatementLine]:
+    """Every movement of the partner's payable account in ``currency``, oldest first, with the
+    running balance (in-store sales, returns, payouts)."""
+    return _statement(kind=AccountKind.PARTNER_PAYABLE, owner_type=OwnerType.PARTNER, owner_id=partner_id, currency=currency)
+
+
 def payout_runs() -> QuerySet[PayoutRun]:
     return PayoutRun.objects.order_by("-created_at", "-pk")
 
 
 def payouts_of_seller(*, seller_id: int) -> QuerySet[Payout]:
     return Payout.objects.filter(seller_id=seller_id).select_related("run").order_by("-run__created_at", "-pk")
+
+
+def payouts_of_partner(*, partner_id: int) -> QuerySet[Payout]:
+    return Payout.objects.filter(partner_id=partner_id).select_related("run").order_by("-run__created_at", "-pk")

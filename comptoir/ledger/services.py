@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from . import errors
 from .commissions import commission_amount, commission_bp_for  # noqa: F401  (re-exported)
 from .models import Account, AccountKind, EntryKind, JournalEntry, JournalLine, OwnerType
-from .selectors import capture_reference, reversal_references, seller_balance
+from .selectors import account_balance, capture_reference, reversal_references
 
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -418,22 +418,38 @@ def ledger_post_payment_refund(
     )
 
 
+def _partner_account(partner_id: int, currency: str) -> Account:
+    return account_get_or_create(
+        kind=AccountKind.PARTNER_PAYABLE, currency=currency, owner_type=OwnerType.PARTNER, owner_id=partner_id
+    )
+
+
 @transaction.atomic
-def ledger_post_payout(*, seller_id: int, currency: str, amount: int, unique_key: str, reference: str = "") -> JournalEntry:
-    """Pay a seller out: Dr seller payable, Cr payouts. Refuses more than the seller's balance."""
+def ledger_post_payout(
+    *, currency: str, amount: int, unique_key: str, reference: str = "", seller_id: int | None = None,
+    partner_id: int | None = None,
+) -> JournalEntry:
+    """Pay a seller (Dr seller payable) or a store partner (Dr partner payable) out, Cr payouts.
+    Exactly one payee. Refuses more than the payee's balance, read under its account's row lock."""
     _check_currency(currency)
     _check_int(amount, "amount", minimum=1)
-    seller_account = _seller_account(seller_id, currency)
-    reference = reference or f"payout:seller:{seller_id}"
+    if (seller_id is None) == (partner_id is None):
+        raise errors.LedgerError("A payout pays one seller or one store partner", code="ledger_payout_payee")
+    if seller_id is not None:
+        payable, who = _seller_account(seller_id, currency), f"seller {seller_id}"
+        reference = reference or f"payout:seller:{seller_id}"
+    else:
+        payable, who = _partner_account(partner_id, currency), f"store partner {partner_id}"
+        reference = reference or f"payout:partner:{partner_id}"
     existing = _existing(unique_key, EntryKind.PAYOUT, reference)
     if existing is not None:
         return existing
-    Account.objects.select_for_update().filter(pk=seller_account.pk).first()
-    balance = seller_balance(seller_id=seller_id, currency=currency)
+    Account.objects.select_for_update().filter(pk=payable.pk).first()
+    balance = -account_balance(payable)
     if amount > balance:
-        raise errors.InsufficientBalance(f"Payout of {amount} exceeds seller {seller_id}'s balance of {balance} {currency}")
+        raise errors.InsufficientBalance(f"Payout of {amount} exceeds {who}'s balance of {balance} {currency}")
     payouts = account_get_or_create(kind=AccountKind.PAYOUTS, currency=currency)
     return entry_post(
         kind=EntryKind.PAYOUT, reference=reference, currency=currency, unique_key=unique_key,
-        lines=[LineSpec(seller_account, amount), LineSpec(payouts, -amount)],
+        lines=[LineSpec(payable, amount), LineSpec(payouts, -amount)],
     )

@@ -75,3 +75,17 @@ class PickupLocked(DomainError):
 
     code = "pickup_locked"
     status = 423
+
+
+class RefundInvalid(DomainError):
+    """An operator refund that cannot be made as asked: nothing chosen, more units than remain,
+    a line or delivery already refunded, more than was paid, a part not paid or not refundable.
+    ``field`` names the form field at fault when there is one."""
+
+    code = "refund_invalid"
+    status = 422
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    status = 422

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -93,6 +94,12 @@ class Order(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        permissions = [("refund_order", _("Can refund or cancel orders on the buyer's behalf"))]
+        indexes = [
+            # The order desk: newest first, and by buyer e-mail (iexact compares UPPER() on PostgreSQL).
+            models.Index(fields=["-created_at", "-id"], name="order_newest"),
+            models.Index(Upper("email"), name="order_email_upper"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["buyer", "idempotency_key"], name="order_idempotency_per_buyer"),
             models.CheckConstraint(condition=Q(total_gross=F("goods_net") + F("delivery_net") + F("vat_total")), name="order_total_is_sum"),
@@ -243,3 +250,65 @@ class Pickup(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+
+class RefundState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("refund state", "Pending")
+    DONE = "done", pgettext_lazy("refund state", "Refunded")
+    FAILED = "failed", pgettext_lazy("refund state", "Refused by the payment provider")
+
+
+class Refund(models.Model):
+    """Money given back on a seller order by the operator (some lines, some units, the delivery),
+    with the reason given. Recorded before the provider is asked; DONE once the money moved and
+    the ledger shows it."""
+
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.BigIntegerField(_("amount"))
+    delivery_amount = models.BigIntegerField(default=0)  # part of ``amount`` that is the delivery
+    reason = models.TextField(_("reason"))
+    state = models.CharField(max_length=10, choices=RefundState.choices, default=RefundState.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(condition=Q(delivery_amount__gte=0) & Q(delivery_amount__lte=F("amount")), name="refund_delivery_within_amount"),
+            models.CheckConstraint(condition=~Q(reason=""), name="refund_reason_required"),
+        ]
+
+
+class RefundLine(models.Model):
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="refund_lines")
+    quantity = models.PositiveIntegerField()
+    amount = models.BigIntegerField()  # gross
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="refundline_quantity_positive"),
+            models.UniqueConstraint(fields=["refund", "order_line"], name="refundline_once_per_refund"),
+        ]
+
+
+class SentEmail(models.Model):
+    """An e-mail the order's notifications sent (to the buyer or a seller): for support."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    seller_order = models.ForeignKey(SellerOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    to = models.CharField(max_length=500)
+    subject = models.CharField(max_length=250)
+    template = models.CharField(max_length=120)
+    language = models.CharField(max_length=8)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")

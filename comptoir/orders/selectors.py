@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from comptoir.markets.models import Market
@@ -14,7 +14,7 @@ from comptoir.sellers.models import Seller
 
 from . import pricing
 from .errors import NotFound
-from .models import Cart, CartLine, Order, OrderLine, Pickup, SellerOrder, SellerOrderState
+from .models import Cart, CartLine, Order, OrderLine, Pickup, Refund, RefundLine, RefundState, SellerOrder, SellerOrderState
 from .quote import LineRequest, Notice, Quote, quote_build
 
 
@@ -287,3 +287,98 @@ def pickup_counts(*, location_id: int) -> dict[str, int]:
 
 def pickups_of_order(order: Order) -> QuerySet[Pickup]:
     return Pickup.objects.filter(seller_order__order=order)
+
+
+# --- the operator's order desk --------------------------------------------------------------
+
+S = SellerOrderState
+# A part can be refunded once it was paid (captured) and until it is cancelled or fully refunded.
+REFUNDABLE_STATES = (S.ACCEPTED, S.SHIPPED, S.DELIVERED, S.RETURN_REQUESTED, S.RETURN_RECEIVED)
+
+
+def orders_search(
+    *, reference: str = "", email: str = "", seller: str = "", date_from: dt.date | None = None, date_to: dt.date | None = None,
+) -> QuerySet[Order]:
+    """Orders for the desk, newest first: reference (its start, any case), buyer e-mail (exact,
+    any case), seller (its name contains the text, or its id), placed between two dates
+    (inclusive, in the site's time zone). Each order carries ``part_count``; parts and their
+    sellers are prefetched."""
+    qs = Order.objects.all()
+    if reference:
+        qs = qs.filter(reference__startswith=reference.strip().upper())
+    if email:
+        qs = qs.filter(email__iexact=email.strip())
+    if seller:
+        seller = seller.strip()
+        sellers = Seller.objects.filter(pk=int(seller)) if seller.isdigit() else Seller.objects.filter(display_name__icontains=seller)
+        qs = qs.filter(Exists(SellerOrder.objects.filter(order=OuterRef("pk"), seller__in=sellers)))
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    parts = SellerOrder.objects.select_related("seller").only("pk", "order_id", "number", "state", "seller__display_name")
+    return qs.select_related("market").prefetch_related(Prefetch("parts", queryset=parts)).order_by("-created_at", "-id")
+
+
+def order_for_desk(reference: str) -> Order:
+    """One order with everything the desk shows of its parts: seller, ship-from, pickup store,
+    lines with what was refunded of them, refunds and their lines."""
+    order = (
+        Order.objects.select_related("buyer", "market")
+        .prefetch_related(
+            Prefetch(
+                "parts",
+                queryset=SellerOrder.objects.select_related("seller", "location__city", "pickup_location__city", "pickup")
+                .prefetch_related("lines", Prefetch("refunds", queryset=Refund.objects.select_related("created_by").prefetch_related("lines__order_line"))),
+            ),
+            "emails",
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if order is None:
+        raise NotFound(_("No such order."))
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class LineRefunded:
+    """What was already given back of a line (refunds pending or done)."""
+
+    quantity: int
+    amount: int
+
+
+def refunded_by_line(seller_order_ids: Iterable[int]) -> dict[int, LineRefunded]:
+    rows = (
+        RefundLine.objects.filter(refund__seller_order_id__in=list(seller_order_ids))
+        .exclude(refund__state=RefundState.FAILED)
+        .values("order_line_id").annotate(q=Sum("quantity"), a=Sum("amount")).order_by()
+    )
+    return {r["order_line_id"]: LineRefunded(r["q"], r["a"]) for r in rows}
+
+
+def delivery_refunded(seller_order_ids: Iterable[int]) -> dict[int, int]:
+    rows = (
+        Refund.objects.filter(seller_order_id__in=list(seller_order_ids)).exclude(state=RefundState.FAILED)
+        .values("seller_order_id").annotate(d=Sum("delivery_amount")).order_by()
+    )
+    return {r["seller_order_id"]: r["d"] for r in rows}
+
+
+def refund_left(parts: Iterable[SellerOrder]) -> tuple[dict[int, int], list[int]]:
+    """(order line id → units left to refund, ids of parts whose delivery is left to refund) of
+    the refundable ones among ``parts`` (lines prefetched): what "refund everything" chooses."""
+    parts = [p for p in parts if p.state in REFUNDABLE_STATES]
+    ids = [p.pk for p in parts]
+    done, delivery_done = refunded_by_line(ids), delivery_refunded(ids)
+    quantities: dict[int, int] = {}
+    deliveries = []
+    for part in parts:
+        for line in part.lines.all():
+            left = line.quantity - done.get(line.pk, LineRefunded(0, 0)).quantity
+            if left:
+                quantities[line.pk] = left
+        if part.delivery_net + part.delivery_vat and not delivery_done.get(part.pk):
+            deliveries.append(part.pk)
+    return quantities, deliveries

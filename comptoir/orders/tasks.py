@@ -13,13 +13,17 @@ from comptoir.markets.languages import countries_ui_language
 from comptoir.sellers.models import WebhookEvent
 
 from .events import seller_order_emit
-from .models import Order, Pickup, SellerOrder
+from .models import Order, Pickup, SellerOrder, SentEmail
 from .pickup_code import pickup_qr_png
 from .pricing import DELIVERY_PRICES
 from .selectors import order_vat_breakdown
 
 
-def _send(*, to: list[str], subject: str, template: str, context: dict, language: str, attachments=()) -> int:
+def _send(
+    *, order: Order, to: list[str], subject: str, template: str, context: dict, language: str,
+    seller_order: SellerOrder | None = None, attachments=(),
+) -> int:
+    """Send one e-mail and record it on the order (the order desk lists what was sent)."""
     to = [t for t in to if t]
     if not to:
         return 0
@@ -29,7 +33,12 @@ def _send(*, to: list[str], subject: str, template: str, context: dict, language
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
-    return message.send()
+    sent = message.send()
+    if sent:
+        SentEmail.objects.create(
+            order=order, seller_order=seller_order, to=", ".join(to)[:500], subject=subject[:250], template=template, language=language,
+        )
+    return sent
 
 
 def _pickup_qr_attachments(parts) -> list[tuple[str, bytes, str]]:
@@ -66,7 +75,7 @@ def notify_order_placed(order_id: int) -> int:
     order = Order.objects.select_related("buyer").get(pk=order_id)
     parts = list(order.parts.select_related("seller", "pickup", "pickup_location").prefetch_related("lines"))
     sent = _send(
-        to=[order.email],
+        order=order, to=[order.email],
         subject=_subject(order.language, gettext_noop("Your order %(ref)s is confirmed"), ref=order.reference),
         template="orders/email/confirmation.txt",
         context={"order": order, "parts": parts, "breakdown": order_vat_breakdown(order)},
@@ -77,7 +86,7 @@ def notify_order_placed(order_id: int) -> int:
         emails = [m.user.email for m in part.seller.members.select_related("user")]
         language = part.seller.language or languages[part.seller.country.upper()]
         sent += _send(
-            to=emails,
+            order=order, seller_order=part, to=emails,
             subject=_subject(language, gettext_noop("New order %(number)s"), number=part.number),
             template="orders/email/seller_new_order.txt",
             context={"order": order, "part": part, "delivery": _delivery_label(part)},
@@ -92,7 +101,7 @@ def notify_shipped(seller_order_id: int) -> int:
     part = SellerOrder.objects.select_related("order", "seller").get(pk=seller_order_id)
     order = part.order
     return _send(
-        to=[order.email],
+        order=order, seller_order=part, to=[order.email],
         subject=_subject(order.language, gettext_noop("Your order %(ref)s has shipped"), ref=order.reference),
         template="orders/email/shipped.txt",
         context={"order": order, "part": part},
@@ -105,7 +114,7 @@ def notify_refunded(seller_order_id: int) -> int:
     part = SellerOrder.objects.select_related("order", "seller").get(pk=seller_order_id)
     order = part.order
     return _send(
-        to=[order.email],
+        order=order, seller_order=part, to=[order.email],
         subject=_subject(order.language, gettext_noop("Refund for your order %(ref)s"), ref=order.reference),
         template="orders/email/refunded.txt",
         context={"order": order, "part": part},
@@ -119,7 +128,7 @@ def notify_pickup_ready(seller_order_id: int) -> int:
     part = SellerOrder.objects.select_related("order", "seller", "pickup", "pickup_location").get(pk=seller_order_id)
     order = part.order
     return _send(
-        to=[order.email],
+        order=order, seller_order=part, to=[order.email],
         subject=_subject(order.language, gettext_noop("Your order %(ref)s is ready for collection"), ref=order.reference),
         template="orders/email/pickup_ready.txt",
         context={"order": order, "part": part, "pickup": part.pickup},

@@ -1,6 +1,8 @@
 """Operator admin for stores: partners (identity checked like sellers), stores with their hours
-and closed days, staff, and the read-only consignments and shelf audit trail. A store's status
-changes through actions that call the services (closing one takes its shelf off the listing)."""
+and closed days, staff, the read-only consignments and shelf audit trail, and the stores' click &
+collect pickups (orders' Pickup rows, read-only: they change through the store console; the one
+action, unlocking, calls the orders service). A store's status changes through actions that call
+the services (closing one takes its shelf off the listing)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,6 +14,8 @@ from django.utils.translation import ngettext
 
 from comptoir.common.errors import DomainError
 from comptoir.inventory.models import ClosedDay, LocationKind, LocationStatus, OpeningHours
+from comptoir.orders.models import Pickup
+from comptoir.orders.services import pickup_unlock
 from comptoir.sellers.errors import SellerInvalid
 from comptoir.sellers.identity import identity_clean
 
@@ -24,7 +28,7 @@ class PartnerForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = ["legal_name", "country", "vat_number", "company_id", "iban", "share_bp"]
+        fields = ["legal_name", "country", "vat_number", "company_id", "iban", "iban_holder", "share_bp"]
 
     def clean(self):
         data = super().clean()
@@ -49,10 +53,15 @@ class PartnerMemberInline(admin.TabularInline):
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     form = PartnerForm
-    list_display = ("legal_name", "country", "vat_number", "share_bp", "created_at")
+    list_display = ("legal_name", "country", "vat_number", "share_bp", "has_bank_details", "created_at")
     list_filter = ("country",)
     search_fields = ("legal_name", "vat_number", "company_id")
     inlines = [PartnerMemberInline]
+
+    @admin.display(boolean=True, description=_("bank details"))
+    def has_bank_details(self, partner: Partner) -> bool:
+        """Without an IBAN the weekly payout run holds the partner's share (and says so)."""
+        return bool(partner.iban)
 
 
 class StoreInline(admin.StackedInline):
@@ -173,3 +182,66 @@ class StockCorrectionAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "store", "kind", "stock_level", "delta", "on_hand_after", "reason", "user")
     list_filter = ("kind", "store")
     search_fields = ("reason", "store__slug")
+
+
+@admin.action(description=_("Unlock selected pickups (the buyer was checked)"))
+def unlock_pickups(modeladmin, request, queryset):
+    count = 0
+    for pickup in queryset.exclude(locked_at=None).order_by("pk"):
+        try:
+            pickup_unlock(seller_order_id=pickup.seller_order_id, location_id=pickup.location_id)
+            count += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{pickup.seller_order.number}: {exc.message}", messages.ERROR)
+    modeladmin.message_user(request, ngettext("%d pickup unlocked.", "%d pickups unlocked.", count) % count,
+                            messages.SUCCESS if count else messages.WARNING)
+
+
+class PickupStoreFilter(admin.SimpleListFilter):
+    """Every store (not every stock location, nor only those that had a pickup yet)."""
+
+    title = _("store")
+    parameter_name = "store"
+
+    def lookups(self, request, model_admin):
+        return [(str(loc_id), name) for loc_id, name in Store.objects.order_by("location__name").values_list("location_id", "location__name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(location_id=int(self.value())) if (self.value() or "").isdigit() else queryset
+
+
+@admin.register(Pickup)
+class PickupAdmin(ReadOnlyAdmin):
+    """The stores' click & collect pickups: found by order reference, seller order number or
+    pickup code; filtered by store and state."""
+
+    list_display = ("number", "store_name", "state", "wrong_codes", "is_locked_display", "created_at", "ready_at",
+                    "collect_by", "handed_over_at")
+    list_filter = (PickupStoreFilter, "state")
+    search_fields = ("seller_order__number", "seller_order__order__reference", "=code")
+    fields = ("number", "order_reference", "store_name", "state", "code", "wrong_codes", "locked_at", "created_at",
+              "ready_at", "collect_by", "handed_over_at", "handed_over_by", "expired_at")
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+    list_select_related = ("seller_order__order", "location")
+    actions = [unlock_pickups]
+
+    def has_change_permission(self, request, obj=None):
+        # the change page shows the pickup read-only; the actions need the permission on the list
+        return obj is None and request.user.has_perm("orders.change_pickup")
+
+    @admin.display(description=_("seller order"), ordering="seller_order__number")
+    def number(self, obj):
+        return obj.seller_order.number
+
+    @admin.display(description=_("order"), ordering="seller_order__order__reference")
+    def order_reference(self, obj):
+        return obj.seller_order.order.reference
+
+    @admin.display(description=_("store"), ordering="location__name")
+    def store_name(self, obj):
+        return obj.location.name
+
+    @admin.display(description=_("locked"), boolean=True)
+    def is_locked_display(self, obj):
+        return obj.is_locked

@@ -25,7 +25,10 @@ class Partner(models.Model):
     country = models.CharField(_("country"), max_length=2)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
     company_id = models.CharField(_("company registration number"), max_length=30)
-    iban = models.CharField(_("IBAN"), max_length=34)
+    # Where its share is paid (the weekly payout run, a SEPA transfer); checked like a seller's.
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    iban_holder = models.CharField(_("account holder"), max_length=70, blank=True,
+                                   help_text=_("The name the bank account is held in; blank: the legal name."))
     share_bp = models.PositiveIntegerField(_("share of the commission (basis points)"), default=5000)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -36,6 +39,11 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.legal_name
+
+    @property
+    def beneficiary(self) -> str:
+        """The name its payouts are sent to."""
+        return self.iban_holder or self.legal_name
 
 
 class PartnerMember(models.Model):

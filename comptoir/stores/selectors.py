@@ -2,22 +2,29 @@
 and the public views of stores for buyers."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from comptoir.catalog.models import ProductText
 from comptoir.inventory.models import LocationStatus, StockLevel
+from comptoir.ledger.payouts import PartnerPayee
 from comptoir.sellers.models import Seller, SellerStatus
 
 from .errors import ConsignmentNotFound, StoreForbidden, StoreNotFound
+from .services.returns import RETURN_DAYS
 from .models import (
     Consignment,
     ConsignmentState,
     Partner,
     PartnerMember,
+    PosSale,
+    SaleKind,
     StaffRole,
     StockCorrection,
     Store,
@@ -275,3 +282,42 @@ def store_public_stock(*, store: Store) -> QuerySet[StockLevel]:
         .select_related("offer", "offer__seller", "offer__product")
         .order_by("offer__product_id", "offer__net_price", "pk")
     )
+
+
+def partner_payees() -> dict[int, PartnerPayee]:
+    """Every store partner as the payout run pays it: {partner id: name, IBAN}."""
+    return {
+        p.pk: PartnerPayee(partner_id=p.pk, name=p.beneficiary, iban=p.iban)
+        for p in Partner.objects.only("legal_name", "iban", "iban_holder").order_by("pk")
+    }
+
+
+def till_refs_in_return_window(*, now=None) -> list[str]:
+    """The ledger references of the in-store sales that may still come back (a till return
+    within RETURN_DAYS debits the seller's and the partner's shares back), and of their returns
+    so far: what the payout run keeps in reserve for sellers and store partners."""
+    since = (now or timezone.now()) - timedelta(days=RETURN_DAYS)
+    sales = PosSale.objects.filter(kind=SaleKind.SALE, created_at__gte=since)
+    refs = [f"pos_sale:{number}" for number in sales.values_list("number", flat=True)]
+    returns = PosSale.objects.filter(kind=SaleKind.RETURN, returned_sale__in=sales).values_list("number", flat=True)
+    return refs + [f"pos_return:{number}" for number in returns]
+
+
+def shelf_pickups_ready_due(*, store: Store, pickups: Iterable) -> dict[int, dt.datetime]:
+    """{pickup id: the moment it was promised ready} for the shelf pickups among `pickups`
+    (orders.Pickup): the one promise's opening time (2 opening hours) after the order, on the
+    store's calendar. Two queries (the calendar), none per pickup."""
+    from comptoir.inventory.hours import NeverOpen, OpeningCalendar
+    from comptoir.inventory.promise import DEFAULT_POLICY, DeliveryMethod
+
+    shelf = [p for p in pickups if p.seller_order.delivery_method == DeliveryMethod.PICKUP_SHELF]
+    if not shelf:
+        return {}
+    calendar = OpeningCalendar.from_location(store.location)
+    due = {}
+    for pickup in shelf:
+        try:
+            due[pickup.pk] = calendar.ready_at(pickup.seller_order.order.created_at, DEFAULT_POLICY.shelf_ready_minutes)
+        except NeverOpen:
+            continue
+    return due

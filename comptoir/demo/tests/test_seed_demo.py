@@ -1,10 +1,13 @@
 """`comptoir seed_demo`: the small demo's documented counts, validity of every generated
 identifier, idempotence, and the clear failure when cities are missing."""
+import datetime as dt
 import io
 import random
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db.models import Count
@@ -20,6 +23,7 @@ from comptoir.catalog.models import CATALOG_LANGUAGES, Category, Product, Produc
 from comptoir.inventory.models import OfferPoint
 from comptoir.inventory.models import Offer, StockLevel, StockLocation
 from comptoir.markets.models import City
+from comptoir.orders.models import Order
 from comptoir.markets.services import cities_load
 from comptoir.sellers.models import Seller, SellerMember, SellerStatus
 from comptoir.demo.identity import SellerIdentity, fr_rib_key, identity_check, identity_generate, it_cin
@@ -28,6 +32,7 @@ from comptoir.demo.seed import DemoCitiesMissing, demo_seed
 COUNTRIES = ["FR", "ES", "IT", "DE", "CN"]
 # Counts of the small demo with seed 42 on the cities loaded below (≥ 15,000 people).
 EXPECTED = {"categories": 15, "leaves": 12, "sellers": 40, "pending": 4, "products": 300, "offers": 987}
+EXPECTED_ONLINE = (98, 40)  # (online orders, click & collect seller orders) of the history seeded at NOW
 
 
 @pytest.fixture
@@ -169,8 +174,9 @@ def test_demo_users_log_in_with_the_documented_passwords(small, rf):
 
 
 def test_running_it_again_writes_nothing_and_reset_recreates_the_same_demo(small):
+    orders = Order.objects.count()
     again = demo_seed(scale="small", seed=42)
-    assert again.created is False
+    assert again.created is False and again.online_orders == 0 and Order.objects.count() == orders == small.online_orders
     assert (Product.objects.count(), Offer.objects.count(), Seller.objects.count()) == (300, 987, 40)
     assert get_user_model().objects.filter(username="admin").count() == 1
     gtins = set(Product.objects.values_list("gtin", flat=True))
@@ -178,6 +184,12 @@ def test_running_it_again_writes_nothing_and_reset_recreates_the_same_demo(small
     assert recreated.created is True and recreated.picture_files == 0  # same pictures, already on disk
     assert (Product.objects.count(), Offer.objects.count(), Seller.objects.count()) == (300, 987, 40)
     assert set(Product.objects.values_list("gtin", flat=True)) == gtins
+    assert Order.objects.count() == recreated.online_orders > 0  # the previous history went with the reset
+    from comptoir.ledger.models import Account
+
+    seller_ids = {str(pk) for pk in Seller.objects.values_list("pk", flat=True)}
+    assert set(Account.objects.filter(owner_type="seller").values_list("owner_id", flat=True)) <= seller_ids
+    call_command("payouts_run", "--dry-run", stdout=io.StringIO())  # no payable of a deleted seller left
 
 
 def test_command_prints_counts_and_users_then_is_idempotent(places, media):
@@ -228,3 +240,92 @@ def test_a_german_buyer_finds_the_demo_running_shoes_by_laufschuhe(small):
     title = ProductText.objects.filter(product_id=found[0], language="de").values_list("title", flat=True).get()
     assert "-Laufschuhe " in title
     assert search_product_ids("scarpe da trail", "it", limit=500)
+
+
+# --- the online and click & collect history -------------------------------------------------
+
+NOW = dt.datetime(2026, 12, 5, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))  # a Saturday morning: both stores open
+
+
+@pytest.fixture
+def history(places, media):
+    """The small demo seeded as on the morning of NOW (the clock moves on from there)."""
+    with time_machine.travel(NOW, tick=True):
+        return demo_seed(scale="small", seed=42)
+
+
+def test_twelve_weeks_of_online_orders_home_delivery_and_click_and_collect_at_both_open_stores(history):
+    from comptoir.orders.models import Order, Pickup, SellerOrder
+
+    assert (history.online_orders, history.collect_orders) == EXPECTED_ONLINE
+    parts = SellerOrder.objects.select_related("order", "seller")
+    weeks = Counter(min((NOW - p.order.created_at).days // 7, 99) for p in parts)
+    assert sorted(weeks) == list(range(12)) and min(weeks.values()) >= 2  # every one of the 12 weeks ending today
+    assert not parts.filter(order__created_at__gt=NOW + dt.timedelta(minutes=5)).exists()
+    by_method = Counter(parts.values_list("delivery_method", flat=True))
+    assert set(by_method) == {"standard", "pickup_shelf", "pickup_shipped"} and by_method["standard"] > by_method["pickup_shelf"]
+    # click & collect at both open Spanish stores, both from the shelf and shipped there
+    collect = Counter(Pickup.objects.values_list("location__store__slug", "seller_order__delivery_method"))
+    assert {key for key, n in collect.items() if n} == {(slug, m) for slug in ("madrid-malasana", "sevilla-centro")
+                                                         for m in ("pickup_shelf", "pickup_shipped")}
+    # sellers of every country, foreign ones included; buyers in four markets
+    assert set(parts.values_list("seller__country", flat=True)) == {"ES", "FR", "IT", "DE", "CN"}
+    assert set(Order.objects.values_list("market__code", flat=True)) == {"ES", "FR", "IT", "DE"}
+
+
+def test_the_history_has_realistic_states_and_recent_orders_waiting_for_sellers_and_stores(history):
+    from comptoir.orders.models import Pickup, SellerOrder
+    from comptoir.orders.selectors import seller_orders_waiting
+    from comptoir.stores.models import Store
+    from comptoir.stores.selectors import shelf_pickups_ready_due
+
+    states = Counter(SellerOrder.objects.values_list("state", flat=True))
+    assert {"delivered", "cancelled", "refunded", "placed", "shipped"} <= set(states)
+    assert states["delivered"] > sum(states.values()) / 2
+    pickups = Counter(Pickup.objects.values_list("state", flat=True))
+    assert {"handed_over", "expired", "to_prepare"} <= set(pickups)
+    # every demo seller log-in has an order to accept; each open store has shelf pickups to prepare, one late
+    for username in ("seller-fr@example.com", "seller-es@example.com", "seller-it@example.com", "seller-de@example.com", "seller-cn@example.com"):
+        seller = SellerMember.objects.get(user__username=username).seller
+        assert seller_orders_waiting(seller_id=seller.pk)["placed"] >= 1, username
+    for store in Store.objects.filter(location__status="open").select_related("location"):
+        to_prepare = list(Pickup.objects.filter(location_id=store.location_id, state="to_prepare").select_related("seller_order__order"))
+        due = shelf_pickups_ready_due(store=store, pickups=to_prepare)
+        late = [pk for pk, at in due.items() if at < NOW]
+        assert len(late) >= 1 and len(due) > len(late), store.slug
+    # the units sold went back on the shelves (earlier deliveries sold): the shelves keep their look
+    assert sum(StockLevel.objects.filter(location__kind="store").values_list("on_hand", flat=True)) == 165
+
+
+def test_every_journal_entry_of_the_history_is_balanced_and_payouts_run_on_it(history):
+    from django.db.models import Sum
+
+    from comptoir.ledger.models import EntryKind, JournalEntry, JournalLine
+
+    kinds = Counter(JournalEntry.objects.values_list("kind", flat=True))
+    assert {EntryKind.CAPTURE, EntryKind.PAYMENT_CAPTURE, EntryKind.REFUND, EntryKind.CANCELLATION, EntryKind.POS_SALE} <= set(kinds)
+    sums = JournalLine.objects.values("entry_id", "currency").annotate(total=Sum("amount"))
+    assert len(sums) >= sum(kinds.values()) and [s for s in sums if s["total"] != 0] == []
+    out = io.StringIO()
+    call_command("payouts_run", "--dry-run", stdout=out)
+    assert "(demo)" in out.getvalue()
+
+
+def test_analytics_and_the_seller_dashboard_show_the_history(history, client):
+    from comptoir.ledger.selectors import seller_balances
+    from comptoir.orders.selectors import seller_sales_by_day
+    from comptoir.planning.analytics import collect_by_store, market_weekly_stats
+
+    spain = [w for w in market_weekly_stats(market_code="ES")]
+    assert sum(w.gmv_delivery > 0 for w in spain) >= 10 and sum(w.gmv_collect > 0 for w in spain) >= 10
+    collect = collect_by_store(market_code="ES")
+    assert {c.store_name for c in collect} == {"Comptoir Madrid Malasaña", "Comptoir Sevilla Centro"}
+    assert len({c.week for c in collect}) >= 10
+    client.force_login(get_user_model().objects.get(username="admin"))
+    page = client.get("/operator/analytics/?market=ES").content.decode()
+    assert "Comptoir Madrid Malasaña" in page and "Comptoir Sevilla Centro" in page
+    seller = SellerMember.objects.get(user__username="seller-es@example.com").seller
+    with time_machine.travel(NOW, tick=True):
+        days = seller_sales_by_day(seller_id=seller.pk, since=NOW.date() - dt.timedelta(days=30))
+    assert len(days) >= 3 and sum(d.gross for d in days) > 0
+    assert seller_balances(seller_id=seller.pk)["EUR"] > 0

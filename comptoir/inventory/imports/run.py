@@ -1,12 +1,15 @@
 """Running one offers import: the file read in a stream, rows checked, applied in batches, the
-progress and the counts written to the OfferImport after each batch, the report kept."""
+progress, the counts and a heartbeat written to the OfferImport with each batch, the report kept;
+and failing the imports whose process died (``offers_imports_fail_stale``)."""
 from __future__ import annotations
 
 import csv
 import tempfile
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -61,10 +64,17 @@ class _Report:
         self.file.close()
 
 
+class ImportAbandoned(Exception):
+    """The import is no longer running (failed as stale meanwhile): this process stops, writing nothing more."""
+
+
 def _progress_save(offer_import: OfferImport, **fields) -> None:
+    """Write the progress and the heartbeat, only while the import is still running."""
+    fields["heartbeat_at"] = timezone.now()
     for name, value in fields.items():
         setattr(offer_import, name, value)
-    OfferImport.objects.filter(pk=offer_import.pk).update(**fields)
+    if not OfferImport.objects.filter(pk=offer_import.pk, status=ImportStatus.RUNNING).update(**fields):
+        raise ImportAbandoned
 
 
 def _apply(offer_import: OfferImport, seller: Seller, batch: list[OfferRow], read_errors: list[RowError],
@@ -90,13 +100,13 @@ def _rows_run(offer_import: OfferImport, path: Path, report: _Report, on_progres
 
     def flush() -> None:
         nonlocal analysed_at
-        _apply(offer_import, seller, batch, read_errors, report)
+        with transaction.atomic():  # a batch's rows and the counts that say so commit together
+            _apply(offer_import, seller, batch, read_errors, report)
+            _progress_save(offer_import, rows_done=done, applied=offer_import.applied,
+                           rejected=offer_import.rejected, proposed=offer_import.proposed)
         if offer_import.applied >= 2 * analysed_at + BATCH_ROWS:  # after 1, 3, 7, 15 … thousand rows
             statistics_refresh()
             analysed_at = offer_import.applied
-        with transaction.atomic():
-            _progress_save(offer_import, rows_done=done, applied=offer_import.applied,
-                           rejected=offer_import.rejected, proposed=offer_import.proposed)
         if on_progress:
             on_progress(done, sheet.total)
         batch.clear()
@@ -121,8 +131,15 @@ def _rows_run(offer_import: OfferImport, path: Path, report: _Report, on_progres
 
 def offers_import_run(offer_import: OfferImport, *, on_progress: Progress | None = None) -> OfferImport:
     """Run a queued import to its end (done, or failed with the file's problem). Each batch of
-    rows is its own transaction: a crash leaves whole rows written and the rest untouched."""
-    _progress_save(offer_import, status=ImportStatus.RUNNING, started_at=timezone.now())
+    rows commits with the counts that include it: a crash leaves whole batches written, the
+    counts equal to them, and the rest untouched. An import that is not queued (already run, or
+    run by another process) is returned as it is."""
+    now = timezone.now()
+    claimed = OfferImport.objects.filter(pk=offer_import.pk, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now)
+    offer_import.refresh_from_db()
+    if not claimed:
+        return offer_import
     report = _Report()
     with translation.override(offer_import.language or None):
         try:
@@ -131,12 +148,44 @@ def offers_import_run(offer_import: OfferImport, *, on_progress: Progress | None
             report.writer.writerow((problem.line or "", problem.column, "", problem.message))
             offer_import.error = str(problem.message)[:500]
             offer_import.status = ImportStatus.FAILED
+        except ImportAbandoned:
+            report.file.close()
+            offer_import.refresh_from_db()
+            return offer_import
         else:
             offer_import.status = ImportStatus.DONE
     report.save_to(offer_import)
     offer_import.finished_at = timezone.now()
-    offer_import.save(update_fields=["status", "error", "report", "finished_at", "applied", "rejected", "proposed"])
+    OfferImport.objects.filter(pk=offer_import.pk, status=ImportStatus.RUNNING).update(**{
+        name: getattr(offer_import, name) for name in ("status", "error", "report", "finished_at", "applied", "rejected", "proposed")})
+    offer_import.refresh_from_db()
     return offer_import
+
+
+def offers_imports_fail_stale(*, now=None, seller: Seller | None = None) -> list[int]:
+    """Fail the running imports with no progress for settings.OFFERS_IMPORT_STALE_MINUTES (their
+    process died: a killed worker, a restarted machine), with the reason in the uploader's
+    language. What they wrote stays: whole batches, as their counts say. Returns their ids."""
+    now = now or timezone.now()
+    minutes = settings.OFFERS_IMPORT_STALE_MINUTES
+    cutoff = now - timedelta(minutes=minutes)
+    stale = OfferImport.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
+    if seller is not None:
+        stale = stale.filter(seller=seller)
+    failed = []
+    for offer_import in stale.order_by("pk"):
+        with translation.override(offer_import.language or None):
+            error = _(
+                "The import stopped after %(done)d of %(total)d rows: it showed no progress for %(minutes)d minutes "
+                "(the process running it stopped). The %(applied)d offers of the rows before were written, nothing "
+                "after. Import the file again to finish: rows already written are written again with the same values."
+            ) % {"done": offer_import.rows_done, "total": offer_import.rows_total, "minutes": minutes,
+                 "applied": offer_import.applied}
+        # only if still silent: a heartbeat that came meanwhile keeps it running
+        if OfferImport.objects.filter(pk=offer_import.pk, status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff).update(
+                status=ImportStatus.FAILED, error=error[:500], finished_at=now):
+            failed.append(offer_import.pk)
+    return failed
 
 
 def offers_import_create(*, seller: Seller, upload: UploadedFile | File, name: str, user=None, language: str = "") -> OfferImport:

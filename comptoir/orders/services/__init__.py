@@ -26,3 +26,4 @@ from .pickups import (  # noqa: F401
     pickup_unlock,
     pickups_expire,
 )
+from .refunds import order_refund  # noqa: F401

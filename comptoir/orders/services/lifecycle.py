@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.audit.services import audit_record
 from comptoir.common.outbox import task_enqueue
 from comptoir.inventory.promise import DeliveryMethod
 from comptoir.inventory.services import holds_consume, holds_release, stock_restock
@@ -31,7 +32,7 @@ from comptoir.payments.services import payment_cancel_begin, payment_cancel_fini
 from comptoir.sellers.models import WebhookEvent
 from comptoir.sellers.selectors import seller_require_trading
 
-from ..errors import InvalidTransition, NotFound, ReturnWindowClosed
+from ..errors import InvalidTransition, NotFound, ReasonRequired, ReturnWindowClosed
 from ..events import seller_order_emit
 from ..models import LiableParty, Order, OrderLine, PaymentStatus, Pickup, PickupState, SellerOrder, SellerOrderState as S
 from ..tasks import notify_refunded, notify_shipped
@@ -53,6 +54,14 @@ def _locked(seller_order_id: int, *, seller=None, buyer=None) -> SellerOrder:
     if part is None:
         raise NotFound(_("No such order."))
     return part
+
+
+def reason_required(reason: str) -> str:
+    """An operator's reason, stripped; an empty one is refused (it is kept on the record and in the audit log)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Give a reason: it is kept with the action."), field="reason")
+    return reason
 
 
 def _require(part: SellerOrder, *states: str) -> None:
@@ -176,31 +185,42 @@ def seller_order_deliver(*, seller_order_id: int, seller=None, at: dt.datetime |
     return part
 
 
-def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, reason: str = "") -> SellerOrder:
-    """Cancel before shipping, by the buyer (pass buyer=) or the seller (pass seller=).
+def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, operator=None, reason: str = "") -> SellerOrder:
+    """Cancel before shipping, by the buyer (pass buyer=), the seller (pass seller=) or an
+    operator on the buyer's behalf (pass operator=, the staff user; a reason is required and
+    the cancellation is written to the audit log in the same transaction).
 
     Stock is released and the capture reversed in the ledger in one transaction, which also
     claims the authorization for release when every part is cancelled and nothing was
     captured; then, outside it, the provider refunds what was captured (keyed by the part) and
     voids the authorization. ``comptoir payments_reconcile`` finishes a void a crash interrupted.
     """
-    if (seller is None) == (buyer is None):
-        raise ValueError("pass exactly one of seller= or buyer=")
+    if sum(who is not None for who in (seller, buyer, operator)) != 1:
+        raise ValueError("pass exactly one of seller=, buyer= or operator=")
+    if operator is not None:
+        reason = reason_required(reason)
     with transaction.atomic():
         part = _locked(seller_order_id, seller=seller, buyer=buyer)
         if seller is not None:
             seller_require_trading(part.seller)  # a buyer may still cancel a suspended seller's order
         _require(part, S.PLACED, S.ACCEPTED)
         order = part.order
+        before = {"state": part.state, "refunded_amount": part.refunded_amount}
         holds_release(hold_ids=_hold_ids(part))
         refund = part.captured_amount - part.refunded_amount
         if refund > 0:
             ledger_post_cancellation(seller_order_ref=ledger_ref(part), currency=order.currency, unique_key=f"{ledger_ref(part)}:cancel")
             part.refunded_amount = part.captured_amount
         part.state, part.cancelled_at = S.CANCELLED, timezone.now()
-        part.cancelled_by = "buyer" if buyer is not None else "seller"
+        part.cancelled_by = "buyer" if buyer is not None else "seller" if seller is not None else "operator"
         part.cancel_reason = (reason or "")[:200]
         part.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason", "refunded_amount"])
+        if operator is not None:
+            audit_record(
+                actor=operator, action="seller_order.cancel", object_type="orders.sellerorder", object_key=part.number,
+                subject_type="orders.order", subject_key=order.reference, reason=reason,
+                before=before, after={"state": part.state, "refunded_amount": part.refunded_amount},
+            )
         Pickup.objects.filter(seller_order=part).update(state=PickupState.CANCELLED)
         others_live = SellerOrder.objects.filter(order=order).exclude(state=S.CANCELLED).exists()
         nothing_captured = not SellerOrder.objects.filter(order=order, captured_amount__gt=0).exists()

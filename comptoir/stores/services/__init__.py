@@ -9,7 +9,7 @@ from .consignments import (  # noqa: F401
     consignment_refuse,
     consignment_ship,
 )
-from .partners import partner_create, partner_member_add, partner_member_remove  # noqa: F401
+from .partners import partner_bank_details_set, partner_create, partner_member_add, partner_member_remove  # noqa: F401
 from .shelf import consignment_return_receive, consignment_return_send, shelf_correct  # noqa: F401
 from .stores import (  # noqa: F401
     STORE_TRANSITIONS,

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from comptoir.markets.errors import UnknownCountry
 from comptoir.markets.selectors import country_normalise
-from comptoir.sellers.errors import SellerInvalid
-from comptoir.sellers.identity import identity_clean
+from comptoir.sellers.errors import FieldInvalid, SellerInvalid
+from comptoir.sellers.identity import iban_clean, identity_clean
 
 from ..errors import PartnerInvalid
 from ..models import Partner, PartnerMember
@@ -41,6 +41,24 @@ def partner_create(
     if errors:
         raise PartnerInvalid(errors, codes=codes)
     return Partner.objects.create(legal_name=legal_name[:200], country=country, share_bp=share_bp, **identity)
+
+
+def partner_bank_details_set(*, partner: Partner, iban: str, holder: str = "") -> Partner:
+    """The account the partner's share is paid to: an IBAN checked like a seller's (structure,
+    check digits, SEPA area) and the account holder's name (blank: the legal name)."""
+    if not (iban or "").strip():
+        raise PartnerInvalid({"iban": _("IBAN is required: the partner is paid its share.")}, codes={"iban": "iban_required"})
+    try:
+        number = iban_clean(value=iban)
+    except FieldInvalid as exc:
+        raise PartnerInvalid({"iban": exc.message}, codes={"iban": exc.code}) from None
+    holder = " ".join((holder or "").split())
+    if len(holder) > 70:
+        raise PartnerInvalid({"iban_holder": _("The account holder's name is at most 70 characters (a SEPA transfer's limit).")},
+                             codes={"iban_holder": "iban_holder_too_long"})
+    partner.iban, partner.iban_holder = number, holder
+    partner.save(update_fields=["iban", "iban_holder"])
+    return partner
 
 
 def partner_member_add(*, partner: Partner, user) -> PartnerMember:

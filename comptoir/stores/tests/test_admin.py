@@ -60,3 +60,50 @@ def test_admin_closes_and_opens_stores_through_the_services(operator):
     operator.post(url, {"action": "open_stores", "_selected_action": [store.location_id]})
     assert StoreSite.objects.get(pk=store.location_id).status == LocationStatus.OPEN
     assert StoreSite.objects.get(pk=store.location_id).kind == LocationKind.STORE
+
+
+def test_admin_pickups_filter_by_store_and_state_search_by_reference_or_code_and_unlock(operator, django_capture_on_commit_callbacks):
+    from comptoir.orders.errors import PickupLocked, PickupWrongCode
+    from comptoir.orders.models import Pickup, PickupState
+
+    from .pickup_helpers import place_collect, scene
+
+    s = scene(shelf_units=3)
+    s.seller_location_id = s.warehouse_level.location_id
+    first, second = place_collect(s), place_collect(s)
+    number = first.parts.get().number
+    with django_capture_on_commit_callbacks(execute=True):
+        services.store_pickup_ready(user=s.clerk, store=s.store, number=number)
+    pickup = Pickup.objects.get(seller_order__order=first)
+    for _ in range(5):
+        with pytest.raises((PickupWrongCode, PickupLocked)):
+            services.store_pickup_hand_over(user=s.clerk, store=s.store, number=number, code="AAAAAA" if pickup.code != "AAAAAA" else "CCCCCC")
+    url = reverse("admin:orders_pickup_changelist")
+
+    def listed(**params) -> set[str]:
+        r = operator.get(url, params)
+        assert r.status_code == 200
+        return {n for n in (first.parts.get().number, second.parts.get().number) if n in r.content.decode()}
+
+    both = {first.parts.get().number, second.parts.get().number}
+    assert listed() == both
+    assert listed(store=s.store.location_id) == both
+    assert listed(store=s.other_store.location_id) == set()
+    assert listed(state__exact=PickupState.READY) == {number}
+    assert listed(state__exact=PickupState.TO_PREPARE) == {second.parts.get().number}
+    assert listed(q=first.reference) == {number}
+    assert listed(q=second.parts.get().pickup.code) == {second.parts.get().number}
+    assert listed(q="NOPE99") == set()
+    # the store filter offers every store, not every stock location
+    html = operator.get(url).content.decode()
+    assert f"?store={s.other_store.location_id}" in html and f"?store={s.seller_location_id}" not in html
+    # read-only: the detail shows the pickup, a POST changes nothing; adding and deleting are refused
+    assert operator.get(reverse("admin:orders_pickup_change", args=[pickup.pk])).status_code == 200
+    assert operator.get(reverse("admin:orders_pickup_add")).status_code == 403
+    assert operator.post(reverse("admin:orders_pickup_delete", args=[pickup.pk]), {"post": "yes"}).status_code == 403
+    operator.post(reverse("admin:orders_pickup_change", args=[pickup.pk]), {"state": "handed_over"})
+    assert Pickup.objects.get(pk=pickup.pk).state == PickupState.READY
+    # the one action: unlock (through the orders service)
+    assert Pickup.objects.get(pk=pickup.pk).wrong_codes == 5
+    operator.post(url, {"action": "unlock_pickups", "_selected_action": [pickup.pk]})
+    assert Pickup.objects.values_list("wrong_codes", "locked_at").get(pk=pickup.pk) == (0, None)

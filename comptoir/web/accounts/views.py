@@ -5,19 +5,20 @@ Sign-up never says whether an address already has an account: the page answers "
 e-mail" either way. A new address gets a link to choose its password (the account cannot be used
 before: its password is unusable until then, so nobody can pre-register someone else's address
 with a password of their own); an address that already has an account gets a message saying so,
-with a link to reset the password.
+with a link to sign in (and on to ``next``, when the sign-up came from a page such as the seller
+wizard) or to reset the password. The seller wizard's account step answers the same way.
 """
 from django import forms
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.orders.services import cart_merge
@@ -31,31 +32,6 @@ class SignupForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
-
-
-class PasswordSignupForm(UserCreationForm):
-    """E-mail and password at once, signed in at once: only the seller wizard's account step
-    still uses it. It tells an address that already has an account ("already exists"), which
-    the buyer sign-up above no longer does — to move to signup_answer() (docs/security.md)."""
-
-    email = forms.EmailField(label=_("Email"))
-
-    class Meta:
-        model = get_user_model()
-        fields = ("email",)
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists."), code="duplicate_email")
-        return email
-
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        user.username = user.email = self.cleaned_data["email"]
-        if commit:
-            user.save()
-        return user
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -75,16 +51,23 @@ def _login_with_cart(request, user):
     cart_merge(session_key=anonymous_key, user=user)
 
 
-def _send(request, user, template: str, subject, link_name: str) -> None:
+def _send(request, user, template: str, subject, link_name: str, next_url: str = "") -> None:
     link = request.build_absolute_uri(reverse(link_name, kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
     }))
-    body = render_to_string(template, {"link": link, "email": user.email}, request=request)
+    login_link = ""
+    if next_url:
+        if link_name == "accounts:signup_confirm":  # the password reset goes to its own end page
+            link = f"{link}?{urlencode({'next': next_url})}"
+        login_link = request.build_absolute_uri(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
+    body = render_to_string(template, {"link": link, "login_link": login_link, "email": user.email}, request=request)
     EmailMultiAlternatives(str(subject), body, to=[user.email]).send()
 
 
-def signup_answer(request, email: str) -> None:
-    """Send the right message for a sign-up with ``email``; the page shown is the same."""
+def signup_answer(request, email: str, next_url: str = "") -> None:
+    """Send the right message for a sign-up with ``email``; the page shown is the same. With
+    ``next_url`` (a path of this site) the links lead there once the password is chosen or the
+    existing account signed in."""
     User = get_user_model()
     user = User.objects.filter(username__iexact=email).first()
     if user is None:
@@ -93,10 +76,10 @@ def signup_answer(request, email: str) -> None:
         user.save()
     if user.has_usable_password():
         _send(request, user, "accounts/signup_existing_email.txt", _("You already have a Comptoir account"),
-              "accounts:password_reset_confirm")
+              "accounts:password_reset_confirm", next_url)
     else:  # new, or signed up before without following the link
         _send(request, user, "accounts/signup_email.txt", _("Finish creating your Comptoir account"),
-              "accounts:signup_confirm")
+              "accounts:signup_confirm", next_url)
 
 
 def signup(request):
@@ -115,6 +98,14 @@ class SignupConfirmView(auth_views.PasswordResetConfirmView):
 
     template_name = "accounts/signup_confirm.html"
     reset_url_token = "set-password"
+
+    def dispatch(self, *args, **kwargs):
+        # The link may carry ?next= (opened in another browser than the sign-up's): kept for
+        # after the password, as the redirect to the set-password URL drops the query.
+        nxt = self.request.GET.get("next")
+        if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={self.request.get_host()}):
+            self.request.session[SIGNUP_NEXT] = nxt
+        return super().dispatch(*args, **kwargs)
 
     def form_valid(self, form):
         user = form.save()

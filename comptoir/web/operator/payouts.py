@@ -1,5 +1,5 @@
-"""Operator payouts page: /operator/payouts/ — what each seller would be paid now, run the
-weekly payouts, download each run's pain.001 file, mark a run paid (staff only)."""
+"""Operator payouts page: /operator/payouts/ — what each seller and store partner would be paid
+now, run the weekly payouts, download each run's pain.001 file, mark a run paid (staff only)."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -26,8 +26,9 @@ def payouts(request):
     plan = plan_now()
     page = Paginator(payout_runs(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "operator/payouts.html", {
-        "plan": plan, "to_pay": sum(line.amount for line in plan), "paid_count": sum(1 for line in plan if line.amount),
-        "page": page,
+        "plan": plan, "to_pay": sum(line.amount for line in plan),
+        "paid_count": sum(1 for line in plan if line.amount and not line.is_partner),
+        "partners_paid_count": sum(1 for line in plan if line.amount and line.is_partner), "page": page,
     })
 
 
@@ -39,7 +40,9 @@ def payouts_run(request):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Payout run %(id)d prepared: %(n)d sellers.") % {"id": run.pk, "n": run.payout_count})
+        partners = run.payouts.filter(partner_id__isnull=False).count()
+        messages.success(request, _("Payout run %(id)d prepared: %(n)d sellers and %(p)d store partners.") % {
+            "id": run.pk, "n": run.payout_count - partners, "p": partners})
     return redirect("operator:payouts")
 
 

@@ -1,7 +1,7 @@
-"""Operator pages: /operator/planner/ and /operator/analytics/ (staff only)."""
+"""Operator pages: planner, analytics, seller applications, payouts, the order desk (staff only)."""
 from django.urls import path
 
-from . import payouts, seller_review, views
+from . import orders, payouts, seller_review, views
 
 app_name = "operator"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("payouts/run/", payouts.payouts_run, name="payouts_run"),
     path("payouts/<int:run_id>.xml", payouts.payouts_file, name="payouts_file"),
     path("payouts/<int:run_id>/paid/", payouts.payouts_mark_paid, name="payouts_paid"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<str:reference>/", orders.order_detail, name="order"),
+    path("orders/<str:reference>/refund/", orders.order_refund_view, name="order_refund"),
+    path("orders/<str:reference>/parts/<str:number>/cancel/", orders.part_cancel, name="part_cancel"),
     path("sellers/<int:seller_id>/approve/", seller_review.review_approve, name="seller_approve"),
     path("sellers/<int:seller_id>/reject/", seller_review.review_reject, name="seller_reject"),
 ]

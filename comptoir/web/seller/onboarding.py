@@ -1,11 +1,16 @@
 """The "Sell on Comptoir" page and its wizard: account → legal entity → payout account →
 warehouse and language → review → pending. Answers are kept in the session until the review
-step registers the seller (``sellers.services.seller_register``) in one go."""
+step registers the seller (``sellers.services.seller_register``) in one go.
+
+The account step asks a visitor for an e-mail only and answers "check your e-mail" whether or
+not the address has an account, like the buyer sign-up (``signup_answer``, docs/security.md):
+a new address gets a link to choose its password, an existing one a link to sign in; either
+link leads on to the wizard's next step."""
 from __future__ import annotations
 
-from django.contrib.auth import login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +22,7 @@ from comptoir.sellers.errors import SellerInvalid
 from comptoir.sellers.identity import is_sepa, legal_forms_for
 from comptoir.sellers.selectors import memberships_of_user
 from comptoir.sellers.services import seller_register
-from comptoir.web.accounts.views import PasswordSignupForm
+from comptoir.web.accounts.views import SIGNUP_NEXT, SignupForm, signup_answer
 
 from .onboarding_forms import EntityForm, PayoutForm, WarehouseForm
 
@@ -100,10 +105,12 @@ def _account(request):
         if request.method == "POST":
             return redirect("seller:apply", step="entity")
         return _render_step(request, "account", None)
-    form = PasswordSignupForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.save(), backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("seller:apply", step="entity")
+        next_url = reverse("seller:apply", kwargs={"step": "entity"})
+        signup_answer(request, form.cleaned_data["email"], next_url=next_url)
+        request.session[SIGNUP_NEXT] = next_url
+        return _render_step(request, "account", None, sent_to=form.cleaned_data["email"])
     return _render_step(request, "account", form)
 
 

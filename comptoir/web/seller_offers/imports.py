@@ -7,13 +7,23 @@ import csv
 import io
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from comptoir.inventory.imports import OPTIONAL, REQUIRED, STOCK_PREFIX, FileProblem, offers_import_create, seller_locations
+from comptoir.common.outbox import task_enqueue
+from comptoir.inventory.imports import (
+    OPTIONAL,
+    REQUIRED,
+    STOCK_PREFIX,
+    FileProblem,
+    offers_import_create,
+    offers_imports_fail_stale,
+    seller_locations,
+)
 from comptoir.inventory.models import OfferImport
 from comptoir.inventory.tasks import offers_import
 
@@ -36,13 +46,15 @@ def import_page(request, seller):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            offer_import = offers_import_create(seller=seller, upload=upload, name=upload.name, user=request.user,
-                                                language=(get_language() or "en")[:2])
+            with transaction.atomic():  # the import and its task commit together (the task outbox)
+                offer_import = offers_import_create(seller=seller, upload=upload, name=upload.name, user=request.user,
+                                                    language=(get_language() or "en")[:2])
+                task_enqueue(offers_import, offer_import.pk)
         except FileProblem as problem:
             form.add_error("file", problem.message)
         else:
-            offers_import.enqueue(offer_import.pk)
             return redirect("seller_offers:import_detail", import_id=offer_import.pk)
+    offers_imports_fail_stale(seller=seller)  # an import whose process died is listed as failed, with its reason
     imports = Paginator(OfferImport.objects.filter(seller=seller), 10).get_page(request.GET.get("page"))
     return page(request, "seller_offers/import.html", seller, "import", form=form, page_obj=imports,
                 locations=seller_locations(seller).items())
@@ -66,6 +78,9 @@ def _report_head(offer_import: OfferImport) -> list[list[str]]:
 @require_http_methods(["GET"])
 def import_detail(request, seller, import_id: int):
     offer_import = _import_or_404(seller, import_id)
+    if offer_import.is_stale():  # its process died: say so now rather than at the next periodic run
+        offers_imports_fail_stale(seller=seller)
+        offer_import.refresh_from_db()
     context = {"imp": offer_import, "report_rows": _report_head(offer_import), "report_shown": REPORT_SHOWN}
     if request.htmx:
         return render(request, "seller_offers/_import_progress.html", context)

@@ -1,5 +1,6 @@
 """Who may open a store console page: the store is resolved for the signed-in user (a store
-they may not act on answers 404, as if it did not exist); manager-only pages answer 403."""
+they may not act on answers 404, as if it did not exist); manager-only pages answer 403. The
+page is rendered in the store's time zone (StockLocation.time_zone)."""
 from __future__ import annotations
 
 from functools import wraps
@@ -8,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.stores.errors import StoreNotFound
@@ -32,7 +34,9 @@ def store_page(*, manager: bool = False):
             request.store_role = store_role(user=request.user, store=store)
             if manager and request.store_role != StaffRole.MANAGER:
                 raise PermissionDenied(_("Only a manager of this store may do this."))
-            return view(request, store, *args, **kwargs)
+            # times on the console are the store's own, wherever the server runs
+            with timezone.override(store.location.time_zone):
+                return view(request, store, *args, **kwargs)
 
         return wrapped
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,6 +13,7 @@ from comptoir.common.errors import DomainError
 from comptoir.orders.models import PickupState
 from comptoir.orders.selectors import pickup_counts, pickup_for_location, pickups_for_location
 from comptoir.stores import services
+from comptoir.stores.selectors import shelf_pickups_ready_due
 
 from .access import page_of, query_without_page, store_page
 from .forms import PickupCodeForm
@@ -31,8 +33,16 @@ def pickups(request, store):
     if tab == "done":
         rows = rows.order_by("-created_at", "-pk")
     counts = pickup_counts(location_id=store.location_id)
+    page = page_of(request, rows)
+    if tab == "to_prepare":  # a shelf pickup not ready by its promised time shows as late
+        page.object_list = list(page.object_list)
+        due = shelf_pickups_ready_due(store=store, pickups=page.object_list)
+        now = timezone.now()
+        for p in page.object_list:
+            p.ready_due = due.get(p.pk)
+            p.is_late = p.ready_due is not None and p.ready_due < now
     return render(request, "store_console/pickups.html", {
-        "store": store, "active": "pickups", "tab": tab, "page": page_of(request, rows), "query": query_without_page(request),
+        "store": store, "active": "pickups", "tab": tab, "page": page, "query": query_without_page(request),
         "counts": {name: sum(counts.get(s, 0) for s in states) for name, states in TABS.items()}, "P": PickupState,
     })
 

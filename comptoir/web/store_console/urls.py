@@ -1,13 +1,15 @@
 """Store console pages under /store/ (staff of a store, partner members, operators)."""
 from django.urls import path
 
-from . import pickup_views, shelf_views, views
+from . import partner_statement, pickup_views, shelf_views, views
 from . import shelf_views, till_views, views
 
 app_name = "store_console"
 urlpatterns = [
     path("", views.picker, name="picker"),
     path("partners/", views.partners, name="partners"),
+    path("partners/<int:partner_id>/statement/", partner_statement.statement, name="partner_statement"),
+    path("partners/<int:partner_id>/statement.csv", partner_statement.statement_csv, name="partner_statement_csv"),
     path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/consignments/", views.consignments, name="consignments"),
     path("<slug:slug>/consignments/<str:reference>/", views.consignment, name="consignment"),

@@ -1,7 +1,10 @@
 """Browser journeys of a seller: an Italian company signs up (a wrong partita IVA is refused), the
 operator approves it, it sees its dashboard; a staff member cannot see the bank details."""
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 
 from comptoir.orders.tests import factories as f
@@ -26,9 +29,16 @@ def test_italian_seller_signs_up_is_approved_and_sees_its_dashboard(browser, liv
     screenshot(page, "seller-sell-landing")
     page.click("text=Open my shop")
     page.fill("#id_email", "owner@verdi.it")
-    page.fill("#id_password1", "a-Long-pass-9876")
-    page.fill("#id_password2", "a-Long-pass-9876")
     page.click("button:has-text('Continue')")
+    page.wait_for_selector("#signup-sent")
+    assert "owner@verdi.it" in page.inner_text("#signup-sent")
+    screenshot(page, "seller-wizard-check-email")
+    [message] = mail.outbox
+    link = re.search(r"https?://[^/]+(/accounts/signup/\S+)", message.body).group(1)
+    page.goto(live_server.url + link)
+    page.fill("input[name=new_password1]", "a-Long-pass-9876")
+    page.fill("input[name=new_password2]", "a-Long-pass-9876")
+    page.click("main form button[type=submit]")
 
     page.wait_for_selector("#step-entity")
     page.select_option("#id_country", "IT")

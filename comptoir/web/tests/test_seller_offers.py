@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from comptoir.catalog.models import Product, ProductProposal
+from comptoir.common.models import TaskOutbox
+from comptoir.common.outbox import outbox_relay
 from comptoir.catalog.tests.factories import make_category, make_city, make_location, make_market, make_offer, make_product, make_seller
 from comptoir.inventory.models import Offer, OfferImport, ProductListing, StockLevel
 from comptoir.sellers.models import SellerMember, SellerRole
@@ -234,11 +236,12 @@ def test_the_operator_rejects_with_a_reason_the_seller_reads(client, world):
     assert list(theirs.context["page_obj"]) == []
 
 
-def test_upload_runs_the_import_and_reports_bad_rows(client, world):
+def test_upload_runs_the_import_and_reports_bad_rows(client, world, django_capture_on_commit_callbacks):
     login(client, world["staff_a"])
     data = ("gtin,price,currency,stock:Lyon A\n3017620422003,21.00,EUR,9\n4006381333931,-2,EUR,1\n"
             "3000000000007,5,EUR,1\n").encode()
-    response = client.post(reverse("seller_offers:import"), {"file": SimpleUploadedFile("offers.csv", data, "text/csv")})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("seller_offers:import"), {"file": SimpleUploadedFile("offers.csv", data, "text/csv")})
     imp = OfferImport.objects.get()
     assert response.url == reverse("seller_offers:import_detail", args=[imp.pk])
     detail = client.get(response.url)
@@ -256,15 +259,29 @@ def test_upload_runs_the_import_and_reports_bad_rows(client, world):
     assert client.get(reverse("seller_offers:import_report", args=[imp.pk])).status_code == 404
 
 
+def test_the_upload_enqueues_its_task_in_the_transaction_that_creates_the_import(client, world, django_capture_on_commit_callbacks):
+    login(client, world["staff_a"])
+    data = b"gtin,price,currency,stock:Lyon A\n3017620422003,21.00,EUR,9\n"
+    with django_capture_on_commit_callbacks(execute=False):  # the web process dies right after its COMMIT
+        client.post(reverse("seller_offers:import"), {"file": SimpleUploadedFile("offers.csv", data, "text/csv")})
+    imp = OfferImport.objects.get()
+    [row] = TaskOutbox.objects.all()
+    assert (imp.status, row.task_path, row.args, row.sent_at) == ("queued", "comptoir.inventory.tasks.offers_import", [imp.pk], None)
+    assert outbox_relay(older_than_seconds=0) == 1  # the relay pushes it: the import runs
+    imp.refresh_from_db()
+    assert (imp.status, imp.applied) == ("done", 1)
+
+
 def test_the_template_names_the_sellers_locations(client, world):
     response = login(client, world["owner_a"]).get(reverse("seller_offers:import_template"))
     lines = response.content.decode().splitlines()
     assert lines[0] == "gtin,title,price,currency,condition,handling_days,stock:Lyon A"
 
 
-def test_htmx_polling_returns_the_progress_fragment(client, world):
+def test_htmx_polling_returns_the_progress_fragment(client, world, django_capture_on_commit_callbacks):
     login(client, world["owner_a"])
-    client.post(reverse("seller_offers:import"), {"file": SimpleUploadedFile("o.csv", b"gtin,price,currency\n", "text/csv")})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("seller_offers:import"), {"file": SimpleUploadedFile("o.csv", b"gtin,price,currency\n", "text/csv")})
     imp = OfferImport.objects.get()
     fragment = client.get(reverse("seller_offers:import_detail", args=[imp.pk]), HTTP_HX_REQUEST="true")
     assert fragment.templates[0].name == "seller_offers/_import_progress.html"
@@ -275,9 +292,10 @@ def test_htmx_polling_returns_the_progress_fragment(client, world):
     ("seller_offers:edit", "get"), ("seller_offers:edit", "post"), ("seller_offers:pause", "post"),
     ("seller_offers:resume", "post"), ("seller_offers:import_detail", "get"), ("seller_offers:import_report", "get"),
 ])
-def test_every_page_of_seller_as_things_is_404_for_seller_b(client, world, name, method):
-    login(client, world["owner_a"]).post(reverse("seller_offers:import"), {
-        "file": SimpleUploadedFile("o.csv", b"gtin,price,currency\n3017620422003,30,EUR\n", "text/csv")})
+def test_every_page_of_seller_as_things_is_404_for_seller_b(client, world, name, method, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        login(client, world["owner_a"]).post(reverse("seller_offers:import"), {
+            "file": SimpleUploadedFile("o.csv", b"gtin,price,currency\n3017620422003,30,EUR\n", "text/csv")})
     target = world["offer_a"].pk if name.endswith(("edit", "pause", "resume")) else OfferImport.objects.get().pk
     response = getattr(login(client, world["owner_b"]), method)(reverse(name, args=[target]))
     assert response.status_code == 404
@@ -298,11 +316,12 @@ def test_operator_pages_refuse_sellers(client, world, name, method):
     assert proposal.status == "pending"
 
 
-def test_pages_and_reasons_speak_the_sellers_language(client, world):
+def test_pages_and_reasons_speak_the_sellers_language(client, world, django_capture_on_commit_callbacks):
     world["a"].language = ""  # a French seller without a choice reads French
     world["a"].save()
     login(client, world["staff_a"])
-    client.post(reverse("seller_offers:import"), {"file": SimpleUploadedFile("o.csv", b"gtin,price,currency\n3017620422003,-1,EUR\n", "text/csv")})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("seller_offers:import"), {"file": SimpleUploadedFile("o.csv", b"gtin,price,currency\n3017620422003,-1,EUR\n", "text/csv")})
     detail = client.get(reverse("seller_offers:import_detail", args=[OfferImport.objects.get().pk]))
     assert detail.context["report_rows"] == [["2", "price", "-1", "Le prix ne peut pas être négatif."]]
     assert "Lignes refusées".lower() in detail.content.decode().lower()

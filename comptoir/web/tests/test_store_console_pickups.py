@@ -99,3 +99,37 @@ def test_the_api_refuses_staff_of_another_store_and_anonymous_callers(world):
     assert (own.status_code, own.json()["code"]) == (404, "not_found")
     assert Pickup.objects.get().state == PickupState.TO_PREPARE
     assert f.user()  # a buyer without a store sees none either
+
+
+def test_console_times_are_the_stores_own_and_a_shelf_pickup_not_ready_in_2_opening_hours_is_late():
+    """The server runs on Europe/Paris; this store keeps Canary time (one hour behind) and
+    opens 10:00–20:00: ordered at 10:30 its time, the order is due ready at 12:30 its time."""
+    import datetime as dt
+
+    import time_machine
+    from zoneinfo import ZoneInfo
+
+    from comptoir.inventory.models import StockLocation
+
+    canary = ZoneInfo("Atlantic/Canary")
+    s = scene(shelf_units=2)
+    StockLocation.objects.filter(pk=s.store.location_id).update(time_zone="Atlantic/Canary")
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, 30, tzinfo=canary), tick=False):  # a Wednesday
+        part = place_collect(s).parts.get()
+    clerk = _client(s.clerk)
+    url = reverse("store_console:pickups", args=[s.store.slug])
+    with time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=canary), tick=False):
+        html = clerk.get(url).content.decode()
+    row = html[html.index(f'data-number="{part.number}"'):]
+    row = row[:row.index("</tr>")]
+    assert "10:30" in row and "11:30" not in row  # ordered at 10:30 store time (11:30 in Paris)
+    assert "ready by" in row and "12:30" in row and "13:30" not in row
+    assert "Late" not in row and "Times are the store's (Atlantic/Canary)" in html
+    with time_machine.travel(dt.datetime(2026, 12, 2, 12, 31, tzinfo=canary), tick=False):
+        html = clerk.get(url).content.decode()
+    row = html[html.index(f'data-number="{part.number}"'):]
+    assert 'class="late"' in row[:200] and "Late</span>" in row[:row.index("</tr>")]
+    # the pickup's own page shows the store's time too
+    with time_machine.travel(dt.datetime(2026, 12, 2, 12, 31, tzinfo=canary), tick=False):
+        detail = clerk.get(reverse("store_console:pickup", args=[s.store.slug, part.number])).content.decode()
+    assert "10:30" in detail and "11:30" not in detail

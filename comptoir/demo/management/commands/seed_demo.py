@@ -28,8 +28,14 @@ class Command(BaseCommand):
                 f"{report.products} products, {report.offers} offers, {report.stock_levels} stock levels, "
                 f"{report.picture_files} picture files written, {report.search_documents} search documents, "
                 f"{report.listings} listings, {report.stores} stores with {report.consigned_units} consigned units on their shelves, "
-                f"{report.till_sessions} till sessions with {report.instore_sales} in-store sales"
+                f"{report.till_sessions} till sessions with {report.instore_sales} in-store sales, "
+                f"{report.online_orders} online orders ({report.collect_orders} click & collect)"
             ))
+        elif report.online_orders:
+            self.stdout.write(
+                f"Demo data already present; its online order history was missing: {report.online_orders} online orders "
+                f"({report.collect_orders} click & collect) added in {report.seconds} s."
+            )
         else:
             self.stdout.write(
                 f"Demo data already present ({report.sellers} sellers, {report.products} products, {report.offers} offers): "

@@ -1,4 +1,5 @@
-"""Run the weekly seller payouts: one journal entry per seller paid, one pain.001 file.
+"""Run the weekly payouts to sellers and store partners: one journal entry per payee paid, one
+pain.001 file.
 
     comptoir payouts_run                         # pay now, write the file to var/payouts/
     comptoir payouts_run --dry-run               # show what each seller would be paid
@@ -19,7 +20,7 @@ def _euros(minor: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Pay sellers their available balance and write the SEPA credit-transfer file (pain.001)."
+    help = "Pay sellers and store partners their available balance and write the SEPA credit-transfer file (pain.001)."
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="print the plan, pay nothing")
@@ -29,7 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run, output, execution_date, **options):
         if dry_run:
             for line in plan_now():
-                self.stdout.write(f"{line.seller_name[:40]:40} balance {_euros(line.balance):>12} reserve {_euros(line.reserve):>12} "
+                who = f"[partner] {line.seller_name}" if line.is_partner else line.seller_name
+                self.stdout.write(f"{who[:40]:40} balance {_euros(line.balance):>12} reserve {_euros(line.reserve):>12} "
                                   f"pay {_euros(line.amount):>12} {line.held_reason}")
             return
         try:
@@ -40,4 +42,4 @@ class Command(BaseCommand):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(run.sepa_xml, encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(
-            f"Payout run {run.pk}: {run.payout_count} sellers, {_euros(run.total)} {run.currency}; file {path}"))
+            f"Payout run {run.pk}: {run.payout_count} payees, {_euros(run.total)} {run.currency}; file {path}"))

@@ -12,12 +12,12 @@ import threading
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-JOBS = ("pickups_expire", "reservations_expire", "payments_reconcile", "webhooks_retry")
+JOBS = ("pickups_expire", "reservations_expire", "payments_reconcile", "webhooks_retry", "offers_imports_fail_stale")
 TEST_GATEWAY_JOBS = ("payments_settle_pending",)
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (pickups_expire, reservations_expire, payments_reconcile, webhooks_retry) on a timer."
+    help = "Run the periodic jobs (pickups_expire, reservations_expire, payments_reconcile, webhooks_retry, offers_imports_fail_stale) on a timer."
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=60, metavar="SECONDS")
