@@ -148,8 +148,8 @@ def test_every_ui_language_has_a_plural_rule_here():
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_each_catalogue_holds_the_same_messages_as_english(lang):
     ids = {code: {(e["msgctxt"], e["msgid"]) for e in messages(code)} for code in (lang, "en")}
-    assert sorted(ids["en"] - ids[lang]) == []  # missing: run makemessages for the language
-    assert sorted(ids[lang] - ids["en"]) == []  # left over: run makemessages -l en
+    assert sorted(ids["en"] - ids[lang], key=str) == []  # missing: run makemessages for the language
+    assert sorted(ids[lang] - ids["en"], key=str) == []  # left over: run makemessages -l en
 
 
 def test_the_english_catalogue_stays_empty():
