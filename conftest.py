@@ -86,7 +86,7 @@ def compiled(settings, tmp_path):
     if shutil.which("msgfmt") is None:
         pytest.skip("GNU gettext (msgfmt) is not installed")
     source = django_settings.LOCALE_PATHS[0]
-    for lang in ("fr", "es", "en"):
+    for lang, _name in django_settings.LANGUAGES:
         out = tmp_path / lang / "LC_MESSAGES"
         out.mkdir(parents=True)
         subprocess.run(["msgfmt", "--check", "-o", str(out / "django.mo"), f"{source}/{lang}/LC_MESSAGES/django.po"], check=True)

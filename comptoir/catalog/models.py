@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.markets.models import TaxClass
 
-CATALOG_LANGUAGES = ("fr", "es", "en")
+# The languages product texts and category names are written in, and searched in with their
+# own stemming (catalog.text, catalog.search): the UI languages (settings.LANGUAGES).
+CATALOG_LANGUAGES = ("fr", "es", "en", "de", "it", "pt", "nl")
 
 
 class Category(models.Model):
@@ -16,7 +18,7 @@ class Category(models.Model):
 
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     slug = models.SlugField(unique=True)
-    names = models.JSONField(_("names"), default=dict)  # {"fr": ..., "es": ..., "en": ...}
+    names = models.JSONField(_("names"), default=dict)  # {language of CATALOG_LANGUAGES: name}
     tax_class = models.CharField(_("product kind for VAT"), max_length=16, choices=TaxClass.choices, default=TaxClass.STANDARD)
     commission_bp = models.PositiveIntegerField(_("commission (basis points)"), default=1200)
     position = models.PositiveIntegerField(default=0)

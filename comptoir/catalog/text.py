@@ -12,13 +12,20 @@ from functools import lru_cache
 
 import snowballstemmer
 
-STEMMER_LANGUAGES = {"fr": "french", "es": "spanish", "en": "english"}
+STEMMER_LANGUAGES = {
+    "fr": "french", "es": "spanish", "en": "english", "de": "german", "it": "italian", "pt": "portuguese", "nl": "dutch",
+}
 
 # Small, deliberate stop-word lists: words that would otherwise make a query require them.
 STOP_WORDS = {
     "fr": frozenset("le la les l de des du d un une et ou en a au aux pour par avec sur sans".split()),
     "es": frozenset("el la los las de del un una unos unas y o en a al para por con sin sobre".split()),
     "en": frozenset("the a an of and or for with in on to by without".split()),
+    # folded like the text ("für" → "fur")
+    "de": frozenset("der die das den dem des ein eine einer eines einem einen und oder fur mit im auf aus von zu zum zur ohne bei".split()),
+    "it": frozenset("il lo la i gli le un uno una di del della dei delle degli e o in a al alla per con su senza da".split()),
+    "pt": frozenset("o a os as um uma uns umas de do da dos das e ou em no na nos nas para por com sem ao".split()),
+    "nl": frozenset("de het een en of van voor met in op aan zonder bij te".split()),
 }
 
 MAX_QUERY_CHARS = 200

@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass
 
 from .vocab import COLOURS, Leaf, Noun, Variant
+from .vocab_de_it import COLOURS_DE_IT, LEAF_WORDS, SIZE_WORDS_DE_IT, agree_it
 
 # Sizes are written in English in the vocabulary; these words are translated for fr / es.
 _SIZE_WORDS = {
@@ -12,6 +13,7 @@ _SIZE_WORDS = {
            ("h battery", "h d'autonomie"), ("years", "ans"), ("months", "mois"), ("pages", "pages")),
     "es": (("One size", "Talla única"), ("Set of", "Juego de"), ("Pack of", "Paquete de"), ("piece", "pieza"),
            ("h battery", "h de autonomía"), ("years", "años"), ("months", "meses"), ("pages", "páginas")),
+    **SIZE_WORDS_DE_IT,
 }
 # Leaves whose price grows with the size (capacity, pages, set size); sizes elsewhere are fits.
 _PRICE_GROWS_WITH_SIZE = {"cookware", "books", "beauty", "food-drinks", "diy-tools", "stationery", "headphones", "toys"}
@@ -94,10 +96,38 @@ def _texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colo
             lead = f"{noun_word} {variant_word}."
         description = " ".join([lead, *pitches[lang], *facts])
         texts[lang] = (title[:250], description)
+    texts.update(_texts_de_it(leaf, noun, variant, brand, size, colour, pitches["picks"]))
     return texts
 
 
-def attribute_values(noun: Noun, variant: Variant, size: str, colour: str | None) -> dict[str, dict[str, str]]:
+def _texts_de_it(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colour: str | None,
+                 picks: list[int]) -> dict[str, tuple[str, str]]:
+    """The German and Italian title and description: "Trail-Laufschuhe für Damen Laufwerk – EU 40,
+    Blau", "Scarpe da trail da donna Laufwerk – EU 40, blu"."""
+    words = LEAF_WORDS[leaf.slug]
+    noun_de, noun_it, gender_it = words["nouns"][noun.key]
+    variant_de, variant_it = words["variants"][variant.key]
+    variant_it = agree_it(variant_it, gender_it)
+    texts = {}
+    for lang, noun_word, variant_word, labels in (
+        ("de", noun_de, variant_de, ("Marke", "Farbe", "Größe")),
+        ("it", noun_it, variant_it, ("Marca", "Colore", "Taglia")),
+    ):
+        size_text = size_label(size, lang)
+        title = f"{noun_word} {variant_word} {brand} – {size_text}"
+        facts = [f"{labels[0]}: {brand}.", f"{labels[2]}: {size_text}."]
+        if colour:
+            colour_de, colour_it = COLOURS_DE_IT[colour]
+            title += f", {colour_de if lang == 'de' else agree_it(colour_it, gender_it)}"
+            facts.insert(1, f"{labels[1]}: {colour_de if lang == 'de' else agree_it(colour_it, 'm')}.")
+        lead = f"{noun_word} {variant_word}."
+        description = " ".join([lead, *(words["pitch"][lang][i] for i in picks), *facts])
+        texts[lang] = (title[:250], description)
+    return texts
+
+
+def attribute_values(noun: Noun, variant: Variant, size: str, colour: str | None,
+                     leaf_slug: str | None = None) -> dict[str, dict[str, str]]:
     """The product's attributes with their value in each language, like its titles:
     {"type": {"en": "Frying Pan", "fr": "Poêle", "es": "Sartén"}, "colour": {"en": "Red", "fr": "Rouge", …}, …}.
     The product page shows the buyer's language (attribute names are UI labels)."""
@@ -115,6 +145,16 @@ def attribute_values(noun: Noun, variant: Variant, size: str, colour: str | None
     }
     if colour:
         attributes["colour"] = {lang: cap(colour_word(colour, lang, "m")) for lang in ("en", "fr", "es")}
+    if leaf_slug is not None:  # German and Italian, from the leaf's words
+        words = LEAF_WORDS[leaf_slug]
+        noun_de, noun_it, gender_it = words["nouns"][noun.key]
+        variant_de, variant_it = words["variants"][variant.key]
+        attributes["type"].update(de=noun_de, it=noun_it)
+        attributes["variant"].update(de=cap(variant_de), it=cap(agree_it(variant_it, gender_it)))
+        attributes["size"].update({lang: size_label(size, lang) for lang in ("de", "it")})
+        if colour:
+            colour_de, colour_it = COLOURS_DE_IT[colour]
+            attributes["colour"].update(de=colour_de, it=cap(agree_it(colour_it, "m")))
     return attributes
 
 
@@ -130,11 +170,12 @@ def product_draft(rng: random.Random, leaf_index: int, leaf: Leaf) -> ProductDra
     brand = leaf.brands[brand_index]
     picks = rng.sample(range(len(leaf.pitch["en"])), 2)
     pitches = {lang: [leaf.pitch[lang][i] for i in picks] for lang in ("fr", "es", "en")}
+    pitches["picks"] = picks
     price = noun.base_price * variant.price_pct // 100
     if leaf.slug in _PRICE_GROWS_WITH_SIZE:
         price = price * (100 + 15 * size_index) // 100
     price = max(190, (price // 100) * 100 + 90)  # a shop price: …,90
-    attributes = attribute_values(noun, variant, size, colour)
+    attributes = attribute_values(noun, variant, size, colour, leaf.slug)
     return ProductDraft(
         leaf_index=leaf_index, noun_index=noun_index, brand_index=brand_index, brand=brand, colour=colour,
         variant=variant, size=size, base_price=price,

@@ -1,6 +1,7 @@
 """Vocabularies the demo catalogue is composed from (brand × product noun × attributes).
 
-Everything here is plain data in three languages (fr, es, en). Brand names are invented; each
+Everything here is plain data in three languages (fr, es, en), the category names in all seven
+catalogue languages; the German and Italian product words are in ``vocab_de_it``. Brand names are invented; each
 brand owns a GS1-style company prefix (country prefix + 4 digits) so that the GTINs of the demo
 catalogue are recognisable (`DEMO_COMPANY_PREFIXES`) and never collide with each other.
 """
@@ -53,9 +54,9 @@ class Leaf:
 
 # Parent categories (no products of their own).
 PARENTS: dict[str, dict[str, str]] = {
-    "home-kitchen": {"en": "Home & Kitchen", "fr": "Maison & cuisine", "es": "Hogar y cocina"},
-    "sports": {"en": "Sports", "fr": "Sports", "es": "Deportes"},
-    "electronics": {"en": "Electronics", "fr": "High-tech", "es": "Electrónica"},
+    "home-kitchen": {"en": "Home & Kitchen", "fr": "Maison & cuisine", "es": "Hogar y cocina", "de": "Haus & Küche", "it": "Casa e cucina", "pt": "Casa e cozinha", "nl": "Huis & keuken"},
+    "sports": {"en": "Sports", "fr": "Sports", "es": "Deportes", "de": "Sport", "it": "Sport", "pt": "Desporto", "nl": "Sport"},
+    "electronics": {"en": "Electronics", "fr": "High-tech", "es": "Electrónica", "de": "Elektronik", "it": "Elettronica", "pt": "Eletrónica", "nl": "Elektronica"},
 }
 
 # Colours: en, fr (masc, fem), es (masc, fem), RGB for the picture.
@@ -75,7 +76,7 @@ N = Noun
 
 LEAVES: tuple[Leaf, ...] = (
     Leaf(
-        "cookware", {"en": "Cookware", "fr": "Ustensiles de cuisson", "es": "Menaje de cocina"}, "home-kitchen",
+        "cookware", {"en": "Cookware", "fr": "Ustensiles de cuisson", "es": "Menaje de cocina", "de": "Kochgeschirr", "it": "Pentole", "pt": "Trens de cozinha", "nl": "Kookgerei"}, "home-kitchen",
         "standard", (226, 114, 91),
         (
             N("frying-pan", "Frying Pan", "Poêle", "f", "Sartén", "f", 3490, "pan"),
@@ -99,7 +100,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "running-shoes", {"en": "Running shoes", "fr": "Chaussures de running", "es": "Zapatillas de running"}, "sports",
+        "running-shoes", {"en": "Running shoes", "fr": "Chaussures de running", "es": "Zapatillas de running", "de": "Laufschuhe", "it": "Scarpe da running", "pt": "Sapatilhas de corrida", "nl": "Hardloopschoenen"}, "sports",
         "standard", (70, 130, 180),
         (
             N("road", "Road Running Shoes", "Chaussures de running route", "fp", "Zapatillas de running asfalto", "fp", 8990, "shoe"),
@@ -120,7 +121,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "books", {"en": "Books", "fr": "Livres", "es": "Libros"}, None,
+        "books", {"en": "Books", "fr": "Livres", "es": "Libros", "de": "Bücher", "it": "Libri", "pt": "Livros", "nl": "Boeken"}, None,
         "books", (150, 110, 70),
         (
             N("cookbook", "Cookbook", "Livre de cuisine", "m", "Libro de cocina", "m", 2290, "book"),
@@ -142,7 +143,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "toys", {"en": "Toys", "fr": "Jouets", "es": "Juguetes"}, None,
+        "toys", {"en": "Toys", "fr": "Jouets", "es": "Juguetes", "de": "Spielzeug", "it": "Giocattoli", "pt": "Brinquedos", "nl": "Speelgoed"}, None,
         "standard", (245, 170, 60),
         (
             N("building-set", "Building Set", "Jeu de construction", "m", "Juego de construcción", "m", 3990, "blocks"),
@@ -164,7 +165,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "headphones", {"en": "Headphones", "fr": "Casques et écouteurs", "es": "Auriculares"}, "electronics",
+        "headphones", {"en": "Headphones", "fr": "Casques et écouteurs", "es": "Auriculares", "de": "Kopfhörer", "it": "Cuffie e auricolari", "pt": "Auscultadores", "nl": "Koptelefoons"}, "electronics",
         "standard", (90, 90, 140),
         (
             N("over-ear", "Over-Ear Headphones", "Casque circum-auriculaire", "m", "Auriculares de diadema", "mp", 12990, "headphones"),
@@ -185,7 +186,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "garden", {"en": "Garden", "fr": "Jardin", "es": "Jardín"}, None,
+        "garden", {"en": "Garden", "fr": "Jardin", "es": "Jardín", "de": "Garten", "it": "Giardino", "pt": "Jardim", "nl": "Tuin"}, None,
         "standard", (90, 160, 80),
         (
             N("planter", "Planter", "Jardinière", "f", "Jardinera", "f", 2490, "pot"),
@@ -207,7 +208,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "beauty", {"en": "Beauty", "fr": "Beauté", "es": "Belleza"}, None,
+        "beauty", {"en": "Beauty", "fr": "Beauté", "es": "Belleza", "de": "Schönheit", "it": "Bellezza", "pt": "Beleza", "nl": "Verzorging"}, None,
         "standard", (220, 140, 170),
         (
             N("face-cream", "Face Cream", "Crème visage", "f", "Crema facial", "f", 2490, "jar"),
@@ -230,7 +231,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "food-drinks", {"en": "Food & Drinks", "fr": "Épicerie & boissons", "es": "Alimentación y bebidas"}, None,
+        "food-drinks", {"en": "Food & Drinks", "fr": "Épicerie & boissons", "es": "Alimentación y bebidas", "de": "Lebensmittel & Getränke", "it": "Alimentari e bevande", "pt": "Alimentação e bebidas", "nl": "Eten & drinken"}, None,
         "food", (200, 160, 60),
         (
             N("olive-oil", "Olive Oil", "Huile d'olive", "f", "Aceite de oliva", "m", 1290, "bottle"),
@@ -253,7 +254,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "baby", {"en": "Baby", "fr": "Bébé", "es": "Bebé"}, None,
+        "baby", {"en": "Baby", "fr": "Bébé", "es": "Bebé", "de": "Baby", "it": "Neonati", "pt": "Bebé", "nl": "Baby"}, None,
         "standard", (150, 200, 220),
         (
             N("bottle", "Baby Bottle", "Biberon", "m", "Biberón", "m", 1290, "bottle"),
@@ -275,7 +276,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "bikes", {"en": "Bikes", "fr": "Vélos", "es": "Bicicletas"}, "sports",
+        "bikes", {"en": "Bikes", "fr": "Vélos", "es": "Bicicletas", "de": "Fahrräder", "it": "Biciclette", "pt": "Bicicletas", "nl": "Fietsen"}, "sports",
         "standard", (60, 160, 160),
         (
             N("city-bike", "City Bike", "Vélo de ville", "m", "Bicicleta urbana", "f", 39990, "bike"),
@@ -297,7 +298,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "diy-tools", {"en": "DIY tools", "fr": "Bricolage", "es": "Bricolaje"}, None,
+        "diy-tools", {"en": "DIY tools", "fr": "Bricolage", "es": "Bricolaje", "de": "Heimwerken", "it": "Fai da te", "pt": "Bricolage", "nl": "Klussen"}, None,
         "standard", (230, 180, 30),
         (
             N("drill", "Cordless Drill", "Perceuse sans fil", "f", "Taladro inalámbrico", "m", 8990, "tool"),
@@ -319,7 +320,7 @@ LEAVES: tuple[Leaf, ...] = (
         },
     ),
     Leaf(
-        "stationery", {"en": "Stationery", "fr": "Papeterie", "es": "Papelería"}, None,
+        "stationery", {"en": "Stationery", "fr": "Papeterie", "es": "Papelería", "de": "Schreibwaren", "it": "Cartoleria", "pt": "Papelaria", "nl": "Kantoorartikelen"}, None,
         "standard", (120, 100, 180),
         (
             N("notebook", "Notebook", "Carnet", "m", "Cuaderno", "m", 990, "book"),

@@ -52,7 +52,7 @@ class Market(models.Model):
 
     @property
     def ui_languages(self) -> list[str]:
-        """The market's languages that Comptoir's UI speaks (fr/es/en), in order; at least ["en"]."""
+        """The market's languages that Comptoir's UI speaks (settings.LANGUAGES), in order; at least ["en"]."""
         from django.conf import settings
 
         ui = {code for code, _name in settings.LANGUAGES}
@@ -60,7 +60,7 @@ class Market(models.Model):
 
     @property
     def default_language(self) -> str:
-        """The UI language a buyer of this market sees first (always one of fr/es/en)."""
+        """The UI language a buyer of this market sees first (one of settings.LANGUAGES)."""
         return self.ui_languages[0]
 
 
@@ -91,8 +91,8 @@ class City(models.Model):
 
     ``name`` is GeoNames' name, which is English for some big cities ("Munich", "Rome",
     "Lisbon") and the local name elsewhere. ``local_name`` is the name in the country's own
-    language ("München"), ``names`` the fr/es/en names where they differ or are known
-    ({"fr": "Munich", "es": "Múnich", "en": "Munich"}); see ``markets.exonyms``. Pages show
+    language ("München"), ``names`` its names in the UI languages where they differ or are known
+    ({"fr": "Munich", "es": "Múnich", "it": "Monaco di Baviera", …}); see ``markets.exonyms``. Pages show
     ``display_name``: the name in the UI language, else the local name. A city is found by any
     of its ``search_names`` (``CityName``) as well as by ``search_name``.
     """
@@ -132,7 +132,7 @@ class City(models.Model):
 
 
 class CityName(models.Model):
-    """A folded name a City is found by: its local and fr/es/en names ("roma", "rome", "munchen")
+    """A folded name a City is found by: its local names and its names in the UI languages ("roma", "rome", "munchen")
     and, marked ``alternate``, the other GeoNames names written in its market's script
     ("lissabon", "colonia", "saint jean sur mer"). Search ranks a city found by one of its own
     names before one found only by an alternate name. Written by ``services.cities_load``; the

@@ -146,7 +146,7 @@ def cities_search(*, country: str, query: str, limit: int = 10) -> list[City]:
     "sevilla" / "Sévilla" / "SEVILLA" all find Sevilla), most populous first.
 
     A city is found by GeoNames' name and by any of its other names (``CityName``: the local
-    and fr/es/en names and the alternate names in the market's script), so "roma" finds Rome,
+    and UI-language names and the alternate names in the market's script), so "roma" finds Rome,
     "lisboa" Lisbon, "münchen" or "munchen" Munich; each city comes once. A query of digits
     (e.g. "69001", "1000-001") matches the postcode exactly (postcodes are known for the main
     cities only, see ``postcodes.py``). An empty query returns []. One query.
@@ -169,7 +169,7 @@ def cities_search(*, country: str, query: str, limit: int = 10) -> list[City]:
         qs = (
             # a UNION of the two index searches (an OR of them makes both engines scan the country)
             qs.filter(pk__in=by_name.union(names.values("city_id"), all=True))
-            # found by one of its own names (GeoNames', local, fr/es/en) before an alternate one
+            # found by one of its own names (GeoNames', local, UI languages) before an alternate one
             .annotate(by_alternate=Case(When(own_name, then=Value(0)), default=Value(1)))
             .order_by("by_alternate", "-population", "name", "id")
         )

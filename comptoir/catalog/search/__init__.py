@@ -1,12 +1,13 @@
 """Catalogue full-text search: one interface, two backends chosen by ``connection.vendor``.
 
 * SQLite (the embedded default): one FTS5 virtual table per catalogue language
-  (``catalog_search_fr``, ``catalog_search_es``, ``catalog_search_en``; rowid = product id)
+  (``catalog_search_fr``, ``catalog_search_de``, …: models.CATALOG_LANGUAGES; rowid = product id)
   holding pre-folded, pre-stemmed text (comptoir.catalog.text). The query goes through the
   same analysis and every token is quoted, so FTS5 syntax in user input is inert.
 * PostgreSQL: table ``catalog_search_pg`` (product_id, language, document and title
   tsvectors) with partial GIN indexes per language;
-  documents built with the french / spanish / english configurations over ``unaccent``;
+  documents built with each language's configuration (french, german, …: base.LANGUAGE_CONFIGS)
+  over ``unaccent``;
   queries with ``plainto_tsquery`` over the folded words.
 
 A buyer searching in language L matches the L documents and the English ones (the title

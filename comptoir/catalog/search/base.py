@@ -7,7 +7,10 @@ from typing import Protocol
 
 from comptoir.catalog.models import CATALOG_LANGUAGES, Category, Product, ProductText
 
-LANGUAGE_CONFIGS = {"fr": "french", "es": "spanish", "en": "english"}
+# PostgreSQL's text search configuration per catalogue language (its own Snowball stemmers).
+LANGUAGE_CONFIGS = {
+    "fr": "french", "es": "spanish", "en": "english", "de": "german", "it": "italian", "pt": "portuguese", "nl": "dutch",
+}
 
 # A search keeps at most MAX_MATCHES products, chosen without ranking every match: broad words
 # ("noir", "sport") match 10,000–100,000 documents, and ranking, joining and counting all of them

@@ -1,7 +1,7 @@
-"""PostgreSQL backend: tsvector per (product, language) with french/spanish/english configs
+"""PostgreSQL backend: tsvector per (product, language) with each language's configuration
 over unaccent, plainto_tsquery over the folded query words.
 
-Table ``catalog_search_pg`` (migrations 0003, 0007, 0008): ``document`` (title weight A; brand,
+Table ``catalog_search_pg`` (migrations 0003, 0007, 0008, 0012): ``document`` (title weight A; brand,
 category names and description weight B) and ``title_document`` (the title alone), each with a
 partial GIN index per language. A full reindex writes the rows language by language, newest
 product first, so that a GIN match read without ORDER BY ("first found") is the newest matches

@@ -209,3 +209,74 @@ def test_a_full_reindex_writes_the_postgres_documents_newest_first(lamps):
         rows = cursor.fetchall()
     assert len(rows) == 8
     assert rows == sorted(rows, key=lambda r: (r[0], -r[1]))
+
+
+# German, Italian, Portuguese, Dutch: each searched with its own stemming ------------------------
+
+
+@pytest.fixture
+def catalogue_seven():
+    shoes = make_category("running-shoes", names={
+        "fr": "Chaussures de course", "es": "Zapatillas de running", "en": "Running shoes",
+        "de": "Laufschuhe", "it": "Scarpe da corsa", "pt": "Sapatilhas de corrida", "nl": "Hardloopschoenen",
+    })
+    kitchen = make_category("kitchen", names={"en": "Kitchen", "de": "Küche", "it": "Cucina", "pt": "Cozinha", "nl": "Keuken"})
+    return {
+        "runner": make_product(category=shoes, brand="Runa", texts={
+            "de": ("Leichter Laufschuh für Damen", "Atmungsaktives Obermaterial, gedämpfte Sohle"),
+            "it": ("Scarpa da corsa leggera", "Tomaia traspirante, suola ammortizzata"),
+            "pt": ("Sapatilha de corrida leve", "Parte superior respirável"),
+            "nl": ("Lichte hardloopschoen voor dames", "Ademend bovenwerk"),
+            "en": ("Light running shoe", "Breathable upper"),
+        }),
+        "trail": make_product(category=shoes, brand="Hiker", texts={
+            "de": ("Trail-Laufschuhe mit Profilsohle", "Für Waldwege"),
+            "en": ("Trail running shoes", "For forest paths"),
+        }),
+        "pan": make_product(category=kitchen, brand="Cuoco", texts={
+            "de": ("Bratpfanne aus Gusseisen", "Für alle Herde"),
+            "it": ("Padella in ghisa", "Per tutti i fornelli"),
+            "pt": ("Frigideira de ferro fundido", "Para todos os fogões"),
+            "nl": ("Koekenpan van gietijzer met houten lepel", "Voor alle fornuizen"),
+        }),
+    }
+
+
+def test_each_language_has_its_own_stemmer():
+    assert analyse("Laufschuhe", "de") == analyse("Laufschuh", "de") == analyse("laufschühen", "de") == ["laufschuh"]
+    assert analyse("scarpe da corsa", "it") == analyse("scarpa da corsa", "it") == ["scarp", "cors"]
+    assert analyse("sapatilhas", "pt") == analyse("sapatilha", "pt") == ["sapatilh"]
+    assert analyse("hardloopschoenen", "nl") == analyse("hardloopschoen", "nl") == ["hardloopschoen"]
+    assert query_tokens("Schuhe für die Küche", "de") == ["schuh", "kuch"]  # "für", "die": stop words
+
+
+def test_german_laufschuhe_finds_the_german_titles(catalogue_seven):
+    ids = search_product_ids("Laufschuhe", "de")
+    # both titles hold the word, the singular "Laufschuh" too (stemming); the pan does not
+    assert set(ids) == {catalogue_seven["runner"].pk, catalogue_seven["trail"].pk}
+    assert search_product_ids("laufschuh damen", "de") == [catalogue_seven["runner"].pk]
+    assert search_product_ids("Bratpfannen", "de") == [catalogue_seven["pan"].pk]
+    assert search_product_ids("Küche", "de") == [catalogue_seven["pan"].pk]  # the category's German name
+
+
+def test_italian_portuguese_and_dutch_stemming(catalogue_seven):
+    runner, pan = catalogue_seven["runner"].pk, catalogue_seven["pan"].pk
+    assert search_product_ids("scarpe da corsa", "it") == [runner]
+    assert search_product_ids("padelle", "it") == [pan]
+    assert search_product_ids("sapatilhas leves", "pt") == [runner]
+    assert search_product_ids("frigideiras", "pt") == [pan]
+    assert search_product_ids("hardloopschoenen", "nl") == [runner]
+    assert search_product_ids("lepels", "nl") == [pan]  # (Dutch plurals that double a consonant stem apart in PostgreSQL's older Snowball)
+
+
+def test_a_german_buyer_does_not_search_the_italian_texts(catalogue_seven):
+    assert search_product_ids("padella", "de") == []
+    assert search_product_ids("padella", "it") == [catalogue_seven["pan"].pk]
+    # the English documents stay everyone's fallback
+    assert search_product_ids("trail", "de") == [catalogue_seven["trail"].pk]
+
+
+def test_reindex_all_keeps_every_language(catalogue_seven):
+    search_reindex_all()
+    assert set(search_product_ids("Laufschuhe", "de")) == {catalogue_seven["runner"].pk, catalogue_seven["trail"].pk}
+    assert search_product_ids("ghisa", "it") == [catalogue_seven["pan"].pk]

@@ -82,7 +82,7 @@ def test_product_create_duplicate_gtin_in_other_form_is_refused():
     [
         ({"brand": " "}, "Brand is required"),
         ({"texts": {}}, "At least one title is required"),
-        ({"texts": {"de": ("Schuh", "")}}, "Unsupported language 'de'"),
+        ({"texts": {"ja": ("靴", "")}}, "Unsupported language 'ja'"),
         ({"texts": {"en": ("", "x")}}, "Title (en) is required"),
         ({"gtin": "123"}, "GTIN must be 8, 12, 13 or 14 digits"),
     ],

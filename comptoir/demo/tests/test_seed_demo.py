@@ -19,7 +19,7 @@ from stdnum.es import cif, vat as es_vat
 from stdnum.fr import siret, tva
 from stdnum.it import iva
 
-from comptoir.catalog.models import Category, Product, ProductImage, ProductText
+from comptoir.catalog.models import CATALOG_LANGUAGES, Category, Product, ProductImage, ProductText
 from comptoir.inventory.models import OfferPoint
 from comptoir.inventory.models import Offer, StockLevel, StockLocation
 from comptoir.markets.models import City
@@ -85,12 +85,15 @@ def test_small_demo_creates_the_documented_counts(small):
     assert Counter(Seller.objects.values_list("country", flat=True)) == {"FR": 14, "ES": 10, "IT": 6, "DE": 5, "CN": 5}
     assert Category.objects.get(slug="food-drinks").tax_class == "food"
     assert Category.objects.get(slug="books").tax_class == "books"
+    # every category is named in the seven catalogue languages
+    assert all(sorted(names) == sorted(CATALOG_LANGUAGES) for names in Category.objects.values_list("names", flat=True))
+    assert Category.objects.get(slug="running-shoes").names["de"] == "Laufschuhe"
 
 
-def test_every_product_has_fr_es_en_texts_and_a_400px_png_picture(small, media):
-    assert ProductText.objects.count() == 3 * EXPECTED["products"]
+def test_every_product_has_fr_es_en_de_it_texts_and_a_400px_png_picture(small, media):
+    assert ProductText.objects.count() == 5 * EXPECTED["products"]
     languages = Counter(ProductText.objects.values_list("language", flat=True))
-    assert languages == {"fr": 300, "es": 300, "en": 300}
+    assert languages == {"fr": 300, "es": 300, "en": 300, "de": 300, "it": 300}
     assert not ProductText.objects.filter(title="").exists() and not ProductText.objects.filter(description="").exists()
     assert ProductImage.objects.count() == EXPECTED["products"]
     assert Product.objects.annotate(n=Count("images")).filter(n=1).count() == EXPECTED["products"]
@@ -226,6 +229,17 @@ def test_demo_stores_two_open_in_spain_one_planned_in_paris_with_consigned_shelv
     assert OfferPoint.objects.filter(location_kind="store").values("location_id").distinct().count() == 2
     roles = {u.username: u.role for u in small.users}
     assert roles["partner-sevilla@example.com"] == "store partner (Sevilla)"
+
+
+def test_a_german_buyer_finds_the_demo_running_shoes_by_laufschuhe(small):
+    from comptoir.catalog.search import search_product_ids
+
+    found = search_product_ids("Laufschuhe", "de", limit=500)
+    shoes = set(Product.objects.filter(category__slug="running-shoes").values_list("id", flat=True))
+    assert shoes and set(found) == shoes
+    title = ProductText.objects.filter(product_id=found[0], language="de").values_list("title", flat=True).get()
+    assert "-Laufschuhe " in title
+    assert search_product_ids("scarpe da trail", "it", limit=500)
 
 
 # --- the online and click & collect history -------------------------------------------------

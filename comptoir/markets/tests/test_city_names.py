@@ -28,11 +28,28 @@ def test_the_exonym_table_only_picks_names_geonames_gives_each_place():
     for geonames_id, names in CITY_NAMES.items():
         place = data.get(str(geonames_id))
         assert place is not None, geonames_id
-        assert set(names) <= {"local", "fr", "es", "en"}, names
+        assert set(names) <= {"local", "fr", "es", "en", "de", "it", "pt", "nl"}, names
         known = {place["name"], *(place.get("alternatenames") or [])}
         wrong += [(geonames_id, lang, name) for lang, name in names.items() if name not in known]
     assert wrong == []
     assert data[str(MUNICH)]["name"] == "Munich" and CITY_NAMES[MUNICH]["local"] == "München"
+
+
+def test_big_cities_are_named_in_the_new_ui_languages_else_by_their_local_name(europe):
+    def names(gid):
+        city = City.objects.get(geonames_id=gid)
+        return [city.name_in(lang) for lang in ("de", "it", "pt", "nl")]
+
+    assert names(ROME) == ["Rom", "Roma", "Roma", "Rome"]
+    assert names(MUNICH) == ["München", "Monaco di Baviera", "Munique", "München"]
+    assert names(LISBON) == ["Lissabon", "Lisbona", "Lisboa", "Lissabon"]
+    assert names(SEVILLA) == ["Sevilla", "Siviglia", "Sevilha", "Sevilla"]
+    # GeoNames has no Portuguese name for Köln: the local one; Córdoba has none in any of the four
+    assert names(COLOGNE) == ["Köln", "Colonia", "Köln", "Keulen"]
+    assert names(CORDOBA) == ["Córdoba", "Córdoba", "Córdoba", "Córdoba"]
+    # and the names find their city
+    assert ids(cities_search(country="IT", query="mailand"))[0] == 3173435
+    assert ids(cities_search(country="DE", query="monaco di baviera"))[0] == MUNICH
 
 
 def test_alternate_keys_keep_latin_names_and_drop_codes_transliterations_and_other_scripts():
@@ -72,7 +89,9 @@ def test_search_finds_a_city_by_its_local_or_foreign_name(europe):
 def test_names_are_stored_per_language_with_the_local_name(europe):
     munich = City.objects.get(geonames_id=MUNICH)
     assert (munich.name, munich.local_name) == ("Munich", "München")
-    assert munich.names == {"fr": "Munich", "es": "Múnich", "en": "Munich"}
+    assert munich.names == {
+        "fr": "Munich", "es": "Múnich", "en": "Munich", "de": "München", "it": "Monaco di Baviera", "pt": "Munique", "nl": "München",
+    }
     assert [munich.name_in(lang) for lang in ("fr", "es", "en", "de")] == ["Munich", "Múnich", "Munich", "München"]
     rome = City.objects.get(geonames_id=ROME)
     assert [rome.name_in(lang) for lang in ("fr", "es", "en", "it")] == ["Rome", "Roma", "Rome", "Roma"]
@@ -102,7 +121,7 @@ def test_a_reload_rebuilds_the_names_and_keeps_one_row_per_name(europe):
     rows = CityName.objects.count()
     munich = City.objects.get(geonames_id=MUNICH)
     assert set(munich.search_names.values_list("search_name", "alternate")) >= {
-        ("munchen", False), ("muenchen", True), ("monaco di baviera", True),
+        ("munchen", False), ("muenchen", True), ("monaco di baviera", False),  # the Italian name is now one of its own
     }
     CityName.objects.filter(city=munich).delete()
     City.objects.filter(pk=munich.pk).update(local_name="", names={})
@@ -149,11 +168,11 @@ def test_han_names_are_kept_where_the_market_writes_them():
 
 def test_ui_language_of_a_country():
     Market.objects.create(code="FR", name="France", currency="EUR", languages=["fr", "en"])
-    Market.objects.create(code="IT", name="Italy", currency="EUR", languages=["en", "it"])
+    Market.objects.create(code="IT", name="Italy", currency="EUR", languages=["en", "it"])  # an operator's choice
     Market.objects.create(code="BE", name="Belgium", currency="EUR", languages=["fr", "en", "nl", "de"])
     assert countries_ui_language(["FR", "it", "BE", "ES", "MX", "CH", "CN", "DE"]) == {
         "FR": "fr", "IT": "en", "BE": "fr",  # markets: their default UI language
-        "ES": "es", "MX": "es", "CH": "fr", "CN": "en", "DE": "en",  # no market: CLDR official languages, else English
+        "ES": "es", "MX": "es", "CH": "de", "CN": "en", "DE": "de",  # no market: CLDR official languages, else English
     }
     assert country_ui_language("es") == "es"
 

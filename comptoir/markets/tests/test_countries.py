@@ -18,6 +18,16 @@ def test_country_names_in_each_ui_language():
     assert country_name("QQ", "fr") == "QQ" and country_name("QQ", "fr", default="Quelque part") == "Quelque part"
 
 
+def test_country_names_in_the_new_ui_languages():
+    codes = ["ES", "DE", "NL", "BE", "IT", "PT", "FR"]
+    assert [country_name(c, "de") for c in codes] == ["Spanien", "Deutschland", "Niederlande", "Belgien", "Italien", "Portugal", "Frankreich"]
+    assert [country_name(c, "it") for c in codes] == ["Spagna", "Germania", "Paesi Bassi", "Belgio", "Italia", "Portogallo", "Francia"]
+    assert [country_name(c, "pt") for c in codes] == ["Espanha", "Alemanha", "Países Baixos", "Bélgica", "Itália", "Portugal", "França"]
+    assert [country_name(c, "nl") for c in codes] == ["Spanje", "Duitsland", "Nederland", "België", "Italië", "Portugal", "Frankrijk"]
+    with translation.override("de"):
+        assert Market(code="ES", name="Spain").display_name == "Spanien"
+
+
 def test_lists_sort_by_the_name_the_reader_sees_accents_folded():
     codes = ["US", "ES", "DE", "BE", "NL", "EG"]
     by = lambda lang: [c for c in sorted_by_country_name(codes, code=lambda c: c, language=lang)]  # noqa: E731

@@ -132,9 +132,9 @@ def test_seed_keeps_operator_deactivation_and_sets_ui_languages(seeded):
     markets_seed()
     it = Market.objects.get(code="IT")
     assert it.is_active is False
-    assert it.languages == ["en", "it"]
-    assert it.default_language == "en"
-    assert Market.objects.get(code="BE").languages[:2] == ["fr", "en"]
+    assert it.languages == ["it", "en"]
+    assert it.default_language == "it"
+    assert Market.objects.get(code="BE").languages[:2] == ["fr", "nl"]
     assert Market.objects.get(code="ES").default_language == "es"
     assert {m.currency for m in Market.objects.all()} == {"EUR"}
     assert set(Market.objects.values_list("code", flat=True)) == {"FR", "ES", "IT", "DE", "BE", "PT", "NL", "LU", "IE"}

@@ -72,6 +72,36 @@ def test_buyer_email_subjects_are_translated(compiled, django_capture_on_commit_
     assert mail.outbox[-2].subject == f"Tu pedido {order_es.reference} está confirmado"
 
 
+def _in(language: str, msgid: str, **values) -> str:
+    with translation.override(language):
+        text = translation.gettext(msgid)
+    assert text != msgid, f"no {language} text for {msgid!r}"
+    return text % values
+
+
+def test_emails_in_german_italian_portuguese_and_dutch(compiled, django_capture_on_commit_callbacks):
+    """A German buyer reads German; sellers of Italy, Portugal and the Netherlands (no stored
+    language) read their country's language; the words come from each catalogue."""
+    f.market("FR")
+    buyer = f.user("kaeufer@example.com")
+    sellers = {
+        country: f.seller(f"Shop {country}", country=country) for country in ("IT", "PT", "NL")  # stock in Lyon
+    }
+    for country, seller in sellers.items():
+        seller.members.create(user=f.user(f"owner-{country.lower()}@example.com"))
+    offers = [f.offer(seller, net_price=1000, stock=5, title=f"Lamp {country}") for country, seller in sellers.items()]
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(buyer, [(offer, 1) for offer in offers], language="de")
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert by_recipient["kaeufer@example.com"].subject == _in("de", "Your order %(ref)s is confirmed", ref=order.reference)
+    assert by_recipient["kaeufer@example.com"].subject == f"Ihre Bestellung {order.reference} ist bestätigt"
+    assert "Frankreich" in by_recipient["kaeufer@example.com"].body  # the delivery country, in German
+    for country, language in (("IT", "it"), ("PT", "pt"), ("NL", "nl")):
+        number = order.parts.get(seller=sellers[country]).number
+        email = by_recipient[f"owner-{country.lower()}@example.com"]
+        assert email.subject == _in(language, "New order %(number)s", number=number)
+
+
 def test_order_and_payment_states_are_translated_in_their_own_gender(compiled):
     with translation.override("fr"):
         assert str(SellerOrderState.CANCELLED.label) == "Annulée"  # une commande

@@ -100,7 +100,7 @@ def test_reject_needs_a_reason_then_emails_it(django_capture_on_commit_callbacks
 def test_seller_language_falls_back_to_the_country():
     f.market("FR")
     s = _italian(language="")
-    assert seller_language(s) == "en"  # Italy has no market and no Italian UI: CLDR → English
+    assert seller_language(s) == "it"  # Italy has no market here: CLDR's official language, which the UI speaks
     s.language = "fr"
     assert seller_language(s) == "fr"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.errors import InvalidGtin
@@ -15,7 +16,8 @@ from comptoir.inventory.services.offers import MAX_HANDLING_DAYS
 from comptoir.inventory.services.status import MAX_ON_HAND
 from comptoir.markets.models import Market
 
-LANGUAGE_NAMES = {"fr": _("French"), "es": _("Spanish"), "en": _("English")}
+# A catalogue language's name in the reader's language (the UI languages' names: "German").
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
 class OfferSearchForm(forms.Form):

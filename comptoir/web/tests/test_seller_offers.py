@@ -199,6 +199,30 @@ def test_an_unknown_gtin_opens_a_proposal_the_operator_approves(client, world):
     assert (proposal.status, proposal.product_id) == ("approved", product.pk)
 
 
+def test_a_proposal_takes_texts_in_every_catalogue_language(client, world):
+    login(client, world["owner_a"])
+    page = client.get(reverse("seller_offers:new") + "?gtin=3000000000014").text
+    for lang in ("fr", "es", "en", "de", "it", "pt", "nl"):
+        assert f'name="title_{lang}"' in page and f'name="description_{lang}"' in page
+    assert "<legend>German</legend>" in page and "<legend>Dutch</legend>" in page
+    response = client.post(reverse("seller_offers:new") + "?gtin=3000000000014", {
+        "brand": "Lumen", "category": world["lamps"].pk, "title_de": "Schreibtischlampe", "description_de": "Stahl",
+        "title_it": "Lampada da scrivania", "title_nl": "Bureaulamp", "price": "39.50", "currency": "EUR",
+        "condition": "new", "handling_days": "2", f"stock_{world['a_wh'].pk}": "1",
+    })
+    assert response.status_code == 302
+    proposal = ProductProposal.objects.get(gtin="03000000000014")
+    assert proposal.texts == {
+        "de": {"title": "Schreibtischlampe", "description": "Stahl"},
+        "it": {"title": "Lampada da scrivania", "description": ""}, "nl": {"title": "Bureaulamp", "description": ""},
+    }
+    login(client, world["operator"])
+    client.post(reverse("proposals:approve", args=[proposal.pk]))
+    product = Product.objects.get(gtin="03000000000014")
+    assert sorted(product.texts.values_list("language", "title")) == [
+        ("de", "Schreibtischlampe"), ("it", "Lampada da scrivania"), ("nl", "Bureaulamp")]
+
+
 def test_the_operator_rejects_with_a_reason_the_seller_reads(client, world):
     login(client, world["owner_a"])
     _propose(client, world)

@@ -1,4 +1,5 @@
-"""The fr and es catalogues are complete and well-formed, and the pages really come out in French and Spanish.
+"""Every UI language's catalogue (settings.LANGUAGES but English, the source) is complete and
+well-formed, and the pages really come out in each language.
 
 The .po files are read with a tiny parser below (no polib: it is not a dependency) and checked with GNU
 `msgfmt --check --statistics`, the same tool `comptoir compilemessages` runs.
@@ -11,10 +12,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
+from django.utils.html import escape
 
 LOCALE = Path(django_settings.LOCALE_PATHS[0])
-TRANSLATED = ("fr", "es")
-PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "es": "nplurals=2; plural=(n != 1);"}
+LANGUAGES = tuple(code for code, _name in django_settings.LANGUAGES)
+TRANSLATED = tuple(code for code in LANGUAGES if code != "en")
+PLURAL_FORMS = {
+    "fr": "nplurals=2; plural=(n > 1);", "es": "nplurals=2; plural=(n != 1);", "de": "nplurals=2; plural=(n != 1);",
+    "it": "nplurals=2; plural=(n != 1);", "pt": "nplurals=2; plural=(n != 1);", "nl": "nplurals=2; plural=(n != 1);",
+}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sdf]|\{\w*\}|</?[a-zA-Z][^>]*>")
 NBSP = "\u00a0"
 
@@ -134,9 +141,18 @@ def test_placeholders_and_html_tags_are_kept(lang):
     assert wrong == []
 
 
-def test_fr_es_and_en_catalogues_hold_the_same_messages():
-    ids = {lang: {(e["msgctxt"], e["msgid"]) for e in messages(lang)} for lang in ("fr", "es", "en")}
-    assert ids["fr"] == ids["es"] == ids["en"]
+def test_every_ui_language_has_a_plural_rule_here():
+    assert set(PLURAL_FORMS) == set(TRANSLATED)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_each_catalogue_holds_the_same_messages_as_english(lang):
+    ids = {code: {(e["msgctxt"], e["msgid"]) for e in messages(code)} for code in (lang, "en")}
+    assert sorted(ids["en"] - ids[lang], key=str) == []  # missing: run makemessages for the language
+    assert sorted(ids[lang] - ids["en"], key=str) == []  # left over: run makemessages -l en
+
+
+def test_the_english_catalogue_stays_empty():
     # English is the source language: its catalogue stays empty so the msgids show.
     assert all(s == "" for e in messages("en") for s in e["msgstr"])
 
@@ -149,7 +165,7 @@ def compiled(settings, tmp_path):
     """Compile the catalogues into a temporary LOCALE_PATHS (changing the setting also drops cached catalogues)."""
     if shutil.which("msgfmt") is None:
         pytest.skip("GNU gettext (msgfmt) is not installed")
-    for lang in ("fr", "es", "en"):
+    for lang in LANGUAGES:
         out = tmp_path / lang / "LC_MESSAGES"
         out.mkdir(parents=True)
         subprocess.run(["msgfmt", "--check", "-o", str(out / "django.mo"), str(po_path(lang))], check=True)
@@ -174,11 +190,22 @@ HEADER_STRINGS = {
         '<a href="/#categories">Todas las categorías</a>',
         "Los precios incluyen el IVA de tu mercado. Las ofertas locales aparecen primero.",
     ],
+    # from the translators' German catalogue
+    "de": [
+        '<button type="submit" class="btn btn-primary">Suchen</button>',
+        '<a href="/#categories">Alle Kategorien</a>',
+        'title="Markt oder Stadt wechseln"',
+    ],
 }
+# The header's English strings: every language renders each of them translated.
+HEADER_MSGIDS = [
+    "Search products, brands…", "Search", "Change market or city", "All categories", "Stores", "Cart", "Sign in",
+    "Sell on Comptoir", "Prices include VAT for your market. Offers are ranked local-first.",
+]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("lang", sorted(HEADER_STRINGS))
 def test_home_in_language_from_cookie(client, compiled, lang):
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = lang
     response = client.get("/", headers={"accept-language": "en"})
@@ -191,7 +218,35 @@ def test_home_in_language_from_cookie(client, compiled, lang):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("accept", "lang"), [("fr-FR,fr;q=0.9,en;q=0.5", "fr"), ("es-ES,es;q=0.9", "es")])
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_home_header_in_each_language_from_its_catalogue(client, compiled, lang):
+    """Each header string rendered as the compiled catalogue translates it, and not in English."""
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = lang
+    html = client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert f'<html lang="{lang}">' in html
+    with translation.override(lang):
+        expected = {msgid: translation.gettext(msgid) for msgid in HEADER_MSGIDS}
+    untranslated = [msgid for msgid, text in expected.items() if text == msgid and msgid != "Comptoir"]
+    assert untranslated == []
+    missing = [text for text in expected.values() if escape(text) not in html and text not in html]
+    assert missing == []
+    assert "Search products, brands…" not in html
+
+
+@pytest.mark.django_db
+def test_language_switch_names_each_language_in_itself(client, compiled):
+    html = client.get("/", headers={"accept-language": "en"}).content.decode()
+    switch = html[html.index('class="lang-switch"'):]
+    switch = switch[: switch.index("</form>")]
+    assert re.findall(r'name="language" value="(\w+)"', switch) == list(LANGUAGES)
+    for name in ("français", "español", "English", "Deutsch", "italiano", "Português", "Nederlands"):
+        assert name in switch
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("accept", "lang"), [
+    ("fr-FR,fr;q=0.9,en;q=0.5", "fr"), ("es-ES,es;q=0.9", "es"), ("de-DE,de;q=0.9", "de"), ("de", "de"),
+])
 def test_home_in_language_from_accept_language(client, compiled, accept, lang):
     response = client.get("/", headers={"accept-language": accept})
     assert response.status_code == 200

@@ -9,7 +9,7 @@ from comptoir.markets.services import cities_load
 class Command(BaseCommand):
     help = (
         "Load GeoNames places (population ≥ --min-population) for the given countries, with their local and "
-        "fr/es/en names and the other names they are searched by. Idempotent."
+        "names in the UI languages and the other names they are searched by. Idempotent."
     )
 
     def add_arguments(self, parser):
