@@ -133,3 +133,12 @@ def test_console_times_are_the_stores_own_and_a_shelf_pickup_not_ready_in_2_open
     with time_machine.travel(dt.datetime(2026, 12, 2, 12, 31, tzinfo=canary), tick=False):
         detail = clerk.get(reverse("store_console:pickup", args=[s.store.slug, part.number])).content.decode()
     assert "10:30" in detail and "11:30" not in detail
+
+
+def test_the_sellers_orders_page_offers_no_accept_on_a_shelf_pickup_and_says_the_store_prepares_it(world):
+    s, part = world
+    html = _client(s.seller_user).get(reverse("checkout:seller_orders")).content.decode()
+    accept_url = reverse("checkout:seller_order_action", args=[part.number, "accept"])
+    assert part.number in html
+    assert accept_url not in html
+    assert "Collected from a store's shelf: the store prepares it." in html
