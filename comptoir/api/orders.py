@@ -169,16 +169,13 @@ def _line_out(line) -> dict:
     }
 
 
-def _part_out(part) -> dict:
-    """A SellerOrder (seller and lines read with it) or a selectors.PartRead."""
-    seller_name = part.seller_name if hasattr(part, "seller_name") else part.seller.display_name
-    lines = part.lines if isinstance(part.lines, tuple) else part.lines.all()
+def _part_out(part: selectors.PartRead) -> dict:
     return {
-        "number": part.number, "seller_id": part.seller_id, "seller_name": seller_name, "state": part.state,
+        "number": part.number, "seller_id": part.seller_id, "seller_name": part.seller_name, "state": part.state,
         "delivery_method": part.delivery_method, "delivery_net": part.delivery_net, "delivery_vat": part.delivery_vat,
         "promised_from": part.promised_from, "promised_to": part.promised_to, "goods_net": part.goods_net,
         "vat_total": part.vat_total, "total_gross": part.total_gross, "carrier": part.carrier,
-        "tracking_number": part.tracking_number, "lines": [_line_out(line) for line in lines],
+        "tracking_number": part.tracking_number, "lines": [_line_out(line) for line in part.lines],
     }
 
 
@@ -287,7 +284,7 @@ def order_part_cancel(request, reference: str, number: str, payload: CancelIn):
     if part is None:
         raise NotFound(_("No such order."))
     part = services.seller_order_cancel(seller_order_id=part.pk, buyer=request.user, reason=payload.reason)
-    return 200, _part_out(SellerOrder.objects.select_related("seller").get(pk=part.pk))
+    return 200, _part_out(selectors.seller_order_parts_read([part.pk])[part.pk])
 
 
 # --- seller orders --------------------------------------------------------------------------
@@ -299,18 +296,22 @@ def _seller_scope(request) -> list[int]:
     return ids
 
 
-def _seller_order_out(part: SellerOrder) -> dict:
-    o = part.order
-    return _part_out(part) | {
-        "order_reference": o.reference, "ship_to_name": o.full_name, "ship_to_postcode": o.postcode,
-        "ship_to_city": o.city_name, "ship_to_country": o.country,
-    }
+def _seller_orders_out(parts: list[SellerOrder]) -> list[dict]:
+    """Seller orders (their order read with them), each with its lines: one more query for all."""
+    reads = selectors.seller_order_parts_read(part.pk for part in parts)
+    return [
+        _part_out(reads[part.pk]) | {
+            "order_reference": part.order.reference, "ship_to_name": part.order.full_name,
+            "ship_to_postcode": part.order.postcode, "ship_to_city": part.order.city_name, "ship_to_country": part.order.country,
+        }
+        for part in parts
+    ]
 
 
 def _seller_part(request, number: str) -> SellerOrder:
     part = (
         SellerOrder.objects.filter(number=number, seller_id__in=_seller_scope(request))
-        .select_related("order", "seller").prefetch_related("lines").first()
+        .select_related("order", "seller").first()
     )
     if part is None:
         raise NotFound(_("No such order."))
@@ -320,22 +321,22 @@ def _seller_part(request, number: str) -> SellerOrder:
 @seller_router.get("", response=list[SellerOrderOut])
 def seller_order_list(request, state: str | None = None):
     """Seller orders of the caller's sellers (seller API key, or a member's token), newest first."""
-    qs = SellerOrder.objects.filter(seller_id__in=_seller_scope(request)).select_related("order", "seller").prefetch_related("lines")
+    qs = SellerOrder.objects.filter(seller_id__in=_seller_scope(request)).select_related("order")
     if state:
         qs = qs.filter(state=state)
-    return [_seller_order_out(p) for p in qs.order_by("-pk")[:100]]
+    return _seller_orders_out(list(qs.order_by("-pk")[:100]))
 
 
 @seller_router.get("/{number}", response={200: SellerOrderOut, 404: ErrorOut})
 def seller_order_get(request, number: str):
     """One seller order; another seller's is 404."""
-    return 200, _seller_order_out(_seller_part(request, number))
+    return 200, _seller_orders_out([_seller_part(request, number)])[0]
 
 
 def _act(request, number: str, action):
     part = _seller_part(request, number)
     action(part)  # each service is its own transaction(s); money moves at the provider outside them
-    return 200, _seller_order_out(_seller_part(request, number))
+    return 200, _seller_orders_out([_seller_part(request, number)])[0]
 
 
 @seller_router.post("/{number}/accept", response={200: SellerOrderOut, **ERRORS})

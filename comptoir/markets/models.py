@@ -17,7 +17,9 @@ class TaxClass(models.TextChoices):
     BASIC_FOOD = "basic_food", _("Basic food (bread, milk, fruit, vegetables…)")
     BOOKS = "books", _("Books")
     PRESS = "press", _("Newspapers and periodicals")
+    DAILY_PRESS = "daily_press", _("Daily newspapers")
     MEDICINES = "medicines", _("Medicines")
+    REIMBURSED_MEDICINES = "reimbursed_meds", _("Medicines reimbursed by social security")
     CHILD_CLOTHING = "child_clothing", _("Children's clothing and footwear")
 
 

@@ -30,10 +30,12 @@ food            foodstuffs for people, not alcohol (ES 10 % and IT 10 %: their g
 basic_food      staples: bread, milk, cheese, eggs, fruit, vegetables, flour, cereals (ES 4 %,
                 IT 4 %; elsewhere as food). Portugal's "IVA zero" basket (2023) is not modelled.
 books           printed books, including e-books where the country rates them alike
-press           newspapers and periodicals (FR 2.1 % for registered press; BE 6 % —
-                Belgian daily and weekly news publications at 0 % are not modelled)
-medicines       medicines for people (FR 10 %: non-reimbursed; the 2.1 % of medicines
-                reimbursed by social security is not modelled; DE applies its standard rate)
+press           newspapers and periodicals (FR 2.1 % for registered press; BE 6 %)
+daily_press     daily newspapers: BE 0 % (Code TVA, AR n° 20 tableau A: news publications
+                appearing at least 48 times a year); elsewhere the country's press rate
+medicines       medicines for people (FR 10 %: non-reimbursed; DE applies its standard rate)
+reimbursed_meds medicines reimbursed by social security: FR 2.1 % (CGI art. 281 octies);
+                elsewhere the country's medicines rate (IE 0 %: oral medicines)
 child_clothing  children's clothing and footwear (reduced only in LU 3 % and IE 0 %)
 =============== ============================================================================
 """
@@ -56,7 +58,9 @@ EU_MEMBER_STATES: frozenset[str] = frozenset(
 UI_LANGUAGES: tuple[str, ...] = ("fr", "es", "en")
 
 # The product kinds, in the order the admin lists them (markets.models.TaxClass has their labels).
-KINDS: tuple[str, ...] = ("standard", "food", "basic_food", "books", "press", "medicines", "child_clothing")
+KINDS: tuple[str, ...] = (
+    "standard", "food", "basic_food", "books", "press", "daily_press", "medicines", "reimbursed_meds", "child_clothing",
+)
 
 Steps = tuple[tuple[date, int], ...]  # (valid_from, rate_bp), oldest first
 
@@ -102,48 +106,58 @@ MARKETS: tuple[MarketSpec, ...] = (
     _market(
         "FR", "France", "EUR", ("fr", "en"), standard=_steps((_FR, 2000)),
         food=_steps((_FR, 550)), basic_food=_steps((_FR, 550)), books=_steps((_FR, 550)), press=_steps((_FR, 210)),
-        medicines=_steps((_FR, 1000)), child_clothing=_steps((_FR, 2000)),
+        daily_press=_steps((_FR, 210)),  # CGI art. 298 septies, as all registered press
+        medicines=_steps((_FR, 1000)), reimbursed_meds=_steps((_FR, 210)),  # CGI art. 281 octies
+        child_clothing=_steps((_FR, 2000)),
     ),
     _market(
         "ES", "Spain", "EUR", ("es", "en", "ca", "eu", "gl"), standard=_steps((_ES, 2100)),
         food=_steps((_ES, 1000)),
         basic_food=_steps((_ES, 400), (D(2023, 1, 1), 0), (D(2024, 10, 1), 200), (D(2025, 1, 1), 400)),
-        books=_steps((_ES, 400)), press=_steps((_ES, 400)), medicines=_steps((_ES, 400)), child_clothing=_steps((_ES, 2100)),
+        books=_steps((_ES, 400)), press=_steps((_ES, 400)), daily_press=_steps((_ES, 400)),
+        medicines=_steps((_ES, 400)), reimbursed_meds=_steps((_ES, 400)),  # Ley 37/1992 art. 91.Dos: every medicine 4 %
+        child_clothing=_steps((_ES, 2100)),
     ),
     _market(
         "IT", "Italy", "EUR", ("en", "it"), standard=_steps((_IT, 2200)),
         food=_steps((_IT, 1000)), basic_food=_steps((_IT, 400)), books=_steps((_IT, 400)), press=_steps((_IT, 400)),
-        medicines=_steps((_IT, 1000)), child_clothing=_steps((_IT, 2200)),
+        daily_press=_steps((_IT, 400)), medicines=_steps((_IT, 1000)), reimbursed_meds=_steps((_IT, 1000)),
+        child_clothing=_steps((_IT, 2200)),
     ),
     _market(
         "DE", "Germany", "EUR", ("en", "de"), standard=_DE_STANDARD,
-        food=_DE_REDUCED, basic_food=_DE_REDUCED, books=_DE_REDUCED, press=_DE_REDUCED,
-        medicines=_DE_STANDARD, child_clothing=_DE_STANDARD,
+        food=_DE_REDUCED, basic_food=_DE_REDUCED, books=_DE_REDUCED, press=_DE_REDUCED, daily_press=_DE_REDUCED,
+        medicines=_DE_STANDARD, reimbursed_meds=_DE_STANDARD,  # UStG: no reduced rate for medicines
+        child_clothing=_DE_STANDARD,
     ),
     _market(
         "BE", "Belgium", "EUR", ("fr", "en", "nl", "de"), standard=_steps((_BE, 2100)),
         food=_steps((_BE, 600)), basic_food=_steps((_BE, 600)), books=_steps((_BE, 600)), press=_steps((_BE, 600)),
-        medicines=_steps((_BE, 600)), child_clothing=_steps((_BE, 2100)),
+        daily_press=_steps((_BE, 0)),  # AR n° 20 tableau A: dailies and weeklies (≥ 48 issues a year)
+        medicines=_steps((_BE, 600)), reimbursed_meds=_steps((_BE, 600)), child_clothing=_steps((_BE, 2100)),
     ),
     _market(
         "PT", "Portugal", "EUR", ("en", "pt"), standard=_steps((_PT, 2300)),
         food=_steps((_PT, 600)), basic_food=_steps((_PT, 600)), books=_steps((_PT, 600)), press=_steps((_PT, 600)),
-        medicines=_steps((_PT, 600)), child_clothing=_steps((_PT, 2300)),
+        daily_press=_steps((_PT, 600)), medicines=_steps((_PT, 600)), reimbursed_meds=_steps((_PT, 600)),
+        child_clothing=_steps((_PT, 2300)),
     ),
     _market(
         "NL", "Netherlands", "EUR", ("en", "nl"), standard=_steps((D(2012, 10, 1), 2100)),
-        food=_NL_REDUCED, basic_food=_NL_REDUCED, books=_NL_REDUCED, press=_NL_REDUCED,
-        medicines=_NL_REDUCED, child_clothing=_steps((D(2012, 10, 1), 2100)),
+        food=_NL_REDUCED, basic_food=_NL_REDUCED, books=_NL_REDUCED, press=_NL_REDUCED, daily_press=_NL_REDUCED,
+        medicines=_NL_REDUCED, reimbursed_meds=_NL_REDUCED, child_clothing=_steps((D(2012, 10, 1), 2100)),
     ),
     _market(
         "LU", "Luxembourg", "EUR", ("fr", "en", "de", "lb"),
         standard=_steps((_LU, 1700), (D(2023, 1, 1), 1600), (D(2024, 1, 1), 1700)),
         food=_steps((_LU, 300)), basic_food=_steps((_LU, 300)), books=_steps((_LU, 300)), press=_steps((_LU, 300)),
-        medicines=_steps((_LU, 300)), child_clothing=_steps((_LU, 300)),
+        daily_press=_steps((_LU, 300)), medicines=_steps((_LU, 300)), reimbursed_meds=_steps((_LU, 300)),
+        child_clothing=_steps((_LU, 300)),
     ),
     _market(
         "IE", "Ireland", "EUR", ("en", "ga"), standard=_IE_STANDARD,
         food=_steps((_IE, 0)), basic_food=_steps((_IE, 0)), books=_steps((_IE, 0)), press=_steps((_IE, 900)),
-        medicines=_steps((_IE, 0)), child_clothing=_steps((_IE, 0)),
+        daily_press=_steps((_IE, 900)), medicines=_steps((_IE, 0)), reimbursed_meds=_steps((_IE, 0)),
+        child_clothing=_steps((_IE, 0)),
     ),
 )

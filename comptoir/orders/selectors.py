@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from comptoir.inventory.promise import PICKUP_METHODS
 from comptoir.markets.models import Market
 from comptoir.sellers.models import Seller
 
@@ -125,6 +126,20 @@ def order_parts_read(order_ids: Iterable[int]) -> dict[int, list[PartRead]]:
     ids = sorted({int(i) for i in order_ids})
     if not ids:
         return {}
+    parts: dict[int, list[PartRead]] = {pk: [] for pk in ids}
+    for order_id, _part_id, part in _parts_read("p.order_id", ids):
+        parts[order_id].append(part)
+    return parts
+
+
+def seller_order_parts_read(seller_order_ids: Iterable[int]) -> dict[int, PartRead]:
+    """{seller order id: the part as order_parts_read reads it}, in one query."""
+    ids = sorted({int(i) for i in seller_order_ids})
+    return {part_id: part for _order_id, part_id, part in _parts_read("p.id", ids)} if ids else {}
+
+
+def _parts_read(key: str, ids: list[int]) -> list[tuple[int, int, PartRead]]:
+    """(order id, seller order id, part) of the seller orders whose ``key`` column is in ``ids``."""
     so, seller, line = SellerOrder._meta.db_table, Seller._meta.db_table, OrderLine._meta.db_table
     sql = (
         "SELECT p.order_id, p.id, p.number, p.seller_id, s.display_name, p.state, p.delivery_method, p.delivery_net,"
@@ -132,13 +147,12 @@ def order_parts_read(order_ids: Iterable[int]) -> dict[int, list[PartRead]]:
         " p.total_gross, p.carrier, p.tracking_number,"
         " l.offer_id, l.title, l.quantity, l.unit_net, l.vat_rate_bp, l.line_net, l.line_vat, l.line_gross, l.liable_party"
         f" FROM {so} p JOIN {seller} s ON s.id = p.seller_id LEFT JOIN {line} l ON l.seller_order_id = p.id"
-        f" WHERE p.order_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY p.order_id, p.id, l.id"
+        f" WHERE {key} IN ({', '.join(['%s'] * len(ids))}) ORDER BY p.order_id, p.id, l.id"
     )
     date_field = SellerOrder._meta.get_field("promised_from")
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
         rows = cursor.fetchall()
-    parts: dict[int, list[PartRead]] = {pk: [] for pk in ids}
     lines: dict[int, list[LineRead]] = {}
     order_of: dict[int, tuple[int, tuple]] = {}
     for row in rows:
@@ -148,10 +162,11 @@ def order_parts_read(order_ids: Iterable[int]) -> dict[int, list[PartRead]]:
             lines[part_id] = []
         if row[17] is not None:
             lines[part_id].append(LineRead(*row[17:26]))
+    out = []
     for part_id, (order_id, f) in order_of.items():
         promised_from, promised_to = (date_field.to_python(v) for v in (f[8], f[9]))  # SQLite gives text
-        parts[order_id].append(PartRead(*f[:8], promised_from, promised_to, *f[10:15], tuple(lines[part_id])))
-    return parts
+        out.append((order_id, part_id, PartRead(*f[:8], promised_from, promised_to, *f[10:15], tuple(lines[part_id]))))
+    return out
 
 
 def parts_vat_breakdown(parts: Iterable[PartRead]) -> list[pricing.VatBucket]:
@@ -287,6 +302,78 @@ def pickup_counts(*, location_id: int) -> dict[str, int]:
 
 def pickups_of_order(order: Order) -> QuerySet[Pickup]:
     return Pickup.objects.filter(seller_order__order=order)
+
+
+# --- market analytics: what planning reads ---------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SellerOrderSale:
+    """One seller order not cancelled, as the market figures see it: its goods incl. VAT
+    (delivery excluded), the buyer's typed place and the ship-from location's coordinates."""
+
+    delivery_method: str
+    created_at: dt.datetime
+    market: str
+    currency: str
+    buyer_country: str
+    buyer_postcode: str
+    buyer_city: str
+    seller_country: str
+    ship_from_latitude: float | None
+    ship_from_longitude: float | None
+    gmv: int
+
+
+def _sales(*, since: dt.datetime | None, market_code: str | None) -> QuerySet[SellerOrder]:
+    qs = SellerOrder.objects.exclude(state=SellerOrderState.CANCELLED)
+    if since is not None:
+        qs = qs.filter(order__created_at__gte=since)
+    if market_code:
+        qs = qs.filter(order__market__code=market_code)
+    return qs
+
+
+def seller_order_sales(*, since: dt.datetime | None = None, market_code: str | None = None) -> list[SellerOrderSale]:
+    """The seller orders not cancelled of orders placed from ``since`` (in one market). One query."""
+    rows = _sales(since=since, market_code=market_code).values_list(
+        "pk", "delivery_method", "order__created_at", "order__market__code", "order__currency", "order__country",
+        "order__postcode", "order__city_name", "seller__country", "location__latitude", "location__longitude",
+    ).annotate(gmv=Sum("lines__line_gross"))
+    return [
+        SellerOrderSale(method or "", at, market, currency, country, postcode or "", city or "", seller_country, lat, lon, int(gmv or 0))
+        for _pk, method, at, market, currency, country, postcode, city, seller_country, lat, lon, gmv in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class CollectSale:
+    """One click & collect seller order not cancelled: where it is collected and its goods incl. VAT."""
+
+    delivery_method: str
+    created_at: dt.datetime
+    market: str
+    currency: str
+    pickup_location_id: int
+    pickup_location_name: str
+    gmv: int
+
+
+def collect_sales(*, since: dt.datetime | None = None, market_code: str | None = None) -> list[CollectSale]:
+    """The click & collect seller orders not cancelled (a pickup method and a pickup location) of
+    orders placed from ``since`` (in one market). One query."""
+    rows = _sales(since=since, market_code=market_code).filter(
+        delivery_method__in=[str(m) for m in PICKUP_METHODS], pickup_location__isnull=False,
+    ).values_list(
+        "pk", "delivery_method", "order__created_at", "order__market__code", "order__currency", "pickup_location_id",
+        "pickup_location__name",
+    ).annotate(gmv=Sum("lines__line_gross"))
+    return [CollectSale(method, at, market, currency, loc, name, int(gmv or 0)) for _pk, method, at, market, currency, loc, name, gmv in rows]
+
+
+def order_addresses(*, market_code: str) -> list[tuple[str, str, str]]:
+    """(country, postcode, typed city name) of every order placed in a market. One query."""
+    rows = Order.objects.filter(market__code=market_code).values_list("country", "postcode", "city_name")
+    return [(country, postcode or "", city or "") for country, postcode, city in rows]
 
 
 # --- the operator's order desk --------------------------------------------------------------

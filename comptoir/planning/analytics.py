@@ -1,5 +1,6 @@
 """Market analytics: per market and ISO week, GMV by channel, online vs in-store share, how local
-the trade is, mean delivery distance. Reads orders with a constant number of queries.
+the trade is, mean delivery distance. Reads orders through orders.selectors and the tills'
+receipts through stores.sales_selectors, with a constant number of queries.
 
 Definitions (amounts are integer minor units of the market currency):
 
@@ -26,14 +27,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Sum
 from django.utils import timezone
 
 from comptoir.common.geo import haversine_km
 from comptoir.inventory import promise
 from comptoir.inventory.promise import LOCAL_KM
 from comptoir.markets.selectors import cities_for_addresses
-from comptoir.orders.models import Order, SellerOrder
+from comptoir.orders.selectors import collect_sales, order_addresses, seller_order_sales
 from comptoir.stores.sales_selectors import instore_gmv_rows
 
 PICKUP_METHODS = frozenset(str(m) for m in promise.PICKUP_METHODS)  # pickup_shelf, pickup_shipped
@@ -100,42 +100,22 @@ def _places(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], 
 
 def market_weekly_stats(*, since: dt.datetime | None = None, market_code: str | None = None) -> list[WeekStats]:
     """Weekly stats per market, newest week first, markets in code order. Constant query count."""
-    qs = SellerOrder.objects.exclude(state="cancelled")
-    if since is not None:
-        qs = qs.filter(order__created_at__gte=since)
-    if market_code:
-        qs = qs.filter(order__market__code=market_code)
-    rows = list(
-        qs.values(
-            "pk",
-            "delivery_method",
-            "order__created_at",
-            "order__market__code",
-            "order__currency",
-            "order__country",
-            "order__postcode",
-            "order__city_name",
-            "seller__country",
-            "location__latitude",
-            "location__longitude",
-        ).annotate(gmv=Sum("lines__line_gross"))
-    )
-    places = _places((r["order__country"], r["order__postcode"] or "", r["order__city_name"] or "") for r in rows)
+    sales = seller_order_sales(since=since, market_code=market_code)
+    places = _places((sale.buyer_country, sale.buyer_postcode, sale.buyer_city) for sale in sales)
     acc: dict[tuple[str, str, str], dict] = defaultdict(
         lambda: dict(n=0, delivery=0, collect=0, in_store=0, domestic=0, near=0, located=0, km=0.0, kmn=0)
     )
-    for r in rows:
-        gmv = int(r["gmv"] or 0)
-        key = (r["order__market__code"], r["order__currency"], _iso_week(r["order__created_at"]))
-        a = acc[key]
+    for sale in sales:
+        gmv = sale.gmv
+        a = acc[(sale.market, sale.currency, _iso_week(sale.created_at))]
         a["n"] += 1
-        pickup = (r["delivery_method"] or "").lower() in PICKUP_METHODS
+        pickup = sale.delivery_method.lower() in PICKUP_METHODS
         a["collect" if pickup else "delivery"] += gmv
-        if r["seller__country"] == r["order__country"]:
+        if sale.seller_country == sale.buyer_country:
             a["domestic"] += gmv
-        place = places.get((r["order__country"], r["order__postcode"] or "", r["order__city_name"] or ""))
-        if place is not None and r["location__latitude"] is not None:
-            km = haversine_km(place[0], place[1], r["location__latitude"], r["location__longitude"])
+        place = places.get((sale.buyer_country, sale.buyer_postcode, sale.buyer_city))
+        if place is not None and sale.ship_from_latitude is not None:
+            km = haversine_km(place[0], place[1], sale.ship_from_latitude, sale.ship_from_longitude)
             a["located"] += gmv
             if km <= LOCAL_KM:
                 a["near"] += gmv
@@ -176,22 +156,12 @@ class StoreCollectWeek:
 
 def collect_by_store(*, since: dt.datetime | None = None, market_code: str | None = None) -> list[StoreCollectWeek]:
     """Click & collect per market, store and ISO week (newest week first, then store name). One query."""
-    qs = SellerOrder.objects.exclude(state="cancelled").filter(delivery_method__in=PICKUP_METHODS, pickup_location__isnull=False)
-    if since is not None:
-        qs = qs.filter(order__created_at__gte=since)
-    if market_code:
-        qs = qs.filter(order__market__code=market_code)
-    rows = qs.values(
-        "pk", "delivery_method", "order__created_at", "order__market__code", "order__currency", "pickup_location_id",
-        "pickup_location__name",
-    ).annotate(gmv=Sum("lines__line_gross"))
     acc: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for r in rows:
-        key = (r["order__market__code"], r["order__currency"], r["pickup_location_id"], r["pickup_location__name"],
-               _iso_week(r["order__created_at"]))
+    for sale in collect_sales(since=since, market_code=market_code):
+        key = (sale.market, sale.currency, sale.pickup_location_id, sale.pickup_location_name, _iso_week(sale.created_at))
         a = acc[key]
-        a[0 if r["delivery_method"] == promise.DeliveryMethod.PICKUP_SHELF else 1] += 1
-        a[2] += int(r["gmv"] or 0)
+        a[0 if sale.delivery_method == promise.DeliveryMethod.PICKUP_SHELF else 1] += 1
+        a[2] += sale.gmv
     out = [StoreCollectWeek(m, cur, loc, name, week, *a) for (m, cur, loc, name, week), a in acc.items()]
     out.sort(key=lambda s: (s.market, _neg_week(s.week), s.store_name, s.store_location_id))
     return out
@@ -205,13 +175,9 @@ def _neg_week(week: str) -> tuple[int, int]:
 def orders_by_city(market_code: str) -> dict[int, int]:
     """Orders placed per markets.City pk in a market (the buyer's place matched by postcode, else by
     any of the city's names: "München" counts for Munich). Two queries."""
-
-    rows = list(
-        Order.objects.filter(market__code=market_code).values_list("country", "postcode", "city_name")
-    )
-    if not rows:
+    keys = order_addresses(market_code=market_code)
+    if not keys:
         return {}
-    keys = [(c, pc or "", name or "") for c, pc, name in rows]
     places = cities_for_addresses(keys)  # one query for every distinct address
     counts: dict[int, int] = defaultdict(int)
     for key in keys:

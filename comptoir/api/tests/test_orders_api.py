@@ -153,6 +153,33 @@ def test_the_order_list_reads_a_constant_number_of_queries_whatever_the_number_o
     assert one == four == 1 + 2  # the token; the orders; their parts with sellers and lines
 
 
+def test_the_seller_order_list_names_the_seller_and_its_lines_in_a_constant_number_of_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comptoir.sellers.services import apikey_create
+
+    buyer, _s1, s2, a, b = shop()
+    _key, secret = apikey_create(seller=s2, name="erp")
+    c = Client()
+
+    def order_queries() -> int:  # the key's checks and rate limit are not the list's
+        with CaptureQueriesContext(connection) as ctx:
+            c.get("/api/v1/seller-orders", HTTP_X_API_KEY=secret)
+        return sum("orders_sellerorder" in q["sql"] for q in ctx.captured_queries)
+
+    post_order(c, buyer, body((a, 1), (b, 1)))  # b: 3 units in stock
+    one = order_queries()
+    for i in range(2):
+        post_order(Client(), buyer, body((b, 1)), key=f"api-key-000{i + 2}")
+    three = order_queries()
+    parts = c.get("/api/v1/seller-orders", HTTP_X_API_KEY=secret).json()
+    assert [(p["seller_name"], [line["quantity"] for line in p["lines"]]) for p in parts] == [
+        ("Boutique Paris", [1]), ("Boutique Paris", [1]), ("Boutique Paris", [1]),
+    ]
+    assert one == three == 2  # the seller orders with their orders; their parts with sellers and lines
+
+
 def test_placing_through_the_api_adds_two_queries_to_the_placement():
     from django.test import override_settings
 

@@ -38,3 +38,17 @@ def test_parse_decimal_to_minor():
 def test_rate_is_within_half_a_cent_of_exact(amount, bp):
     exact = amount * bp / 10000
     assert abs(apply_rate_bp(amount, bp) - exact) <= 0.5
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("fr", "2\u202f027,41\u00a0€"), ("es", "2.027,41\u00a0€"), ("en", "€2,027.41"), ("pt", "2\u00a0027,41\u00a0€"), ("de", "2.027,41\u00a0€"),
+])
+def test_the_web_and_the_orders_money_filters_format_alike_in_every_ui_language(language, text):
+    from django.utils import translation
+
+    from comptoir.orders.templatetags.orders_money import money as orders_money
+    from comptoir.web.templatetags.money import money as web_money
+
+    with translation.override(language):
+        assert web_money(202741, "EUR") == orders_money(202741, "EUR") == text
+    assert web_money(None) == orders_money("") == ""

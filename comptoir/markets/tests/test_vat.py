@@ -55,6 +55,16 @@ def test_press_medicines_and_childrens_clothing(seeded, code, press, medicines, 
     assert vat_rate_bp(market=code, tax_class="child_clothing", on=ON) == child_clothing
 
 
+@pytest.mark.parametrize(
+    ("code", "daily_press", "reimbursed_meds"),
+    [("FR", 210, 210), ("ES", 400, 400), ("IT", 400, 1000), ("DE", 700, 1900), ("BE", 0, 600),
+     ("PT", 600, 600), ("NL", 900, 900), ("LU", 300, 300), ("IE", 900, 0)],
+)
+def test_daily_papers_and_reimbursed_medicines(seeded, code, daily_press, reimbursed_meds):
+    assert vat_rate_bp(market=code, tax_class="daily_press", on=ON) == daily_press
+    assert vat_rate_bp(market=code, tax_class="reimbursed_meds", on=ON) == reimbursed_meds
+
+
 def test_every_market_has_a_rate_for_every_kind(seeded):
     for code in SERVED:
         assert set(vat_rates_on(market=code, on=ON)) == set(TaxClass.values), code
@@ -103,7 +113,8 @@ def test_unknown_tax_class_is_an_error(seeded):
 
 def test_vat_rates_on_returns_rates_in_force_per_class(seeded):
     assert vat_rates_on(market="DE", on=date(2020, 8, 1)) == {
-        "standard": 1600, "food": 500, "basic_food": 500, "books": 500, "press": 500, "medicines": 1600, "child_clothing": 1600,
+        "standard": 1600, "food": 500, "basic_food": 500, "books": 500, "press": 500, "daily_press": 500,
+        "medicines": 1600, "reimbursed_meds": 1600, "child_clothing": 1600,
     }
 
 

@@ -2,20 +2,15 @@
 from django import template
 from django.utils.translation import get_language
 
-from comptoir.common.money import Money
+from comptoir.common.money import money_for_language
 
 register = template.Library()
 
 
 @register.filter
 def money(amount, currency="EUR"):
-    if amount is None or amount == "":
-        return ""
-    # The active UI language decides the format; English as in the UK, Portuguese as in Portugal
-    # (our pt catalogue is Portugal's; babel's bare "pt" is Brazil's).
-    language = (get_language() or "en").replace("-", "_")
-    locale = {"en": "en_GB", "pt": "pt_PT"}.get(language, language)
-    return Money(int(amount), currency or "EUR").format(locale)
+    """In the active UI language's format (common.money.money_for_language)."""
+    return money_for_language(amount, currency, get_language())
 
 
 @register.filter

@@ -1,6 +1,7 @@
 """VAT by product kind end to end, on the official table (markets_seed): a French buyer's order
-mixing a book (5.5 %) and a lamp (20 %), its invoice and VAT breakdown; a product overriding its
-category's kind; the storefront's gross prices per market."""
+mixing a book (5.5 %) and a lamp (20 %), its invoice and VAT breakdown; a Belgian daily paper at
+0 % and a French reimbursed medicine at 2.1 %; a product overriding its category's kind; the
+storefront's gross prices per market."""
 import re
 from datetime import date
 
@@ -11,6 +12,7 @@ from comptoir.catalog.models import Category, Product
 from comptoir.inventory.selectors import offers_for_product
 from comptoir.markets.models import Market
 from comptoir.markets.services import markets_seed
+from comptoir.orders.address import Address
 from comptoir.orders.selectors import order_vat_breakdown, part_vat_breakdown
 from comptoir.orders.tests import factories as f
 from comptoir.orders.tests.helpers import place
@@ -106,3 +108,61 @@ def test_a_store_shelf_prices_a_cookbook_among_kitchenware_as_a_book(seeded):
         StockLevel.objects.create(offer=offer, location=store.location, on_hand=3)
     shelf = store_shelf(slug="lyon", market=fr, vat_rates=vat_rates_bp(fr, date.today()), language="en")
     assert sorted((item.title, item.gross_price) for item in shelf.items) == [("Cookbook", 1055), ("Pan", 1200)]
+
+
+BRUXELLES = Address(full_name="Lies Peeters", line1="Rue Neuve 1", postcode="1000", city="Bruxelles", country="BE", phone="+3222223344")
+
+
+def _breakdown_rows(page: str) -> list[tuple[str, str, str]]:
+    breakdown = page[page.index("vat-breakdown"):]
+    return re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">([^<]+)</td><td class=\"num\">([^<]+)</td></tr>", breakdown)
+
+
+def test_a_belgian_invoice_rates_a_daily_paper_at_0_and_a_magazine_at_6_percent(seeded):
+    buyer = f.user("lies@example.com")
+    seller = f.seller("Presse Bruxelles", country="BE", city_name="Bruxelles")
+    daily = f.offer(seller, net_price=250, title="Le Soir", tax_class="daily_press")
+    magazine = f.offer(seller, net_price=500, title="Monthly", tax_class="press")
+    order = place(buyer, [(daily, 4), (magazine, 1)], address=BRUXELLES)
+    [part] = order.parts.all()
+    lines = {line.offer_id: line for line in part.lines.all()}
+    assert (lines[daily.pk].vat_rate_bp, lines[daily.pk].line_net, lines[daily.pk].line_vat) == (0, 1000, 0)
+    assert (lines[magazine.pk].vat_rate_bp, lines[magazine.pk].line_net, lines[magazine.pk].line_vat) == (600, 500, 30)
+    # delivery €4.90 at the Belgian standard rate: 4.90 × 21 % = 1.029 → €1.03
+    assert (part.delivery_net, part.delivery_vat_rate_bp, part.delivery_vat) == (490, 2100, 103)
+    expected = [(2100, 490, 103), (600, 500, 30), (0, 1000, 0)]
+    assert [(b.rate_bp, b.net, b.vat) for b in part_vat_breakdown(part)] == expected
+    assert (order.vat_total, part.total_gross) == (133, 2123)
+
+    c = Client()
+    c.force_login(buyer)
+    page = c.get(f"/orders/{order.reference}/invoice/{part.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _breakdown_rows(page) == [
+        ("21 %", "€4.90", "€1.03"),
+        ("6 %", "€5.00", "€0.30"),
+        ("0 %", "€10.00", "€0.00"),
+    ]
+    assert "<td>Le Soir</td><td class=\"num\">4</td><td class=\"num\">€2.50</td><td class=\"num\">0 %</td>" in page
+
+
+def test_a_french_invoice_rates_a_reimbursed_medicine_at_2_1_and_another_at_10_percent(seeded):
+    buyer = f.user("ana@example.com")
+    seller = f.seller("Pharmacie Lyon", city_name="Lyon")
+    reimbursed = f.offer(seller, net_price=1990, title="Amoxicillin", tax_class="reimbursed_meds")
+    other = f.offer(seller, net_price=690, title="Throat lozenges", tax_class="medicines")
+    order = place(buyer, [(reimbursed, 3), (other, 1)])
+    [part] = order.parts.all()
+    lines = {line.offer_id: line for line in part.lines.all()}
+    # 3 × 19.90 = 59.70 at 2.1 % = 1.2537 → 1.25; 6.90 at 10 % = 0.69
+    assert (lines[reimbursed.pk].vat_rate_bp, lines[reimbursed.pk].line_net, lines[reimbursed.pk].line_vat) == (210, 5970, 125)
+    assert (lines[other.pk].vat_rate_bp, lines[other.pk].line_net, lines[other.pk].line_vat) == (1000, 690, 69)
+    assert (part.delivery_net, part.delivery_vat_rate_bp, part.delivery_vat) == (490, 2000, 98)
+    expected = [(2000, 490, 98), (1000, 690, 69), (210, 5970, 125)]
+    assert [(b.rate_bp, b.net, b.vat) for b in order_vat_breakdown(order)] == expected
+    assert (order.vat_total, part.total_gross) == (292, 7442)
+
+    c = Client()
+    c.force_login(buyer)
+    page = c.get(f"/orders/{order.reference}/invoice/{part.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _breakdown_rows(page) == [("20 %", "€4.90", "€0.98"), ("10 %", "€6.90", "€0.69"), ("2.1 %", "€59.70", "€1.25")]
+

@@ -296,7 +296,7 @@ def basket_priced(session: TillSession, holds: list[Hold] | None = None) -> list
     for h in holds:
         offer = h.stock_level.offer
         category = categories[offer.product_id]
-        rate = rates[category.tax_class]
+        rate = rates[offer.product.vat_kind]  # the product's own kind, else its category's
         party = vat_liable_party(seller_country=offer.seller.country, buyer_country=store.market.code)
         net = offer.net_price * h.quantity
         commission = commission_amount(net, commission_bp_for(category=category, seller=offer.seller))

@@ -211,12 +211,17 @@ def test_a_seller_who_opts_out_of_ship_from_store_ships_homes_from_its_warehouse
 
 
 def test_market_analytics_count_click_and_collect_by_store_and_week():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from comptoir.planning.analytics import collect_by_store, market_weekly_stats
 
     s = scene(shelf_units=2)
     place_collect(s, 1)  # from the shelf: 1000 + 21 % = 1210
     place_collect(s, 3, method="pickup_shipped", group=f"{s.seller.pk}-{s.warehouse_level.location_id}")  # 3630
-    (row,) = collect_by_store(market_code="ES")
+    with CaptureQueriesContext(connection) as queries:
+        (row,) = collect_by_store(market_code="ES")
+    assert len(queries.captured_queries) == 1  # however many seller orders
     assert (row.store_name, row.from_shelf, row.shipped_there, row.gmv) == ("Comptoir Malasaña", 1, 1, 4840)
     (week,) = market_weekly_stats(market_code="ES")
     assert (week.gmv_collect, week.gmv_delivery) == (4840, 0)

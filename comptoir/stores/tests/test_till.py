@@ -261,3 +261,21 @@ def test_a_scanned_cash_sale_takes_a_pinned_number_of_statements(django_assert_n
         services.basket_add_gtin(session=session, gtin=offer.product.gtin)
         services.sale_pay(session=session, user=clerk, method="cash", cash_given=1210)
 
+
+
+def test_the_till_rates_a_product_by_its_own_vat_kind_over_its_categorys():
+    """A cookbook sold among kitchenware: its category is standard-rated (ES 21 %), the product
+    itself is a book (4 %); the till, like the online checkout, charges the book rate."""
+    from comptoir.markets.models import TaxClass
+
+    store, clerk = setup()
+    seller = f.seller("Taller", country="ES", city_name="Madrid")
+    cookbook, _level = on_shelf(store, seller, net_price=2000, title="Cookbook")
+    assert cookbook.product.category.tax_class == TaxClass.STANDARD
+    cookbook.product.tax_class = TaxClass.BOOKS
+    cookbook.product.save(update_fields=["tax_class"])
+    session = services.till_open(store=store, user=clerk, opening_float=0)
+    services.basket_add_gtin(session=session, gtin=cookbook.product.gtin)
+    sale = services.sale_pay(session=session, user=clerk, method="cash", cash_given=2080)
+    assert (sale.total_net, sale.total_vat, sale.total_gross) == (2000, 80, 2080)
+    assert list(sale.lines.values_list("rate_bp", "vat")) == [(400, 80)]

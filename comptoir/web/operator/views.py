@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,25 +19,11 @@ from comptoir.planning import selectors as planning_selectors
 from comptoir.planning.plot import render_plan
 from comptoir.planning.services import candidate_site_create, plan_stores
 
+from .access import operator_required
 from .charts import weekly_gmv_svg
 from .forms import CandidateSiteForm, PlannerForm
 
 ANALYTICS_WEEKS = 12
-
-
-def operator_required(view):
-    """Anonymous → login page; a signed-in user who is not staff → 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (user.is_active and user.is_staff):
-            raise PermissionDenied(_("Operators only."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _run_or_404(run_id: int):

@@ -1,15 +1,16 @@
-"""{{ amount|money:currency }}: minor units formatted for the active language (babel)."""
+"""{{ amount|money:currency }}: minor units formatted for the active language (babel), as the
+orders' emails and invoices format them (common.money.money_for_language)."""
 from django import template
 from django.utils.translation import get_language
 
-from comptoir.web.storefront.formatting import money as _money
+from comptoir.common.money import money_for_language
 
 register = template.Library()
 
 
 @register.filter
 def money(amount, currency="EUR"):
-    return _money(amount, currency or "EUR", (get_language() or "en").replace("-", "_"))
+    return money_for_language(amount, currency, get_language())
 
 
 @register.filter

@@ -1,7 +1,10 @@
 """Till, reservations, journal and figures pages: they work for the store's staff and are refused
 to staff of another store (404: its existence is not revealed); the buyer's reservation pages."""
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils.translation import override as translation_override
 
 from comptoir.inventory.models import StockLevel
 from comptoir.orders.tests import factories as f
@@ -108,3 +111,24 @@ def test_buyer_reserves_sees_and_cancels_and_cannot_cancel_anothers(client, shop
     assert TryReservation.objects.get().state == "cancelled"
     response = client.post(reverse("reservations:reserve"), {"offer_id": shop["offer"].pk, "store": shop["a"].slug, "next": "/"})
     assert response.url == reverse("reservations:mine") and TryReservation.objects.filter(state="active").count() == 1
+
+
+def test_a_belgian_receipt_shows_the_daily_papers_0_percent_vat_line(client):
+    from comptoir.markets.services import markets_seed
+
+    markets_seed()  # BE: daily newspapers 0 %, other press 6 %
+    store = sf.store("Comptoir Bruxelles", city_name="Bruxelles")
+    clerk = sf.staff(store, email="clerk.be@example.com")
+    seller = f.seller("Presse Bruxelles", country="BE", city_name="Bruxelles")
+    daily, _level = on_shelf(store, seller, net_price=250, units=2, title="Le Soir", tax_class="daily_press")
+    monthly, _level = on_shelf(store, seller, net_price=500, units=1, title="Monthly", tax_class="press")
+    session = services.till_open(store=store, user=clerk, opening_float=0)
+    for offer in (daily, monthly):
+        services.basket_add_gtin(session=session, gtin=offer.product.gtin)
+    sale = services.sale_pay(session=session, user=clerk, method="cash", cash_given=1000)
+    assert (sale.total_gross, sale.total_vat) == (250 + 530, 30)
+    client.force_login(clerk)
+    with translation_override("en"):
+        page = client.get(reverse("store_console:receipt", args=[store.slug, sale.number]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    rows = re.findall(r'<td class="muted">VAT ([\d.]+ %) on ([^<]+)</td><td class="r">([^<]+)</td>', page)
+    assert rows == [("6 %", "€5.00", "€0.30"), ("0 %", "€2.50", "€0.00")]
