@@ -28,8 +28,7 @@ from comptoir.orders.models import Order, SellerOrderState
 from comptoir.orders.services import order_refund, seller_order_cancel
 from comptoir.orders.services.lifecycle import ledger_ref
 from comptoir.orders.services.refunds import delivery_field, quantity_field
-from comptoir.payments.models import Payment
-from comptoir.payments.selectors import payment_events
+from comptoir.payments.selectors import payment_events, payment_get
 
 PAGE_SIZE = 25
 VIEW_PERMISSION = "orders.view_order"
@@ -149,7 +148,7 @@ def _detail(request, order: Order, *, refund_form=None, cancel_forms=None, statu
             "cancel_form": (cancel_forms or {}).get(part.pk) or CancelForm(prefix=f"cancel{part.pk}"),
             "refundable": part.pk in deliveries or any(line.pk in left for line in part.lines.all()),
         })
-    payment = Payment.objects.filter(pk=order.payment_id).first() if order.payment_id else None
+    payment = payment_get(payment_id=order.payment_id) if order.payment_id else None
     return render(request, "operator/order_detail.html", {
         "order": order, "rows": rows, "payment": payment,
         "payment_events": list(payment_events(payment)) if payment else [],
