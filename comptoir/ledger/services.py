@@ -20,7 +20,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+
+from comptoir.common.rows import rows_insert
 
 from . import errors
 from .commissions import commission_amount, commission_bp_for  # noqa: F401  (re-exported)
@@ -71,6 +73,30 @@ def account_get_or_create(
     return account
 
 
+def accounts_for_keys(*, keys: Iterable[tuple[str, str | None, int | str | None]], currency: str) -> dict[tuple, Account]:
+    """The accounts of (kind, owner type, owner id) keys in one currency, as ``{key: Account}``:
+    read in one query, any missing one created (``account_get_or_create``). A till sale posts to
+    four or five accounts; the SQL is written here because compiling the ORM's OR of five
+    lookups cost more CPU than the database's work (bench/store.py). ``created_at`` is deferred."""
+    _check_currency(currency)
+    keys = list(dict.fromkeys(keys))
+    stored = {key: (key[0], key[1] or "", "" if key[2] is None else str(key[2])) for key in keys}
+    found: dict[tuple, Account] = {}
+    if keys:
+        connection = transaction.get_connection()
+        columns = ["id", "kind", "owner_type", "owner_id", "currency"]
+        match = " OR ".join(["(kind = %s AND owner_type = %s AND owner_id = %s)"] * len(keys))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {Account._meta.db_table} WHERE currency = %s AND ({match})",
+                           [currency, *(v for key in keys for v in stored[key])])
+            for row in cursor.fetchall():
+                found[row[1:4]] = Account.from_db(connection.alias, columns, row)
+    return {
+        key: found.get(stored[key]) or account_get_or_create(kind=key[0], currency=currency, owner_type=key[1], owner_id=key[2])
+        for key in keys
+    }
+
+
 def _normalise_lines(lines, currency: str | None) -> list[tuple[Account, int, str]]:
     result = []
     for line in lines:
@@ -115,10 +141,6 @@ def entry_post(
         raise errors.LedgerError("An entry needs a reference", code="ledger_no_reference")
     if currency is not None:
         _check_currency(currency)
-    if unique_key:
-        existing = _existing(unique_key, kind, reference)
-        if existing is not None:
-            return existing
     normalised = _normalise_lines(lines, currency)
     if not normalised:
         raise errors.EmptyEntry("A journal entry needs at least two lines")
@@ -129,19 +151,13 @@ def entry_post(
     if off:
         detail = ", ".join(f"{c} {s:+d}" for c, s in sorted(off.items()))
         raise errors.UnbalancedEntry(f"Entry {reference!r} does not balance: {detail} (debits − credits)")
-    try:
-        with transaction.atomic():
-            entry = JournalEntry.objects.create(kind=kind, reference=reference, unique_key=unique_key or None, memo=memo)
-            JournalLine.objects.bulk_create(
-                JournalLine(entry=entry, account=a, amount=amt, currency=cur) for a, amt, cur in normalised
-            )
-    except IntegrityError:
-        # Another transaction posted the same unique_key first.
-        if unique_key:
-            existing = _existing(unique_key, kind, reference)
-            if existing is not None:
-                return existing
-        raise
+    # rows_insert: the INSERTs of every posting compiled once (comptoir.common.rows). A key already
+    # posted (a retry, or another transaction first) inserts nothing and returns that entry.
+    entry = JournalEntry(kind=kind, reference=reference, unique_key=unique_key or None, memo=memo)
+    with transaction.atomic(savepoint=False):
+        if not rows_insert([entry], unless_conflict=("unique_key",) if unique_key else ()):
+            return _existing(unique_key, kind, reference)
+        rows_insert([JournalLine(entry=entry, account=a, amount=amt, currency=cur) for a, amt, cur in normalised])
     return entry
 
 

@@ -21,6 +21,7 @@ from comptoir.inventory.services import HoldRequest, holds_consume, holds_releas
 from comptoir.ledger.services import commission_amount, commission_bp_for
 from comptoir.markets.selectors import vat_liable_party, vat_rates_on
 from comptoir.common.money import apply_rate_bp
+from comptoir.common.rows import rows_insert
 from comptoir.payments.terminals import CardTerminal, get_terminal
 
 from ..errors import (
@@ -90,15 +91,28 @@ def till_open(*, store: Store, user, opening_float: int, till: int = 1, at=None)
         raise TillAlreadyOpen(_("Till %(n)d is already open.") % {"n": till}, field="till") from None
 
 
-def _open_session(session: TillSession) -> TillSession:
-    """The session, locked for this transaction (with its store, market and partner read in the
-    same query; only the session row is locked). Every till action holds this lock: it orders
-    the till's receipts and its journal chain, and no other till waits for it."""
-    locked = (TillSession.objects.select_related("store__market", "store__partner").select_for_update(of=("self",))
-              .filter(pk=session.pk).first())
-    if locked is None or locked.closed_at is not None:
+def _lock_session(session: TillSession, *, count_receipts: bool = False) -> int:
+    """Lock the session's row for this transaction, refuse a closed session, and (when asked)
+    count its receipts under the lock. Every till action holds this lock: it orders the till's
+    receipts and its journal chain, and no other till waits for it. The SQL is written here:
+    it runs on every scan and payment, where compiling the ORM's locking query cost more CPU
+    than the database's work (bench/store.py)."""
+    connection = transaction.get_connection()
+    count = f", (SELECT COUNT(*) FROM {PosSale._meta.db_table} p WHERE p.session_id = s.id)" if count_receipts else ""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT s.closed_at{count} FROM {TillSession._meta.db_table} s WHERE s.id = %s{lock}", [session.pk])
+        row = cursor.fetchone()
+    if row is None or row[0] is not None:
         raise TillNotOpen(_("This till session is closed: open the till first."), field="session")
-    return locked
+    return row[1] if count_receipts else 0
+
+
+def _open_session(session: TillSession) -> TillSession:
+    """The session, locked for this transaction (``_lock_session``). Its store, market and
+    partner are the caller's (``sales_selectors.open_till_session`` reads them with it)."""
+    _lock_session(session)
+    return session
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,11 +322,13 @@ def basket_priced(session: TillSession, holds: list[Hold] | None = None) -> list
     return lines
 
 
-def receipt_number(session: TillSession) -> str:
+def receipt_number(session: TillSession, count: int | None = None) -> str:
     """The next receipt number of a session (store-session-count): counted under the session's
-    row lock, so it is per till, never a store-wide lock."""
-    count = PosSale.objects.filter(session_id=session.pk).count() + 1
-    return f"{session.store_id}-{session.number}-{count:04d}"
+    row lock, so it is per till, never a store-wide lock. ``count``: the receipts the session
+    has, when the lock already counted them."""
+    if count is None:
+        count = PosSale.objects.filter(session_id=session.pk).count()
+    return f"{session.store_id}-{session.number}-{count + 1:04d}"
 
 
 def sale_pay(
@@ -358,19 +374,21 @@ def _record_sale(session, user, priced: list[PricedLine], method, cash_given, ch
     are consumed last, so the shelf's stock rows stay locked only for that and the commit (the
     whole transaction is rolled back when a line lapsed meanwhile)."""
     with transaction.atomic():
-        session = _open_session(session)
-        sale = PosSale.objects.create(
-            store=session.store, session=session, number=receipt_number(session), kind=SaleKind.SALE, clerk=user,
+        receipts = _lock_session(session, count_receipts=True)
+        sale = PosSale(
+            store=session.store, session=session, number=receipt_number(session, receipts), kind=SaleKind.SALE, clerk=user,
             created_at=at, currency=session.currency, total_net=sum(p.net for p in priced), total_vat=sum(p.vat for p in priced),
             total_gross=sum(p.gross for p in priced), method=method, cash_given=cash_given, change=change,
             terminal_reference=terminal_reference,
         )
-        lines = PosSaleLine.objects.bulk_create(PosSaleLine(
+        rows_insert([sale])  # rows_insert: the INSERTs of every sale compiled once (comptoir.common.rows)
+        lines = [PosSaleLine(
             sale=sale, offer_id=p.hold.stock_level.offer_id, stock_level_id=p.hold.stock_level_id,
             seller_id=p.hold.stock_level.offer.seller_id, title=p.title[:300], gtin=p.gtin, quantity=p.quantity,
             unit_net=p.unit_net, rate_bp=p.rate_bp, liable_party=p.liable_party, net=p.net, vat=p.vat, gross=p.gross,
             commission=p.commission, partner_share=p.partner_share,
-        ) for p in priced)
+        ) for p in priced]
+        rows_insert(lines)
         for p, line in zip(priced, lines, strict=True):
             if ":r" in p.hold.reference:
                 TryReservation.objects.filter(pk=int(p.hold.reference.rsplit(":r", 1)[1])).update(sale_line=line)

@@ -11,13 +11,9 @@ seller liable for its VAT (an EU seller) keeps it in its share, as online."""
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import reduce
-from operator import or_
-
-from django.db.models import Q
 
 from comptoir.ledger.models import Account, AccountKind, EntryKind, OwnerType
-from comptoir.ledger.services import LineSpec, account_get_or_create, entry_post
+from comptoir.ledger.services import LineSpec, account_get_or_create, accounts_for_keys, entry_post
 
 from ..models import PaymentMethod, PosSale, TillSession
 
@@ -33,19 +29,6 @@ def _money_key(*, store_id: int, method: str, terminal: str = "test") -> tuple:
 def money_account(*, store_id: int, method: str, currency: str, terminal: str = "test"):
     kind, owner_type, owner_id = _money_key(store_id=store_id, method=method, terminal=terminal)
     return account_get_or_create(kind=kind, currency=currency, owner_type=owner_type, owner_id=owner_id)
-
-
-def _accounts_of(keys, *, currency: str) -> dict[tuple, Account]:
-    """The accounts of (kind, owner type, owner id) keys: read in one query, any missing one
-    created by the ledger (a sale posts to four or five accounts; one query, not five)."""
-    keys = list(dict.fromkeys(keys))
-    stored = lambda k: (k[0], k[1] or "", "" if k[2] is None else str(k[2]))  # noqa: E731 (the ledger's empty owner)
-    wanted = reduce(or_, (Q(kind=kind, owner_type=ot, owner_id=oid) for kind, ot, oid in map(stored, keys)))
-    found = {(a.kind, a.owner_type, a.owner_id): a for a in Account.objects.filter(wanted, currency=currency)}
-    return {
-        k: found.get(stored(k)) or account_get_or_create(kind=k[0], currency=currency, owner_type=k[1] or None, owner_id=k[2])
-        for k in keys
-    }
 
 
 def line_parts(line, *, market: str) -> dict[tuple, int]:
@@ -73,7 +56,7 @@ def _with_partner(parts: dict[tuple, int], partner_id: int | None) -> dict[tuple
 def _accounts(parts: dict[tuple, int], *, currency: str, partner_id: int | None, money: tuple) -> tuple[dict, Account]:
     """The parts by account, and the money account (till cash or terminal), in one read."""
     parts = _with_partner(parts, partner_id)
-    accounts = _accounts_of([*parts, money], currency=currency)
+    accounts = accounts_for_keys(keys=[*parts, money], currency=currency)
     out: dict = defaultdict(int)
     for key, amount in parts.items():
         out[accounts[key]] += amount
