@@ -12,18 +12,25 @@ backend. The versions read is memoised per process for at most
 ``COMPTOIR_LISTING_VERSIONS_MAX_AGE`` seconds (default 1 s; the writing process forgets its memo
 at once), which spares a warm page its only query. What the TTL alone bounds: a VAT rate edited
 in the admin (rates are read on a miss).
+
+A listing also changes with no write at all when a reservation to try or a till basket expires
+(its unit comes back): the refresh stores those moments per category (ListingVersion.pending)
+and a key names how many of them have passed, so the first read after one misses the cache.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from .models import Category, ListingVersion
 
@@ -35,17 +42,20 @@ def cache_seconds() -> int:
 
 
 class CategoryTree:
-    """The category tree (id -> children, slug -> id) and each category's listing version,
-    read in one query; ``load()`` is that query."""
+    """The category tree (id -> children, slug -> id), each category's listing version and its
+    pending moments, read in one query; ``load()`` is that query."""
 
-    def __init__(self, rows: Iterable[tuple[int, int | None, int, str]]):
+    def __init__(self, rows: Iterable[tuple]):
         self.children: dict[int | None, list[int]] = defaultdict(list)
         self.versions: dict[int, int] = {}
+        self.pending: dict[int, list[int]] = {}  # category -> sorted epoch microseconds
         self.id_by_slug: dict[str, int] = {}
-        for cid, parent, value, slug in rows:
+        for cid, parent, value, slug, *rest in rows:
             self.children[parent].append(cid)
             self.versions[cid] = value
             self.id_by_slug[slug] = cid
+            if rest and rest[0]:
+                self.pending[cid] = [int(t) for t in rest[0].split(",")]
 
     @classmethod
     def load(cls) -> CategoryTree:
@@ -66,7 +76,7 @@ class CategoryTree:
     def _query(cls) -> CategoryTree:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT c.id, c.parent_id, COALESCE(v.value, 0), c.slug FROM {Category._meta.db_table} c "
+                f"SELECT c.id, c.parent_id, COALESCE(v.value, 0), c.slug, v.pending FROM {Category._meta.db_table} c "
                 f"LEFT JOIN {ListingVersion._meta.db_table} v ON v.category_id = c.id"
             )
             return cls(cursor.fetchall())
@@ -83,11 +93,25 @@ class CategoryTree:
             stack.extend(self.children.get(cid, ()))
         return sorted(out)
 
-    def versions_key(self, category_ids: Iterable[int] | None = None) -> str:
-        """Digest of the versions of these categories (all categories when None)."""
+    def versions_key(self, category_ids: Iterable[int] | None = None, *, now: datetime | None = None) -> str:
+        """Digest of the versions of these categories (all categories when None), and of how
+        many of their pending moments have passed at `now` (default: the current time)."""
         ids = sorted(self.versions) if category_ids is None else sorted(category_ids)
-        raw = ",".join(f"{cid}:{self.versions.get(cid, 0)}" for cid in ids)
+        at = epoch_us(now or timezone.now())
+        raw = ",".join(
+            f"{cid}:{self.versions.get(cid, 0)}" + (f"+{bisect.bisect_right(self.pending[cid], at)}" if cid in self.pending else "")
+            for cid in ids
+        )
         return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_us(moment: datetime) -> int:
+    """A moment as whole microseconds since the epoch (exact, unlike a float timestamp)."""
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 _memo: dict[str, tuple] = {}
@@ -103,16 +127,22 @@ def cache_key(kind: str, *parts) -> str:
     return f"{KEY_PREFIX}:{kind}:{digest}"
 
 
-def versions_bump(category_ids: Iterable[int]) -> None:
+def versions_bump(category_ids: Iterable[int], *, pending: Mapping[int, Iterable[datetime]] | None = None) -> None:
     """Give these categories new version values (call inside the writing transaction).
-    One upsert; rows are written in id order so concurrent writers cannot deadlock."""
+    With `pending`, also set each category's pending moments (a category missing from it has
+    none); without, they are left as they are. One upsert; rows are written in id order so
+    concurrent writers cannot deadlock."""
     ids = sorted({int(c) for c in category_ids if c is not None})
     if not ids:
         return
     memo_clear()
+    rows = [ListingVersion(category_id=cid, value=secrets.randbits(62)) for cid in ids]
+    if pending is not None:
+        for row in rows:
+            row.pending = ",".join(str(t) for t in sorted({epoch_us(m) for m in pending.get(row.category_id, ())}))
     ListingVersion.objects.bulk_create(
-        [ListingVersion(category_id=cid, value=secrets.randbits(62)) for cid in ids],
-        update_conflicts=True, unique_fields=["category_id"], update_fields=["value"],
+        rows, update_conflicts=True, unique_fields=["category_id"],
+        update_fields=["value", "pending"] if pending is not None else ["value"],
     )
 
 

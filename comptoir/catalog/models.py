@@ -102,10 +102,15 @@ class ListingVersion(models.Model):
     The listing refresh (comptoir.inventory.listing) and the search-index writes give the categories they
     touch a new random value in the same transaction, so a cached listing page or facet set —
     keyed by the values of the categories it covers — is never served after a change
-    (no TTL wait). Plain category id, no FK: the row may outlive a deleted category."""
+    (no TTL wait). Plain category id, no FK: the row may outlive a deleted category.
+
+    ``pending``: the moments at which the category's listing changes by itself (an expiring
+    reservation gives a unit back), as sorted epoch microseconds joined by commas; a cache key
+    also names the last of them passed, so a cached page is not served past one."""
 
     category_id = models.BigIntegerField(primary_key=True)
     value = models.BigIntegerField(default=0)
+    pending = models.TextField(default="", blank=True)
 
 
 class ProposalStatus(models.TextChoices):

@@ -122,7 +122,10 @@ class OfferAdmin(admin.ModelAdmin):
 
 @admin.register(ProductListing)
 class ProductListingAdmin(admin.ModelAdmin):
-    list_display = ("product", "currency", "min_net_price", "offer_count", "seller_countries", "best_handling_days", "refreshed_at")
+    list_display = (
+        "product", "currency", "min_net_price", "offer_count", "seller_countries", "best_handling_days", "valid_from", "valid_until",
+        "refreshed_at",
+    )
     list_filter = ("currency",)
     raw_id_fields = ("product", "category")
 

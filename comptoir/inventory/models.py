@@ -248,6 +248,11 @@ class ProductListing(models.Model):
     Listable = active offer, APPROVED seller, active product, a stock level with
     on_hand - held > 0. Written only by comptoir.inventory.listing.refresh; the state-change
     services of comptoir.inventory.services call it (docs/architecture.md).
+
+    A product whose points come back when reservations or till baskets expire (OfferPoint.
+    listed_from) has one row per period [valid_from, valid_until): the figures of the points
+    listed during it. NULL bounds are open; a reader takes the row valid now, so an expired
+    hold gives its unit back to the listing without any refresh having run.
     """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
@@ -259,16 +264,28 @@ class ProductListing(models.Model):
     seller_countries = models.CharField(max_length=200)  # sorted, comma separated: "DE,ES,FR"
     best_handling_days = models.PositiveSmallIntegerField()
     refreshed_at = models.DateTimeField(auto_now=True)
+    valid_from = models.DateTimeField(null=True, blank=True)  # NULL: since the refresh
+    valid_until = models.DateTimeField(null=True, blank=True)  # NULL: until the next refresh
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["product", "currency"], name="productlisting_one_per_currency")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "currency"], condition=Q(valid_from__isnull=True), name="productlisting_one_per_currency"
+            ),
+            models.UniqueConstraint(fields=["product", "currency", "valid_from"], name="productlisting_one_per_period"),
+        ]
         indexes = [
             # covering index for category pages: the aggregate and the page ids never touch the table
             models.Index(
-                fields=["currency", "category", "tax_class", "min_net_price", "seller_countries", "product", "offer_count"],
+                fields=[
+                    "currency", "category", "tax_class", "min_net_price", "seller_countries", "product", "offer_count",
+                    "valid_from", "valid_until",
+                ],
                 name="listing_cur_cat_cover",
             ),
             models.Index(fields=["currency", "min_net_price"], name="listing_cur_price"),
+            # the periods still to come, per category (listing refresh: the categories' pending times)
+            models.Index(fields=["category", "valid_from"], condition=Q(valid_from__isnull=False), name="listing_pending"),
         ]
 
 
@@ -292,8 +309,11 @@ class OfferPoint(models.Model):
     z = models.FloatField()
     net_price = models.PositiveBigIntegerField()
     handling_days = models.PositiveSmallIntegerField()
-    available = models.PositiveIntegerField()
+    available = models.PositiveIntegerField()  # free units when listed (at the refresh, or at listed_from)
     location_kind = models.CharField(max_length=10, choices=LocationKind.choices, default=LocationKind.WAREHOUSE)
+    # NULL: listable at the refresh. Else every unit was held at the refresh, and this is when the
+    # expiry of try-in-store and basket holds gives one back (the rule of selectors.held_now()).
+    listed_from = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["offer_id", "location_id"], name="offerpoint_one_per_offer_location")]

@@ -13,6 +13,11 @@ page size:
 
 Filter semantics: every filter selects *products*; the figures shown per product (best
 gross price, offer count, nearest distance) are over all its listed offers.
+
+Time: a product's listing may be cut into periods (a unit held by a reservation to try or a
+till basket comes back when the hold expires: ProductListing.valid_from / valid_until,
+OfferPoint.listed_from); every query reads the period valid at the request's moment, and the
+cache keys name the pending moments passed (listing_cache), so the unit is back at once.
 """
 from __future__ import annotations
 
@@ -20,10 +25,11 @@ import bisect
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from comptoir.common.geo import EARTH_RADIUS_KM, bounding_box, haversine_matrix_km
@@ -173,6 +179,7 @@ def product_listing(
     """
     _validate(filters, page, page_size, sort)
     today = today or timezone.localdate()
+    now = timezone.now()
     currency = market.currency
     tree = listing_cache.CategoryTree.load()
     category_ids = tree.descendants(category.pk) if category is not None else None
@@ -180,7 +187,7 @@ def product_listing(
     geo = filters.local_only_km is not None or filters.deliver_by is not None
     city_id = buyer_city.pk if buyer_city is not None else None
     facet_key = listing_cache.cache_key(
-        "facets", tree.versions_key(category_ids), market.code, currency, today.isoformat(),
+        "facets", tree.versions_key(category_ids, now=now), market.code, currency, today.isoformat(),
         language if query else None, category.pk if category is not None else None, query, filters,
         city_id if geo else None, promise_policy is not DEFAULT_POLICY,
     )
@@ -191,7 +198,8 @@ def product_listing(
     result = _product_listing(
         market=market, language=language, category_ids=category_ids, query=query, buyer_city=buyer_city,
         filters=filters, page=page, page_size=page_size, sort=sort, today=today, promise_policy=promise_policy,
-        facet_key=facet_key, versions_key=tree.versions_key(category_ids) if category is not None else None,
+        facet_key=facet_key, versions_key=tree.versions_key(category_ids, now=now) if category is not None else None,
+        now=now,
         category_id=category.pk if category is not None else None,
     )
     listing_cache.put(page_key, result)
@@ -218,18 +226,19 @@ class _Scope:
     country_where: list[str]
     country_params: list
     base_from: str = ""
+    now: datetime | None = None  # the moment read (listing periods, points listed)
 
 
 def _product_listing(
     *, market, language, category_ids, query, buyer_city, filters, page, page_size, sort, today, promise_policy,
-    facet_key=None, versions_key=None, category_id=None,
+    facet_key=None, versions_key=None, category_id=None, now=None,
 ) -> ListingPage:
     currency = market.currency
     match = search.search_matches(query, language) if query else None
     if query and (match is None or not match.ranks):
         return _empty(page, page_size, currency)
     capped_at = match.limit if match is not None and match.capped else None
-    scope = _scope(market, category_ids, match, buyer_city, filters, today, promise_policy)
+    scope = _scope(market, category_ids, match, buyer_city, filters, today, promise_policy, now or timezone.now())
     if scope is None:
         return _empty(page, page_size, currency)
     facets, search_rows = _facets(scope, match, filters, facet_key, versions_key, category_id)
@@ -241,12 +250,24 @@ def _product_listing(
     return ListingPage(items, total, page, page_size, num_pages, currency, price_facets, country_facets, capped_at)
 
 
-def _scope(market, category_ids, match, buyer_city, filters, today, promise_policy) -> _Scope | None:
-    """The listing's filters as SQL over ProductListing (pl) and OfferPoint (op); None when the
-    market has no VAT rate (nothing can be priced)."""
+def _valid_at(now) -> tuple[str, str, list]:
+    """SQL for "the listing period valid at `now`" (over pl) and "the point listed at `now`"
+    (over op), and the parameter of each `%s` in them (`now`, ready for the database)."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    return (
+        "(pl.valid_from IS NULL OR pl.valid_from <= %s) AND (pl.valid_until IS NULL OR pl.valid_until > %s)",
+        "(op.listed_from IS NULL OR op.listed_from <= %s)",
+        [at],
+    )
+
+
+def _scope(market, category_ids, match, buyer_city, filters, today, promise_policy, now) -> _Scope | None:
+    """The listing's filters as SQL over ProductListing (pl) and OfferPoint (op) at the moment
+    `now`; None when the market has no VAT rate (nothing can be priced)."""
     currency = market.currency
     op = OfferPoint._meta.db_table
-    where, params = ["pl.currency = %s"], [currency]
+    period_sql, listed_sql, at = _valid_at(now)
+    where, params = ["pl.currency = %s", period_sql], [currency, *at, *at]
     if match is not None:
         # The (bounded) matches are read once, then joined as literal rows by the facets and
         # the page: the full-text ranking runs once per request, not once per query.
@@ -279,17 +300,17 @@ def _scope(market, category_ids, match, buyer_city, filters, today, promise_poli
         where.append(
             f"pl.product_id IN (SELECT op.product_id FROM {op} op WHERE op.currency = %s "
             + ("AND op.location_kind = %s " if kind else "")
-            + f"AND op.latitude BETWEEN %s AND %s AND op.longitude BETWEEN %s AND %s AND {chord2} <= %s)"
+            + f"AND op.latitude BETWEEN %s AND %s AND op.longitude BETWEEN %s AND %s AND {chord2} <= %s AND {listed_sql})"
         )
-        params += [currency, *([kind] if kind else []), lat0, lat1, lon0, lon1, chord2_within(km)]
+        params += [currency, *([kind] if kind else []), lat0, lat1, lon0, lon1, chord2_within(km), *at]
     if filters.deliver_by is not None:
         from_days = promise_policy.business_days_between(today, filters.deliver_by, market.code)
         days_sql, days_params = _transit_max_sql(promise_policy, market.code, chord2 if buyer_city else None)
         where.append(
             f"EXISTS (SELECT 1 FROM {op} op WHERE op.product_id = pl.product_id AND op.currency = %s "
-            f"AND op.handling_days + {days_sql} <= %s)"
+            f"AND op.handling_days + {days_sql} <= %s AND {listed_sql})"
         )
-        params += [currency, *days_params, from_days]
+        params += [currency, *days_params, from_days, *at]
 
     price_where, price_params = [], []
     if filters.min_price is not None:
@@ -305,7 +326,7 @@ def _scope(market, category_ids, match, buyer_city, filters, today, promise_poli
         country_params += [f"%,{c},%" for c in countries]
     return _Scope(
         currency, gross, rate_params, rates, where, params, price_where, price_params, countries, country_where,
-        country_params, base_from=f"FROM {ProductListing._meta.db_table} pl",
+        country_params, base_from=f"FROM {ProductListing._meta.db_table} pl", now=now,
     )
 
 
@@ -401,7 +422,9 @@ def _page_items(scope: _Scope, match, search_rows, filters, language, buyer_city
     with connection.cursor() as cursor:
         cursor.execute(page_sql, [language, *source_params])
         rows = cursor.fetchall()
-    nearest, stores = _nearest_km([r[0] for r in rows], scope.currency, buyer_city) if buyer_city is not None and rows else ({}, {})
+    nearest, stores = (
+        _nearest_km([r[0] for r in rows], scope.currency, buyer_city, scope.now) if buyer_city is not None and rows else ({}, {})
+    )
     return tuple(
         ListingItem(
             product_id=pid, title=title, brand=brand, image_url=default_storage.url(image) if image else None,
@@ -491,6 +514,7 @@ def category_facets_compute(*, market: Market, category: Category, today: date |
     listing.refresh.listing_facets_rebuild(): (rates_key, versions_key, data); None when the
     market has no VAT rate. Three queries."""
     today = today or timezone.localdate()
+    now = timezone.now()
     tree = listing_cache.CategoryTree.load()
     ids = tree.descendants(category.pk)
     rates = vat_rates_bp(market, today)
@@ -498,16 +522,18 @@ def category_facets_compute(*, market: Market, category: Category, today: date |
         return None
     rate_case = "CASE pl.tax_class " + " ".join(f"WHEN %s THEN {int(r)}" for r in rates.values()) + " END"
     gross = f"(pl.min_net_price + (pl.min_net_price * {rate_case} * 2 + 10000) / 20000)"
+    period_sql, _listed_sql, at = _valid_at(now)
     where = [
         "pl.currency = %s",
+        period_sql,
         f"pl.category_id IN ({', '.join(['%s'] * len(ids))})",
         f"pl.tax_class IN ({', '.join(['%s'] * len(rates))})",
     ]
-    params = [market.currency, *ids, *rates.keys()]
+    params = [market.currency, *at, *at, *ids, *rates.keys()]
     facets = _aggregate_facets(
         market.currency, gross, list(rates.keys()), [], [], (), f"FROM {ProductListing._meta.db_table} pl", [], where, params
     )
-    return rates_key(rates), tree.versions_key(ids), _facets_to_data(facets)
+    return rates_key(rates), tree.versions_key(ids, now=now), _facets_to_data(facets)
 
 
 def _values_sql(rows: list[tuple], names: tuple[str, ...]) -> str:
@@ -555,12 +581,13 @@ def _transit_max_sql(policy: PromisePolicy, dest: str, chord2: str | None) -> tu
     return "(" + " ".join(parts) + ")", prm + rel_prm
 
 
-def _nearest_km(product_ids: list[int], currency: str, city: City) -> tuple[dict[int, float], dict[int, float]]:
-    """Per product: the nearest ship-from point, and the nearest store with units (km, 0.1)."""
+def _nearest_km(product_ids: list[int], currency: str, city: City, now) -> tuple[dict[int, float], dict[int, float]]:
+    """Per product: the nearest ship-from point, and the nearest store with units (km, 0.1),
+    among the points listed at `now`."""
     points = list(
-        OfferPoint.objects.filter(product_id__in=product_ids, currency=currency).values_list(
-            "product_id", "latitude", "longitude", "location_kind"
-        )
+        OfferPoint.objects.filter(product_id__in=product_ids, currency=currency)
+        .filter(Q(listed_from__isnull=True) | Q(listed_from__lte=now))
+        .values_list("product_id", "latitude", "longitude", "location_kind")
     )
     if not points:
         return {}, {}
