@@ -374,18 +374,26 @@ def _close(hold_ids: Sequence[int], *, state: str) -> list[Hold]:
         now = timezone.now()
         cursor.execute(
             f"UPDATE {table} SET state = %s, closed_at = %s WHERE id IN ({marks}) AND state = %s"
-            " RETURNING id, stock_level_id, quantity",
+            " RETURNING id, stock_level_id, quantity, kind",
             [state, connection.ops.adapt_datetimefield_value(now), *ids, HoldState.ACTIVE],
         )
         closed = sorted(cursor.fetchall())
         per_level: dict[int, int] = {}
-        for _pk, level_id, quantity in closed:
+        expiring: set[int] = set()  # levels of the try-in-store and basket holds closed
+        for _pk, level_id, quantity, kind in closed:
             per_level[level_id] = per_level.get(level_id, 0) - quantity
+            if kind in EXPIRING_KINDS:
+                expiring.add(level_id)
         _add_to_levels(per_level, held=True, on_hand=state == HoldState.CONSUMED)
-    holds = [Hold.from_db(connection.alias, _HOLD_FIELDS, (pk, level_id, quantity, state, now)) for pk, level_id, quantity in closed]
-    if state == HoldState.RELEASED:  # consumed units were not available: the listing is unchanged
+    holds = [Hold.from_db(connection.alias, _HOLD_FIELDS, (pk, level_id, quantity, state, now)) for pk, level_id, quantity, _kind in closed]
+    if state == HoldState.RELEASED:
         # Levels that had no available units come back to the storefront.
         listing_refresh_on_commit({lv.offer.product_id for lv in levels if lv.pk in per_level and lv.on_hand == lv.held})
+    else:
+        # Consumed units were not available, but a level with none free is listed in advance for
+        # when its try and basket holds expire (OfferPoint.listed_from): consuming one of them
+        # (the till's sale of the last unit) moves that moment.
+        listing_refresh_on_commit({lv.offer.product_id for lv in levels if lv.pk in expiring and lv.on_hand == lv.held})
     return holds
 
 

@@ -203,7 +203,6 @@ def test_a_till_basket_holding_the_last_unit_gives_it_back_after_two_hours(clien
         assert _cards(client) == _shown_at("13\xa0km")
 
 
-@pytest.mark.xfail(strict=True, reason="holds_consume does not refresh the listing yet (docs/stores.md, the lead's holds.py)")
 def test_a_basket_unit_sold_at_the_till_does_not_come_back(client, shop, django_capture_on_commit_callbacks):  # noqa: F811
     offer = _shelves(shop, getafe=1)
     level = StockLevel.objects.get(offer=offer)
