@@ -171,7 +171,9 @@ class JournalOut(Schema):
     chains: int
     broken_till: int | None
     first_broken: int | None
-    reason: str
+    reason: str = Field(description='why the chain is broken, a stable code: "missing_entry", "previous_hash_mismatch" '
+                                    'or "content_hash_mismatch"; "" when intact')
+    reason_message: str = Field(description="the reason in the request's language")
     page: int
     page_size: int
     items: list[JournalEntryOut]
@@ -278,7 +280,8 @@ def journal(request, slug: str, params: Query[PageIn]):
     rows = SalesJournalEntry.objects.filter(store=store).order_by("-created_at", "-pk")
     start = (params.page - 1) * params.page_size
     return {"intact": check.intact, "entries": check.entries, "chains": check.chains, "broken_till": check.broken_till,
-            "first_broken": check.first_broken, "reason": check.reason, "page": params.page, "page_size": params.page_size,
+            "first_broken": check.first_broken, "reason": check.reason or "",
+            "reason_message": check.reason_message, "page": params.page, "page_size": params.page_size,
             "items": [{"till": e.till, "sequence": e.sequence, "kind": e.kind, "reference": e.reference, "created_at": e.created_at,
                        "previous_hash": e.previous_hash, "hash": e.hash} for e in rows[start : start + params.page_size]]}
 

@@ -358,6 +358,14 @@ class JournalKind(models.TextChoices):
     Z_REPORT = "z_report", pgettext_lazy("sales journal", "Z report")
 
 
+class ChainBreak(models.TextChoices):
+    """Why ``journal_verify`` found a till's chain broken: a stable code (the API's ``reason``)
+    and a message that completes "Chain of till N broken at entry M: …"."""
+    MISSING_ENTRY = "missing_entry", pgettext_lazy("sales journal", "an entry is missing")
+    PREVIOUS_HASH_MISMATCH = "previous_hash_mismatch", pgettext_lazy("sales journal", "the previous entry's hash does not match")
+    CONTENT_HASH_MISMATCH = "content_hash_mismatch", pgettext_lazy("sales journal", "the content does not match its hash")
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise JournalImmutable("The sales journal is append-only: entries cannot be changed.")

@@ -5,8 +5,9 @@ import pytest
 from comptoir.api.auth import token_create
 from comptoir.orders.tests import factories as f
 from comptoir.stores import services
-from comptoir.stores.models import PosSale, TryReservation
+from comptoir.stores.models import PosSale, SalesJournalEntry, TryReservation
 from comptoir.stores.tests import factories as sf
+from comptoir.stores.tests.test_till import tamper
 from comptoir.stores.tests.till_factories import on_shelf
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,15 @@ def test_till_open_scan_pay_receipt_close_and_journal(client, shop):
     assert (again.status_code, again.json()["code"]) == (409, "till_already_closed")
     journal = client.get(f"/api/v1/store-console/{slug}/journal", **h).json()
     assert (journal["intact"], journal["entries"], [e["kind"] for e in journal["items"]]) == (True, 2, ["z_report", "receipt"])
+    assert (journal["reason"], journal["reason_message"]) == ("", "")
+    receipt = SalesJournalEntry.objects.get(store=shop["a"], kind="receipt")
+    tamper(receipt.pk, receipt.payload.replace('"gross":1210', '"gross":1'))
+    broken = {language: client.get(f"/api/v1/store-console/{slug}/journal", HTTP_ACCEPT_LANGUAGE=language, **h).json()
+              for language in ("fr", "pt")}
+    assert {language: (b["intact"], b["broken_till"], b["first_broken"], b["reason"], b["reason_message"]) for language, b in broken.items()} == {
+        "fr": (False, 1, 1, "content_hash_mismatch", "le contenu ne correspond pas à son empreinte"),
+        "pt": (False, 1, 1, "content_hash_mismatch", "o conteúdo não corresponde ao seu hash"),
+    }
 
 
 def test_a_clerk_of_another_store_is_refused_on_every_till_endpoint(client, shop):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from comptoir.common.rows import rows_insert
 
-from ..models import SalesJournalEntry, Store, TillSession
+from ..models import ChainBreak, SalesJournalEntry, Store, TillSession
 
 GENESIS = "0" * 64
 
@@ -61,11 +61,16 @@ class ChainCheck:
     chains: int
     first_broken: int | None  # the sequence of the first entry that does not match, None when intact
     broken_till: int | None = None  # the till whose chain is broken
-    reason: str = ""
+    reason: ChainBreak | None = None  # why it is broken, None when intact
 
     @property
     def intact(self) -> bool:
         return self.first_broken is None
+
+    @property
+    def reason_message(self) -> str:
+        """Why the chain is broken, in the active language ("" when intact)."""
+        return str(self.reason.label) if self.reason else ""
 
 
 def journal_verify(*, store: Store) -> ChainCheck:
@@ -80,10 +85,10 @@ def journal_verify(*, store: Store) -> ChainCheck:
             previous, expected_sequence, current, chains = GENESIS, 1, till, chains + 1
         count += 1
         if sequence != expected_sequence:
-            return ChainCheck(count, chains, expected_sequence, till, "missing entry")
+            return ChainCheck(count, chains, expected_sequence, till, ChainBreak.MISSING_ENTRY)
         if previous_hash != previous:
-            return ChainCheck(count, chains, sequence, till, "previous hash does not match")
+            return ChainCheck(count, chains, sequence, till, ChainBreak.PREVIOUS_HASH_MISMATCH)
         if entry_hash(previous, payload) != stored:
-            return ChainCheck(count, chains, sequence, till, "content does not match its hash")
+            return ChainCheck(count, chains, sequence, till, ChainBreak.CONTENT_HASH_MISMATCH)
         previous, expected_sequence = stored, sequence + 1
     return ChainCheck(count, chains, None)

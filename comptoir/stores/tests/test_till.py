@@ -1,15 +1,19 @@
 """The till: sessions, basket by GTIN, cash and card payment, ledger postings, returns, Z report."""
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.utils import translation
 
 from comptoir.inventory.models import StockLevel
 from comptoir.ledger.models import JournalEntry
 from comptoir.orders.tests import factories as f
 from comptoir.payments.terminals import TestTerminal
 from comptoir.stores import errors, services
-from comptoir.stores.models import JournalImmutable, PosSale, SalesJournalEntry
+from comptoir.stores.models import ChainBreak, JournalImmutable, PosSale, SalesJournalEntry
 
 from . import factories as sf
 from .till_factories import ledger_sums, on_shelf, setup
@@ -160,7 +164,13 @@ def test_journal_chain_is_append_only_and_a_tampered_entry_is_found():
         cur.execute("UPDATE stores_salesjournalentry SET payload = '{}' WHERE id = %s", [entry.pk])
     tamper(entry.pk, entry.payload.replace('"gross":1210', '"gross":121'))
     check = services.journal_verify(store=store)
-    assert (check.intact, check.broken_till, check.first_broken, check.reason) == (False, 1, 2, "content does not match its hash")
+    assert (check.intact, check.broken_till, check.first_broken, check.reason) == (False, 1, 2, "content_hash_mismatch")
+    assert check.reason is ChainBreak.CONTENT_HASH_MISMATCH
+    with translation.override("fr"):
+        assert check.reason_message == "le contenu ne correspond pas à son empreinte"
+    with translation.override("es"):
+        assert check.reason_message == "el contenido no corresponde a su huella"
+    assert check.reason_message == "the content does not match its hash"
 
 
 def test_each_till_keeps_its_own_chain_and_a_tampered_entry_of_any_till_is_found():
@@ -186,7 +196,21 @@ def test_each_till_keeps_its_own_chain_and_a_tampered_entry_of_any_till_is_found
     assert '"sales":3' in SalesJournalEntry.objects.get(kind="z_report").payload
     tamper(second_of_two.pk, second_of_two.payload.replace('"gross":1210', '"gross":0'))
     check = services.journal_verify(store=store)
-    assert (check.intact, check.broken_till, check.first_broken, check.reason) == (False, 2, 2, "content does not match its hash")
+    assert (check.intact, check.broken_till, check.first_broken, check.reason) == (False, 2, 2, ChainBreak.CONTENT_HASH_MISMATCH)
+    with translation.override("fr"):
+        assert check.reason_message == "le contenu ne correspond pas à son empreinte"
+    with translation.override("de"):
+        assert check.reason_message == "der Inhalt stimmt nicht mit seinem Hash überein"
+    # The command prints the reason in the active language with its code, and exits 1.
+    out = io.StringIO()
+    with translation.override("it"), pytest.raises(CommandError, match=f"tampered journal: {store.slug}"):
+        call_command("journal_verify", "--store", store.slug, stdout=out)
+    assert out.getvalue() == (f"{store.slug}: BROKEN at till 2 entry 2: il contenuto non corrisponde alla sua impronta "
+                              "(content_hash_mismatch)\n")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("journal_verify", "--store", store.slug, stdout=out)
+    assert out.getvalue() == f"{store.slug}: BROKEN at till 2 entry 2: the content does not match its hash (content_hash_mismatch)\n"
 
 
 def tamper(entry_id: int, payload: str) -> None:

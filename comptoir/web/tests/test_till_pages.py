@@ -11,6 +11,7 @@ from comptoir.orders.tests import factories as f
 from comptoir.stores import services
 from comptoir.stores.models import PosSale, SalesJournalEntry, StaffRole, TryReservation
 from comptoir.stores.tests import factories as sf
+from comptoir.stores.tests.test_till import tamper
 from comptoir.stores.tests.till_factories import on_shelf
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,23 @@ def test_a_clerk_of_another_store_cannot_sell_refund_release_or_read_the_journal
     client.post(reverse("store_console:till_action", args=[shop["b"].slug, "add"]), {"level": shop["level"].pk})
     assert StockLevel.objects.get(pk=shop["level"].pk).held == 1  # only the reservation
     assert PosSale.objects.count() == 1 and TryReservation.objects.get().state == "active"
+
+
+def test_the_journal_page_says_why_a_tampered_chain_is_broken_in_the_clerks_language(client, shop):
+    entry = SalesJournalEntry.objects.get(store=shop["a"], till=1, sequence=1)
+    tamper(entry.pk, entry.payload.replace('"gross":1210', '"gross":1'))
+    client.force_login(shop["a_clerk"])
+    url = reverse("store_console:journal", args=[shop["a"].slug]) + "?check=1"
+    said = {}
+    for language in ("fr", "nl", "en"):
+        client.cookies["django_language"] = language
+        html = client.get(url).content.decode()
+        said[language] = re.search(r'<p id="chain-result" class="diff-neg" data-reason="([a-z_]+)">([^<]+)</p>', html).groups()
+    assert said == {
+        "fr": ("content_hash_mismatch", "Chaîne de la caisse 1 rompue à l’entrée 1 : le contenu ne correspond pas à son empreinte."),
+        "nl": ("content_hash_mismatch", "Keten van kassa 1 verbroken bij regel 1: de inhoud komt niet overeen met zijn hash."),
+        "en": ("content_hash_mismatch", "Chain of till 1 broken at entry 1: the content does not match its hash."),
+    }
 
 
 def test_figures_are_for_managers_only(client, shop):

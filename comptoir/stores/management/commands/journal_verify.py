@@ -1,4 +1,5 @@
-"""Check each store's sales journal hash chain; exit status 1 when an entry was tampered with."""
+"""Check each store's sales journal hash chain; exit status 1 when an entry was tampered with. The
+reason is printed in the active language (Django's ``LANGUAGE_CODE``) with its stable code."""
 from django.core.management.base import BaseCommand, CommandError
 
 from comptoir.stores.models import Store
@@ -22,6 +23,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{store.slug}: {check.entries} entries in {check.chains} till chains, intact")
             else:
                 broken.append(store.slug)
-                self.stdout.write(f"{store.slug}: BROKEN at till {check.broken_till} entry {check.first_broken} ({check.reason})")
+                self.stdout.write(f"{store.slug}: BROKEN at till {check.broken_till} entry {check.first_broken}: "
+                                  f"{check.reason_message} ({check.reason})")
         if broken:
             raise CommandError(f"tampered journal: {', '.join(broken)}")
