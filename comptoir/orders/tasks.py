@@ -110,14 +110,18 @@ def notify_shipped(seller_order_id: int) -> int:
 
 
 @task()
-def notify_refunded(seller_order_id: int) -> int:
+def notify_refunded(seller_order_id: int, amount: int | None = None) -> int:
+    """The buyer is told the amount of this refund (minor units) and, when the part was refunded
+    before, the total refunded on it so far. ``amount`` None: a task queued before it was passed,
+    which states the part's refunded total."""
     part = SellerOrder.objects.select_related("order", "seller").get(pk=seller_order_id)
     order = part.order
+    amount = part.refunded_amount if amount is None else amount
     return _send(
         order=order, seller_order=part, to=[order.email],
         subject=_subject(order.language, gettext_noop("Refund for your order %(ref)s"), ref=order.reference),
         template="orders/email/refunded.txt",
-        context={"order": order, "part": part},
+        context={"order": order, "part": part, "amount": amount, "total": part.refunded_amount},
         language=order.language,
     )
 

@@ -99,8 +99,8 @@ def _capture_parts(part: SellerOrder) -> tuple[int, int, dict[str, int]]:
     return share, commission, dict(vat)
 
 
-def _enqueue(task, seller_order_id: int) -> None:
-    task_enqueue(task, seller_order_id)
+def _enqueue(task, seller_order_id: int, *args) -> None:
+    task_enqueue(task, seller_order_id, *args)
 
 
 def seller_order_accept(*, seller_order_id: int, seller) -> SellerOrder:
@@ -227,7 +227,7 @@ def seller_order_cancel(*, seller_order_id: int, seller=None, buyer=None, operat
         voiding = payment_cancel_begin(order.payment_id) if not others_live and nothing_captured and order.payment_id else None
         _update_order_payment_status(order)
         if refund > 0:
-            _enqueue(notify_refunded, part.pk)
+            _enqueue(notify_refunded, part.pk, refund)
         seller_order_emit(part, WebhookEvent.ORDER_CANCELLED)
     if refund > 0:
         payment_refund(payment=_payment(order), amount=refund, reason=f"cancelled {part.number}", idempotency_key=f"{ledger_ref(part)}:cancel")
@@ -283,5 +283,5 @@ def seller_order_refund(*, seller_order_id: int, seller) -> SellerOrder:
             )
         part.state, part.refunded_at, part.refunded_amount = S.REFUNDED, timezone.now(), part.captured_amount
         part.save(update_fields=["state", "refunded_at", "refunded_amount"])
-        _enqueue(notify_refunded, part.pk)
+        _enqueue(notify_refunded, part.pk, amount)
     return part

@@ -219,7 +219,7 @@ def pickup_expire(*, seller_order_id: int, now: dt.datetime | None = None) -> Pi
         pickup.state, pickup.expired_at = P.EXPIRED, now
         pickup.save(update_fields=["state", "expired_at"])
         if refund > 0:
-            task_enqueue(notify_refunded, part.pk)
+            task_enqueue(notify_refunded, part.pk, refund)
     if refund > 0:
         payment_refund(payment=_payment(part.order), amount=refund, reason=f"not collected {part.number}",
                        idempotency_key=f"{ledger_ref(part)}:cancel")

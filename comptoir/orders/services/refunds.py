@@ -197,4 +197,4 @@ def _refund_execute(refund: Refund, *, operator) -> None:
             after={"state": part.state, "refunded_amount": part.refunded_amount, "refund": refund.amount,
                    "delivery": refund.delivery_amount, "lines": lines},
         )
-        _enqueue(notify_refunded, part.pk)
+        _enqueue(notify_refunded, part.pk, refund.amount)

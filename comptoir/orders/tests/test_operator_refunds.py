@@ -6,7 +6,7 @@ from comptoir.audit.models import AuditEntry
 from comptoir.ledger.selectors import seller_balance
 from comptoir.ledger.tests.helpers import assert_ledger_balanced
 from comptoir.orders.errors import InvalidTransition, ReasonRequired, RefundInvalid
-from comptoir.orders.models import Refund, SellerOrderState as S, SentEmail
+from comptoir.orders.models import Order, Refund, SellerOrderState as S, SentEmail
 from comptoir.orders.services import order_refund, seller_order_accept, seller_order_cancel, seller_order_ship
 
 from . import factories as f
@@ -40,6 +40,41 @@ def test_units_refunded_in_steps_give_back_the_line_exactly(accepted, django_cap
     assert [e.reason for e in AuditEntry.objects.order_by("pk")] == ["one broken", "the other too", "late"]
     assert mail.outbox[-1].subject == f"Refund for your order {order.reference}"
     assert SentEmail.objects.filter(order=order, seller_order=p1, subject=f"Refund for your order {order.reference}").count() == 1
+
+
+def test_each_refund_email_states_that_refunds_amount_and_the_total_so_far_in_the_buyers_language(django_capture_on_commit_callbacks):
+    buyer, s1, _s2, lamp, _chair = shop()
+    order = place(buyer, [(lamp, 2)], language="fr")
+    part = order.parts.get()
+    seller_order_accept(seller_order_id=part.pk, seller=s1)
+    seller_order_ship(seller_order_id=part.pk, seller=s1, carrier="DHL", tracking_number="1")
+    lead, line = f.user("lead@comptoir.example", is_staff=True), part.lines.get()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order_id=order.pk, operator=lead, reason="one broken", quantities={line.pk: 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order_id=order.pk, operator=lead, reason="late", quantities={}, delivery_for=[part.pk])
+    assert [m.subject for m in mail.outbox] == [f"Remboursement de votre commande {order.reference}"] * 2
+    assert [m.body for m in mail.outbox] == [
+        f"Bonjour Ana Ruiz,\n\nNous vous avons remboursé 12,00\xa0€ sur la partie {part.number} de votre commande.\n\n",
+        f"Bonjour Ana Ruiz,\n\nNous vous avons remboursé 5,88\xa0€ sur la partie {part.number} de votre commande.\n"
+        "Total remboursé sur cette partie à ce jour : 17,88\xa0€.\n\n",
+    ]
+
+
+def test_cancelling_a_partly_refunded_part_emails_what_was_left(accepted, django_capture_on_commit_callbacks):
+    order, p1, _p2, _s1, lead = accepted
+    Order.objects.filter(pk=order.pk).update(language="de")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order_id=order.pk, operator=lead, reason="one broken", quantities={p1.lines.get().pk: 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        seller_order_cancel(seller_order_id=p1.pk, operator=lead, reason="seller out of stock, buyer agreed")
+    assert [m.body.split("\n\n", 1)[1] for m in mail.outbox] == [
+        f"Wir haben Ihnen 12,00\xa0€ für Ihren Bestellteil {p1.number} erstattet.\n\n",
+        f"Wir haben Ihnen 17,88\xa0€ für Ihren Bestellteil {p1.number} erstattet.\n"
+        "Für diesen Bestellteil bisher insgesamt erstattet: 29,88\xa0€.\n\n",
+    ]
 
 
 def test_refusals_write_nothing(accepted):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -99,6 +100,23 @@ def test_support_lead_finds_the_order_by_email_refunds_one_line_and_everyone_see
     member = f.user("atelier@example.com")
     SellerMember.objects.create(user=member, seller=s1)
     assert "€16.44" in signed_in(member).get("/seller/").content.decode()
+
+
+def test_two_refunds_from_the_desk_each_email_the_buyer_that_refunds_amount_in_their_language(shipped, django_capture_on_commit_callbacks):
+    order, p1, p2, s1, buyer = shipped
+    Order.objects.filter(pk=order.pk).update(language="es")
+    desk, line = signed_in(staff("lead@comptoir.example", "Support lead")), p1.lines.get()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert desk.post(f"/operator/orders/{order.reference}/refund/", {f"qty_{line.pk}": "1", "reason": "Lamp arrived broken"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert desk.post(f"/operator/orders/{order.reference}/refund/", {f"delivery_{p1.pk}": "on", "reason": "Late"}).status_code == 302
+    assert [r.amount for r in Refund.objects.order_by("pk")] == [1200, 588]
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["buyer@example.com"], f"Reembolso de tu pedido {order.reference}")] * 2
+    assert [m.body.split("\n\n", 1)[1] for m in mail.outbox] == [
+        f"Te hemos reembolsado 12,00\xa0€ de la parte {p1.number} de tu pedido.\n\n",
+        f"Te hemos reembolsado 5,88\xa0€ de la parte {p1.number} de tu pedido.\nTotal reembolsado de esta parte hasta ahora: 17,88\xa0€.\n\n",
+    ]
 
 
 def test_support_without_refund_permission_sees_no_refund_button_and_gets_403(shipped):
