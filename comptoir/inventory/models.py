@@ -187,7 +187,8 @@ class OfferImport(models.Model):
     batch, the counts, and the report (CSV: line, column, value, reason of every rejected row).
     A file-level problem (not UTF-8, a missing column) fails the import with ``error`` and
     applies nothing. An import whose process died (no heartbeat for a while) is failed by
-    ``offers_imports_fail_stale`` with the rows it had written so far."""
+    ``offers_imports_fail_stale`` with the rows it had written so far; so is an import whose task
+    was lost before any worker took it (queued for as long)."""
 
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="offer_imports")
     created_by = models.ForeignKey(
@@ -230,14 +231,15 @@ class OfferImport(models.Model):
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
 
     def is_stale(self, now=None) -> bool:
-        """Running, with no progress for settings.OFFERS_IMPORT_STALE_MINUTES."""
+        """Running with no progress, or queued and never started, for settings.OFFERS_IMPORT_STALE_MINUTES."""
         from datetime import timedelta
 
         from django.utils import timezone
 
-        if self.status != ImportStatus.RUNNING or self.heartbeat_at is None:
+        since = {ImportStatus.RUNNING: self.heartbeat_at, ImportStatus.QUEUED: self.created_at}.get(self.status)
+        if since is None:
             return False
-        return (now or timezone.now()) - self.heartbeat_at > timedelta(minutes=settings.OFFERS_IMPORT_STALE_MINUTES)
+        return (now or timezone.now()) - since > timedelta(minutes=settings.OFFERS_IMPORT_STALE_MINUTES)
 
 
 # --- the listing summary the storefront reads (comptoir.inventory.listing) -------------------

@@ -1,6 +1,6 @@
 """Running one offers import: the file read in a stream, rows checked, applied in batches, the
 progress, the counts and a heartbeat written to the OfferImport with each batch, the report kept;
-and failing the imports whose process died (``offers_imports_fail_stale``)."""
+and failing the imports whose process died or whose task was lost (``offers_imports_fail_stale``)."""
 from __future__ import annotations
 
 import csv
@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.markets.models import Market
 from comptoir.sellers.models import Seller
@@ -163,29 +165,46 @@ def offers_import_run(offer_import: OfferImport, *, on_progress: Progress | None
 
 
 def offers_imports_fail_stale(*, now=None, seller: Seller | None = None) -> list[int]:
-    """Fail the running imports with no progress for settings.OFFERS_IMPORT_STALE_MINUTES (their
-    process died: a killed worker, a restarted machine), with the reason in the uploader's
-    language. What they wrote stays: whole batches, as their counts say. Returns their ids."""
+    """Fail, with the reason in the uploader's language, the imports silent for
+    settings.OFFERS_IMPORT_STALE_MINUTES: running ones with no progress (their process died: a
+    killed worker, a restarted machine; what they wrote stays, whole batches, as their counts
+    say) and queued ones no worker ever took (their task was lost; nothing was written).
+    Returns their ids."""
     now = now or timezone.now()
     minutes = settings.OFFERS_IMPORT_STALE_MINUTES
     cutoff = now - timedelta(minutes=minutes)
-    stale = OfferImport.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
+    silent = {ImportStatus.RUNNING: Q(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff),
+              ImportStatus.QUEUED: Q(status=ImportStatus.QUEUED, created_at__lt=cutoff)}
+    stale = OfferImport.objects.filter(silent[ImportStatus.RUNNING] | silent[ImportStatus.QUEUED])
     if seller is not None:
         stale = stale.filter(seller=seller)
     failed = []
     for offer_import in stale.order_by("pk"):
         with translation.override(offer_import.language or None):
-            error = _(
-                "The import stopped after %(done)d of %(total)d rows: it showed no progress for %(minutes)d minutes "
-                "(the process running it stopped). The %(applied)d offers of the rows before were written, nothing "
-                "after. Import the file again to finish: rows already written are written again with the same values."
-            ) % {"done": offer_import.rows_done, "total": offer_import.rows_total, "minutes": minutes,
-                 "applied": offer_import.applied}
-        # only if still silent: a heartbeat that came meanwhile keeps it running
-        if OfferImport.objects.filter(pk=offer_import.pk, status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff).update(
+            error = _stale_reason(offer_import, minutes)
+        # only if still silent: a heartbeat that came meanwhile keeps it running, a worker that
+        # took it meanwhile runs it
+        if OfferImport.objects.filter(silent[offer_import.status], pk=offer_import.pk).update(
                 status=ImportStatus.FAILED, error=error[:500], finished_at=now):
             failed.append(offer_import.pk)
     return failed
+
+
+def _stale_reason(offer_import: OfferImport, minutes: int) -> str:
+    if offer_import.status == ImportStatus.QUEUED:
+        return ngettext(
+            "The import never started: it was still waiting after %(minutes)d minute (its background task was "
+            "lost). Nothing was written. Import the file again.",
+            "The import never started: it was still waiting after %(minutes)d minutes (its background task was "
+            "lost). Nothing was written. Import the file again.",
+            minutes,
+        ) % {"minutes": minutes}
+    return _(
+        "The import stopped after %(done)d of %(total)d rows: it showed no progress for %(minutes)d minutes "
+        "(the process running it stopped). The %(applied)d offers of the rows before were written, nothing "
+        "after. Import the file again to finish: rows already written are written again with the same values."
+    ) % {"done": offer_import.rows_done, "total": offer_import.rows_total, "minutes": minutes,
+         "applied": offer_import.applied}
 
 
 def offers_import_create(*, seller: Seller, upload: UploadedFile | File, name: str, user=None, language: str = "") -> OfferImport:

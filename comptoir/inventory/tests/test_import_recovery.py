@@ -1,6 +1,7 @@
 """An offers import whose process dies: whole batches stay written with the counts that say so,
 the import is failed with its reason once silent for OFFERS_IMPORT_STALE_MINUTES (periodic job,
 or the page), a process failed meanwhile writes nothing more, and the file imports again to the end.
+An import whose task was lost before any worker took it (still queued as long) is failed too.
 
 The file: 6 batches of 1,000 rows; each batch sets the same 200 offers to the batch's price
 (k euros for batch k) and has 800 rows refused (a negative price). After a kill, every offer
@@ -20,7 +21,8 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from comptoir.catalog.tests.factories import make_category, make_city, make_location, make_market, make_product, make_seller
 from comptoir.inventory.imports import offers_import_create, offers_import_run, offers_imports_fail_stale
@@ -138,3 +140,66 @@ def test_the_import_page_shows_a_stale_import_as_failed_and_the_seller_can_uploa
     again = OfferImport.objects.exclude(pk=offer_import.pk).get()
     assert r["Location"] == reverse("seller_offers:import_detail", args=[again.pk])
     assert (again.status, again.applied) == ("done", 1200)
+
+
+NEVER_STARTED = {
+    "en": "The import never started: it was still waiting after 10 minutes (its background task was lost). Nothing was "
+          "written. Import the file again.",
+    "fr": "L'import n'a jamais commencé : il attendait encore après 10 minutes (sa tâche de fond a été perdue). Rien "
+          "n'a été écrit. Importez de nouveau le fichier.",
+}
+
+
+def _queued_since(offer_import: OfferImport, minutes: int) -> None:
+    OfferImport.objects.filter(pk=offer_import.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+
+
+@pytest.mark.django_db
+def test_a_queued_import_whose_task_was_lost_is_failed_with_its_reason_and_a_fresh_one_is_left_alone(shop, capsys):
+    seller, data = shop
+    lost, lost_fr, fresh = _create(seller, data), _create(seller, data), _create(seller, data)
+    OfferImport.objects.filter(pk=lost_fr.pk).update(language="fr")
+    _queued_since(lost, 11), _queued_since(lost_fr, 11), _queued_since(fresh, 9)
+    call_command("offers_imports_fail_stale")
+    assert capsys.readouterr().out == f"2 stalled offers imports failed: #{lost.pk}, #{lost_fr.pk}.\n"
+    rows = {i.pk: (i.status, i.error, i.finished_at is not None, i.started_at) for i in OfferImport.objects.all()}
+    assert rows == {
+        lost.pk: (ImportStatus.FAILED, NEVER_STARTED["en"], True, None),
+        lost_fr.pk: (ImportStatus.FAILED, NEVER_STARTED["fr"], True, None),
+        fresh.pk: (ImportStatus.QUEUED, "", False, None),
+    }
+    # The lost task turning up after all writes nothing; the fresh import runs.
+    assert offers_import_run(OfferImport.objects.get(pk=lost.pk)).status == ImportStatus.FAILED
+    assert not Offer.objects.filter(seller=seller).exists()
+    assert offers_import_run(OfferImport.objects.get(pk=fresh.pk)).status == ImportStatus.DONE
+
+
+@pytest.mark.django_db
+def test_a_worker_that_takes_a_queued_import_first_keeps_it(shop):
+    seller, data = shop
+    offer_import = _create(seller, data)
+    _queued_since(offer_import, 11)
+    started = timezone.now()
+    OfferImport.objects.filter(pk=offer_import.pk).update(status="running", started_at=started, heartbeat_at=started)
+    assert offers_imports_fail_stale() == []
+    assert OfferImport.objects.get(pk=offer_import.pk).status == ImportStatus.RUNNING
+
+
+@pytest.mark.django_db
+def test_the_import_page_shows_a_lost_queued_import_as_failed_in_the_sellers_language(shop):
+    seller, data = shop
+    owner = f.user("owner@atelier.fr")
+    SellerMember.objects.create(user=owner, seller=seller, role="owner")
+    lost, fresh = _create(seller, data), _create(seller, data)
+    OfferImport.objects.filter(pk__in=[lost.pk, fresh.pk]).update(language="fr")
+    _queued_since(lost, 30)
+    c = Client()
+    c.force_login(owner)
+    c.cookies["django_language"] = "fr"
+    with translation.override("en"):  # the requests switch this thread to French: back to English after
+        html = c.get(reverse("seller_offers:import_detail", args=[lost.pk])).content.decode()
+        assert 'data-status="failed"' in html and "hx-trigger" not in html
+        assert escape(NEVER_STARTED["fr"]) in html
+        html = c.get(reverse("seller_offers:import_detail", args=[fresh.pk])).content.decode()
+    assert 'data-status="queued"' in html and "hx-trigger" in html  # still waiting for its worker
+    assert OfferImport.objects.get(pk=fresh.pk).status == ImportStatus.QUEUED
