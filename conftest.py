@@ -73,6 +73,11 @@ def _clear_django_cache():
     buyer_memo_clear()
     reference_memo_clear()
     yield
+    # A request in another language leaves that language active in this thread (the locale
+    # middleware activates it): the next test starts in the default language.
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture
