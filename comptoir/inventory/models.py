@@ -231,7 +231,8 @@ class OfferImport(models.Model):
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
 
     def is_stale(self, now=None) -> bool:
-        """Running with no progress, or queued and never started, for settings.OFFERS_IMPORT_STALE_MINUTES."""
+        """Running with no progress for settings.OFFERS_IMPORT_STALE_MINUTES, or queued and never
+        started for settings.OFFERS_IMPORT_QUEUED_STALE_MINUTES."""
         from datetime import timedelta
 
         from django.utils import timezone
@@ -239,7 +240,8 @@ class OfferImport(models.Model):
         since = {ImportStatus.RUNNING: self.heartbeat_at, ImportStatus.QUEUED: self.created_at}.get(self.status)
         if since is None:
             return False
-        return (now or timezone.now()) - since > timedelta(minutes=settings.OFFERS_IMPORT_STALE_MINUTES)
+        minutes = settings.OFFERS_IMPORT_STALE_MINUTES if self.status == ImportStatus.RUNNING else settings.OFFERS_IMPORT_QUEUED_STALE_MINUTES
+        return (now or timezone.now()) - since > timedelta(minutes=minutes)
 
 
 # --- the listing summary the storefront reads (comptoir.inventory.listing) -------------------

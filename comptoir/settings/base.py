@@ -203,9 +203,11 @@ if TASKS_BACKEND == "django_tasks_rq.RQBackend":
 # Seconds the outbox relay leaves a row to the committing process's own push before sending it.
 OUTBOX_RELAY_AFTER_SECONDS = int(os.environ.get("OUTBOX_RELAY_AFTER_SECONDS", "10"))
 # An offers import that shows no progress for this long lost its process, and one still queued
-# this long lost its task: it is failed (the page, `comptoir offers_imports_fail_stale`,
-# run_periodic). A batch of 1,000 rows takes about a second.
+# for the second figure lost its task: it is failed (the page, `comptoir offers_imports_fail_stale`,
+# run_periodic). A batch of 1,000 rows takes about a second; a queue behind other sellers' big
+# imports can hold an import longer than that before a worker takes it.
 OFFERS_IMPORT_STALE_MINUTES = int(os.environ.get("OFFERS_IMPORT_STALE_MINUTES", "10"))
+OFFERS_IMPORT_QUEUED_STALE_MINUTES = int(os.environ.get("OFFERS_IMPORT_QUEUED_STALE_MINUTES", "60"))
 
 # Mail (Django 6.1 MAILERS): SMTP when EMAIL_HOST is set, else the console backend.
 if os.environ.get("EMAIL_HOST"):

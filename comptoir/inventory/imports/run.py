@@ -165,23 +165,23 @@ def offers_import_run(offer_import: OfferImport, *, on_progress: Progress | None
 
 
 def offers_imports_fail_stale(*, now=None, seller: Seller | None = None) -> list[int]:
-    """Fail, with the reason in the uploader's language, the imports silent for
-    settings.OFFERS_IMPORT_STALE_MINUTES: running ones with no progress (their process died: a
-    killed worker, a restarted machine; what they wrote stays, whole batches, as their counts
-    say) and queued ones no worker ever took (their task was lost; nothing was written).
-    Returns their ids."""
+    """Fail, with the reason in the uploader's language, the running imports with no progress for
+    settings.OFFERS_IMPORT_STALE_MINUTES (their process died: a killed worker, a restarted
+    machine; what they wrote stays, whole batches, as their counts say) and the imports still
+    queued settings.OFFERS_IMPORT_QUEUED_STALE_MINUTES after their upload (no worker ever took
+    them: their task was lost; nothing was written). Returns their ids."""
     now = now or timezone.now()
-    minutes = settings.OFFERS_IMPORT_STALE_MINUTES
-    cutoff = now - timedelta(minutes=minutes)
-    silent = {ImportStatus.RUNNING: Q(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff),
-              ImportStatus.QUEUED: Q(status=ImportStatus.QUEUED, created_at__lt=cutoff)}
+    minutes = {ImportStatus.RUNNING: settings.OFFERS_IMPORT_STALE_MINUTES,
+               ImportStatus.QUEUED: settings.OFFERS_IMPORT_QUEUED_STALE_MINUTES}
+    silent = {ImportStatus.RUNNING: Q(status=ImportStatus.RUNNING, heartbeat_at__lt=now - timedelta(minutes=minutes[ImportStatus.RUNNING])),
+              ImportStatus.QUEUED: Q(status=ImportStatus.QUEUED, created_at__lt=now - timedelta(minutes=minutes[ImportStatus.QUEUED]))}
     stale = OfferImport.objects.filter(silent[ImportStatus.RUNNING] | silent[ImportStatus.QUEUED])
     if seller is not None:
         stale = stale.filter(seller=seller)
     failed = []
     for offer_import in stale.order_by("pk"):
         with translation.override(offer_import.language or None):
-            error = _stale_reason(offer_import, minutes)
+            error = _stale_reason(offer_import, minutes[offer_import.status])
         # only if still silent: a heartbeat that came meanwhile keeps it running, a worker that
         # took it meanwhile runs it
         if OfferImport.objects.filter(silent[offer_import.status], pk=offer_import.pk).update(

@@ -143,9 +143,9 @@ def test_the_import_page_shows_a_stale_import_as_failed_and_the_seller_can_uploa
 
 
 NEVER_STARTED = {
-    "en": "The import never started: it was still waiting after 10 minutes (its background task was lost). Nothing was "
+    "en": "The import never started: it was still waiting after 60 minutes (its background task was lost). Nothing was "
           "written. Import the file again.",
-    "fr": "L'import n'a jamais commencé : il attendait encore après 10 minutes (sa tâche de fond a été perdue). Rien "
+    "fr": "L'import n'a jamais commencé : il attendait encore après 60 minutes (sa tâche de fond a été perdue). Rien "
           "n'a été écrit. Importez de nouveau le fichier.",
 }
 
@@ -159,7 +159,7 @@ def test_a_queued_import_whose_task_was_lost_is_failed_with_its_reason_and_a_fre
     seller, data = shop
     lost, lost_fr, fresh = _create(seller, data), _create(seller, data), _create(seller, data)
     OfferImport.objects.filter(pk=lost_fr.pk).update(language="fr")
-    _queued_since(lost, 11), _queued_since(lost_fr, 11), _queued_since(fresh, 9)
+    _queued_since(lost, 61), _queued_since(lost_fr, 61), _queued_since(fresh, 59)
     call_command("offers_imports_fail_stale")
     assert capsys.readouterr().out == f"2 stalled offers imports failed: #{lost.pk}, #{lost_fr.pk}.\n"
     rows = {i.pk: (i.status, i.error, i.finished_at is not None, i.started_at) for i in OfferImport.objects.all()}
@@ -178,7 +178,7 @@ def test_a_queued_import_whose_task_was_lost_is_failed_with_its_reason_and_a_fre
 def test_a_worker_that_takes_a_queued_import_first_keeps_it(shop):
     seller, data = shop
     offer_import = _create(seller, data)
-    _queued_since(offer_import, 11)
+    _queued_since(offer_import, 61)
     started = timezone.now()
     OfferImport.objects.filter(pk=offer_import.pk).update(status="running", started_at=started, heartbeat_at=started)
     assert offers_imports_fail_stale() == []
@@ -192,7 +192,7 @@ def test_the_import_page_shows_a_lost_queued_import_as_failed_in_the_sellers_lan
     SellerMember.objects.create(user=owner, seller=seller, role="owner")
     lost, fresh = _create(seller, data), _create(seller, data)
     OfferImport.objects.filter(pk__in=[lost.pk, fresh.pk]).update(language="fr")
-    _queued_since(lost, 30)
+    _queued_since(lost, 90)
     c = Client()
     c.force_login(owner)
     c.cookies["django_language"] = "fr"
