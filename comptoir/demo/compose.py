@@ -71,8 +71,11 @@ class ProductDraft:
     attributes: dict[str, dict[str, str]]  # key -> {language: value}, see attribute_values()
 
 
-def _texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colour: str | None,
-           pitches: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
+def product_texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colour: str | None,
+                  picks: list[int]) -> dict[str, tuple[str, str]]:
+    """The title and description in the seven catalogue languages; `picks`: the two selling
+    sentences of the leaf (indexes into its pitch lists)."""
+    pitches = {lang: [leaf.pitch[lang][i] for i in picks] for lang in ("fr", "es", "en")}
     texts = {}
     for lang in ("fr", "es", "en"):
         size_text = size_label(size, lang)
@@ -98,8 +101,8 @@ def _texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colo
             lead = f"{noun_word} {variant_word}."
         description = " ".join([lead, *pitches[lang], *facts])
         texts[lang] = (title[:250], description)
-    texts.update(_texts_de_it(leaf, noun, variant, brand, size, colour, pitches["picks"]))
-    texts.update(_texts_pt_nl(leaf, noun, variant, brand, size, colour, pitches["picks"]))
+    texts.update(_texts_de_it(leaf, noun, variant, brand, size, colour, picks))
+    texts.update(_texts_pt_nl(leaf, noun, variant, brand, size, colour, picks))
     return texts
 
 
@@ -207,8 +210,6 @@ def product_draft(rng: random.Random, leaf_index: int, leaf: Leaf) -> ProductDra
     brand_index = rng.randrange(len(leaf.brands))
     brand = leaf.brands[brand_index]
     picks = rng.sample(range(len(leaf.pitch["en"])), 2)
-    pitches = {lang: [leaf.pitch[lang][i] for i in picks] for lang in ("fr", "es", "en")}
-    pitches["picks"] = picks
     price = noun.base_price * variant.price_pct // 100
     if leaf.slug in _PRICE_GROWS_WITH_SIZE:
         price = price * (100 + 15 * size_index) // 100
@@ -217,5 +218,5 @@ def product_draft(rng: random.Random, leaf_index: int, leaf: Leaf) -> ProductDra
     return ProductDraft(
         leaf_index=leaf_index, noun_index=noun_index, brand_index=brand_index, brand=brand, colour=colour,
         variant=variant, size=size, base_price=price,
-        texts=_texts(leaf, noun, variant, brand, size, colour, pitches), attributes=attributes,
+        texts=product_texts(leaf, noun, variant, brand, size, colour, picks), attributes=attributes,
     )
