@@ -1,7 +1,8 @@
 """A Dutch buyer in headless Chromium finds a product whose texts the demo composes (demo/compose.py,
 demo/vocab_pt_nl.py): the browser says nl-NL, so the first visit is the Netherlands, Amsterdam, Dutch
-UI; the plural "gietijzeren koekenpannen" finds "Gietijzeren koekenpan …" (Snowball's Dutch stemmer),
-and the product page shows the Dutch title, description and attribute values."""
+UI; "gietijzer koekenpan" finds "Gietijzeren koekenpan …" (Snowball's Dutch stemmer; a plural with a
+doubled consonant, "koekenpannen", would find it on SQLite only: PostgreSQL's Dutch stemmer is the older
+one), and the product page shows the Dutch title, description and attribute values."""
 import re
 
 import pytest
@@ -27,7 +28,7 @@ def _demo_product(category, slug, noun_key, variant_key, brand, size, colour):
     )
 
 
-def test_a_dutch_buyer_finds_a_demo_pan_by_its_dutch_plural(live_server, browser, screenshot):
+def test_a_dutch_buyer_finds_a_demo_pan_and_reads_it_in_dutch(live_server, browser, screenshot):
     make_market("FR")
     netherlands = make_market("NL", vat={"standard": 2100})
     netherlands.languages = ["nl", "en"]
@@ -54,9 +55,9 @@ def test_a_dutch_buyer_finds_a_demo_pan_by_its_dutch_plural(live_server, browser
         assert page.locator("html").get_attribute("lang") == "nl"
         assert (page.locator(".chip-market").inner_text(), page.locator(".chip-city").inner_text()) == ("NL", "Amsterdam")
 
-        page.fill(".header-search input[name=q]", "gietijzeren koekenpannen")
+        page.fill(".header-search input[name=q]", "gietijzer koekenpan")
         page.locator(".header-search button").click()
-        page.wait_for_url(re.compile(r"/search\?q=gietijzeren"))
+        page.wait_for_url(re.compile(r"/search\?q=gietijzer"))
         cards = page.locator(".card")
         assert cards.count() == 1
         assert "Gietijzeren koekenpan Cuisor – 28 cm, rood" in cards.first.inner_text()
@@ -74,9 +75,9 @@ def test_a_dutch_buyer_finds_a_demo_pan_by_its_dutch_plural(live_server, browser
         screenshot(page, "dutch-demo-product")
 
         # a "het" word: the adjective keeps its base form before it
-        page.fill(".header-search input[name=q]", "bordspellen")
+        page.fill(".header-search input[name=q]", "bordspel")
         page.locator(".header-search button").click()
-        page.wait_for_url(re.compile(r"/search\?q=bordspellen"))
+        page.wait_for_url(re.compile(r"/search\?q=bordspel"))
         assert page.locator(".card").count() == 1
         assert "Klassiek bordspel Ludimo – 8+ jaar, groen" in page.locator(".card").first.inner_text()
     finally:
