@@ -8,7 +8,9 @@ and its Dutch word; three selling sentences per language, in the order of the En
 
 Portuguese titles put the variant after the noun ("Frigideira antiaderente"), adjectives agreeing
 with it, colours too ("Sapatilhas de trail para mulher … – EU 40, azuis"). European Portuguese
-throughout: sapatilhas, camisola, comboio, auscultadores, travões, biberão, banda desenhada, azeite.
+throughout, not Brazilian: sapatilhas, comboio, peluche, auscultadores, travões, biberão, bebé,
+banda desenhada, azeite, berbequim; spelling of the 1990 agreement ("elétrica"), as the category
+names ("Eletrónica").
 
 A Dutch variant written "base/inflected" is an adjective that goes before the noun and takes the
 inflected form (usually -e) before a "de" word or a plural, the base form before a singular "het"
