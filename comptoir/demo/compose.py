@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .vocab import COLOURS, Leaf, Noun, Variant
 from .vocab_de_it import COLOURS_DE_IT, LEAF_WORDS, SIZE_WORDS_DE_IT, agree_it
+from .vocab_pt_nl import COLOURS_PT_NL, LEAF_WORDS_PT_NL, SIZE_WORDS_PT_NL, agree_pt, noun_phrase_nl, variant_nl
 
 # Sizes are written in English in the vocabulary; these words are translated for fr / es.
 _SIZE_WORDS = {
@@ -14,6 +15,7 @@ _SIZE_WORDS = {
     "es": (("One size", "Talla única"), ("Set of", "Juego de"), ("Pack of", "Paquete de"), ("piece", "pieza"),
            ("h battery", "h de autonomía"), ("years", "años"), ("months", "meses"), ("pages", "páginas")),
     **SIZE_WORDS_DE_IT,
+    **SIZE_WORDS_PT_NL,
 }
 # Leaves whose price grows with the size (capacity, pages, set size); sizes elsewhere are fits.
 _PRICE_GROWS_WITH_SIZE = {"cookware", "books", "beauty", "food-drinks", "diy-tools", "stationery", "headphones", "toys"}
@@ -69,8 +71,11 @@ class ProductDraft:
     attributes: dict[str, dict[str, str]]  # key -> {language: value}, see attribute_values()
 
 
-def _texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colour: str | None,
-           pitches: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
+def product_texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colour: str | None,
+                  picks: list[int]) -> dict[str, tuple[str, str]]:
+    """The title and description in the seven catalogue languages; `picks`: the two selling
+    sentences of the leaf (indexes into its pitch lists)."""
+    pitches = {lang: [leaf.pitch[lang][i] for i in picks] for lang in ("fr", "es", "en")}
     texts = {}
     for lang in ("fr", "es", "en"):
         size_text = size_label(size, lang)
@@ -96,7 +101,8 @@ def _texts(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colo
             lead = f"{noun_word} {variant_word}."
         description = " ".join([lead, *pitches[lang], *facts])
         texts[lang] = (title[:250], description)
-    texts.update(_texts_de_it(leaf, noun, variant, brand, size, colour, pitches["picks"]))
+    texts.update(_texts_de_it(leaf, noun, variant, brand, size, colour, picks))
+    texts.update(_texts_pt_nl(leaf, noun, variant, brand, size, colour, picks))
     return texts
 
 
@@ -126,6 +132,31 @@ def _texts_de_it(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str
     return texts
 
 
+def _texts_pt_nl(leaf: Leaf, noun: Noun, variant: Variant, brand: str, size: str, colour: str | None,
+                 picks: list[int]) -> dict[str, tuple[str, str]]:
+    """The Portuguese and Dutch title and description: "Sapatilhas de trail para mulher Laufwerk –
+    EU 40, azuis", "Trailschoenen voor dames Laufwerk – EU 40, blauw", "Gietijzeren koekenpan …"."""
+    words = LEAF_WORDS_PT_NL[leaf.slug]
+    noun_pt, gender_pt, noun_nl, article_nl = words["nouns"][noun.key]
+    variant_pt, variant_nl_word = words["variants"][variant.key]
+    colour_pt, colour_nl = COLOURS_PT_NL[colour] if colour else ("", "")
+    texts = {}
+    for lang, phrase, colour_title, colour_fact, labels in (
+        ("pt", f"{noun_pt} {agree_pt(variant_pt, gender_pt)}", agree_pt(colour_pt, gender_pt), agree_pt(colour_pt, "m"),
+         ("Marca", "Cor", "Tamanho")),
+        ("nl", noun_phrase_nl(noun_nl, article_nl, variant_nl_word), colour_nl, colour_nl, ("Merk", "Kleur", "Maat")),
+    ):
+        size_text = size_label(size, lang)
+        title = f"{phrase} {brand} – {size_text}"
+        facts = [f"{labels[0]}: {brand}.", f"{labels[2]}: {size_text}."]
+        if colour:
+            title += f", {colour_title}"
+            facts.insert(1, f"{labels[1]}: {colour_fact}.")
+        description = " ".join([f"{phrase}.", *(words["pitch"][lang][i] for i in picks), *facts])
+        texts[lang] = (title[:250], description)
+    return texts
+
+
 def attribute_values(noun: Noun, variant: Variant, size: str, colour: str | None,
                      leaf_slug: str | None = None) -> dict[str, dict[str, str]]:
     """The product's attributes with their value in each language, like its titles:
@@ -145,7 +176,7 @@ def attribute_values(noun: Noun, variant: Variant, size: str, colour: str | None
     }
     if colour:
         attributes["colour"] = {lang: cap(colour_word(colour, lang, "m")) for lang in ("en", "fr", "es")}
-    if leaf_slug is not None:  # German and Italian, from the leaf's words
+    if leaf_slug is not None:  # German, Italian, Portuguese and Dutch, from the leaf's words
         words = LEAF_WORDS[leaf_slug]
         noun_de, noun_it, gender_it = words["nouns"][noun.key]
         variant_de, variant_it = words["variants"][variant.key]
@@ -155,6 +186,16 @@ def attribute_values(noun: Noun, variant: Variant, size: str, colour: str | None
         if colour:
             colour_de, colour_it = COLOURS_DE_IT[colour]
             attributes["colour"].update(de=colour_de, it=cap(agree_it(colour_it, "m")))
+        # Portuguese and Dutch
+        words = LEAF_WORDS_PT_NL[leaf_slug]
+        noun_pt, gender_pt, noun_nl, article_nl = words["nouns"][noun.key]
+        variant_pt, variant_nl_word = words["variants"][variant.key]
+        attributes["type"].update(pt=noun_pt, nl=cap(noun_nl))
+        attributes["variant"].update(pt=cap(agree_pt(variant_pt, gender_pt)), nl=variant_nl(article_nl, variant_nl_word))
+        attributes["size"].update({lang: size_label(size, lang) for lang in ("pt", "nl")})
+        if colour:
+            colour_pt, colour_nl = COLOURS_PT_NL[colour]
+            attributes["colour"].update(pt=cap(agree_pt(colour_pt, "m")), nl=cap(colour_nl))
     return attributes
 
 
@@ -169,8 +210,6 @@ def product_draft(rng: random.Random, leaf_index: int, leaf: Leaf) -> ProductDra
     brand_index = rng.randrange(len(leaf.brands))
     brand = leaf.brands[brand_index]
     picks = rng.sample(range(len(leaf.pitch["en"])), 2)
-    pitches = {lang: [leaf.pitch[lang][i] for i in picks] for lang in ("fr", "es", "en")}
-    pitches["picks"] = picks
     price = noun.base_price * variant.price_pct // 100
     if leaf.slug in _PRICE_GROWS_WITH_SIZE:
         price = price * (100 + 15 * size_index) // 100
@@ -179,5 +218,5 @@ def product_draft(rng: random.Random, leaf_index: int, leaf: Leaf) -> ProductDra
     return ProductDraft(
         leaf_index=leaf_index, noun_index=noun_index, brand_index=brand_index, brand=brand, colour=colour,
         variant=variant, size=size, base_price=price,
-        texts=_texts(leaf, noun, variant, brand, size, colour, pitches), attributes=attributes,
+        texts=product_texts(leaf, noun, variant, brand, size, colour, picks), attributes=attributes,
     )

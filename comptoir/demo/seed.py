@@ -298,7 +298,7 @@ def _mix_leaf(colour: tuple[int, int, int]) -> tuple[int, int, int]:
 
 def _catalogue(rng: random.Random, scale: Scale, leaves: list[Category], sellers: list[Seller],
                locations: dict[int, list[StockLocation]], report: DemoReport, progress: bool) -> None:
-    """Products with fr/es/en texts and a picture, 1–5 offers each from random sellers, stock
+    """Products with texts in the seven catalogue languages and a picture, 1–5 offers each from random sellers, stock
     at each of the seller's locations; written in batches with raw bulk inserts (bulk.py)."""
     from tqdm import tqdm
 

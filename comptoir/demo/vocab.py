@@ -1,7 +1,8 @@
 """Vocabularies the demo catalogue is composed from (brand × product noun × attributes).
 
 Everything here is plain data in three languages (fr, es, en), the category names in all seven
-catalogue languages; the German and Italian product words are in ``vocab_de_it``. Brand names are invented; each
+catalogue languages; the German and Italian product words are in ``vocab_de_it``, the Portuguese
+and Dutch ones in ``vocab_pt_nl``. Brand names are invented; each
 brand owns a GS1-style company prefix (country prefix + 4 digits) so that the GTINs of the demo
 catalogue are recognisable (`DEMO_COMPANY_PREFIXES`) and never collide with each other.
 """

@@ -90,10 +90,16 @@ def test_small_demo_creates_the_documented_counts(small):
     assert Category.objects.get(slug="running-shoes").names["de"] == "Laufschuhe"
 
 
-def test_every_product_has_fr_es_en_de_it_texts_and_a_400px_png_picture(small, media):
-    assert ProductText.objects.count() == 5 * EXPECTED["products"]
+def test_every_product_has_texts_in_the_seven_catalogue_languages_and_a_400px_png_picture(small, media):
+    assert sorted(CATALOG_LANGUAGES) == ["de", "en", "es", "fr", "it", "nl", "pt"]
+    # one title and description per product and language: 7 × 300
+    assert ProductText.objects.count() == 7 * EXPECTED["products"] == 2100
     languages = Counter(ProductText.objects.values_list("language", flat=True))
-    assert languages == {"fr": 300, "es": 300, "en": 300, "de": 300, "it": 300}
+    assert languages == {"fr": 300, "es": 300, "en": 300, "de": 300, "it": 300, "pt": 300, "nl": 300}
+    assert small.search_documents == 2100
+    # every product's attributes have a value in each of the seven languages
+    for attributes in Product.objects.values_list("attributes", flat=True):
+        assert all(sorted(values) == sorted(CATALOG_LANGUAGES) for values in attributes.values()), attributes
     assert not ProductText.objects.filter(title="").exists() and not ProductText.objects.filter(description="").exists()
     assert ProductImage.objects.count() == EXPECTED["products"]
     assert Product.objects.annotate(n=Count("images")).filter(n=1).count() == EXPECTED["products"]
@@ -240,6 +246,60 @@ def test_a_german_buyer_finds_the_demo_running_shoes_by_laufschuhe(small):
     title = ProductText.objects.filter(product_id=found[0], language="de").values_list("title", flat=True).get()
     assert "-Laufschuhe " in title
     assert search_product_ids("scarpe da trail", "it", limit=500)
+
+
+def test_portuguese_and_dutch_titles_agree_and_find_the_demo_products(small):
+    from comptoir.catalog.search import search_product_ids
+
+    def texts(gtin):
+        product = Product.objects.get(gtin=gtin)
+        return product, {t.language: (t.title, t.description) for t in product.texts.all()}
+
+    # the first Stridea item (seed 42): men's trail running shoes, white; the adjective agrees in Portuguese (fp)
+    shoe, shoe_texts = texts("03009010000014")
+    assert shoe_texts["en"][0] == "Stridea Men's Trail Running Shoes, EU 42, White"
+    assert shoe_texts["pt"][0] == "Sapatilhas de trail para homem Stridea – EU 42, brancas"
+    assert shoe_texts["nl"][0] == "Trailschoenen voor heren Stridea – EU 42, wit"
+    assert shoe_texts["pt"][1].startswith("Sapatilhas de trail para homem. ") and shoe_texts["pt"][1].endswith(
+        " Marca: Stridea. Cor: branco. Tamanho: EU 42.")
+    assert shoe_texts["nl"][1].startswith("Trailschoenen voor heren. ") and shoe_texts["nl"][1].endswith(
+        " Merk: Stridea. Kleur: wit. Maat: EU 42.")
+    assert {k: (v["pt"], v["nl"]) for k, v in shoe.attributes.items()} == {
+        "type": ("Sapatilhas de trail", "Trailschoenen"), "variant": ("Para homem", "Voor heren"),
+        "size": ("EU 42", "EU 42"), "colour": ("Branco", "Wit"),
+    }
+    # a feminine noun in Portuguese; a Dutch material adjective before the noun
+    pot, pot_texts = texts("03009000000048")
+    assert (pot_texts["pt"][0], pot_texts["nl"][0]) == ("Panela em cobre Cuisor – 32 cm, preta", "Koperen kookpan Cuisor – 32 cm, zwart")
+
+    shoes = set(Product.objects.filter(category__slug="running-shoes").values_list("id", flat=True))
+    assert len(shoes) == 26
+    # every running shoe, by the category's word and the products' own ("sapatilhas de corrida", "hardloopschoenen")
+    assert set(search_product_ids("sapatilhas", "pt", limit=500)) == shoes
+    assert set(search_product_ids("hardloopschoenen", "nl", limit=500)) == shoes
+    trail_pt = search_product_ids("sapatilhas de trail", "pt", limit=500)
+    trail_nl = search_product_ids("trailschoenen", "nl", limit=500)
+    assert shoe.pk in trail_pt and set(trail_pt) == set(trail_nl) < shoes
+    # the Portuguese plural, a Dutch inflected adjective; not a Dutch plural that doubles its consonant
+    # ("kookpannen"): PostgreSQL's older Dutch stemmer keeps "kookpann"
+    assert pot.pk in search_product_ids("panelas de cobre", "pt") and pot.pk in search_product_ids("koperen kookpan", "nl")
+    assert search_product_ids("koekenpan", "pt") == [] and search_product_ids("frigideira", "nl") == []
+
+
+@pytest.mark.parametrize(("accept", "query", "title", "variant"), [
+    ("pt-PT,pt;q=0.9", "sapatilhas de trail", "Sapatilhas de trail para homem Stridea – EU 42, brancas", "Para homem"),
+    ("nl-NL,nl;q=0.9", "trailschoenen", "Trailschoenen voor heren Stridea – EU 42, wit", "Voor heren"),
+])
+def test_the_search_and_product_pages_of_the_portuguese_and_dutch_markets_show_the_demo_texts(small, client, accept, query, title, variant):
+    cities_load(countries=["PT", "NL"], min_population=15000)
+    shoe = Product.objects.get(gtin="03009010000014")
+    page = client.get("/search", {"q": query}, headers={"accept-language": accept})
+    assert page.status_code == 200
+    request = page.wsgi_request
+    assert (request.market.code, request.LANGUAGE_CODE) == (accept[3:5], accept[:2])
+    assert title in page.text
+    product_page = client.get(f"/p/{shoe.pk}/", headers={"accept-language": accept}).text
+    assert title in product_page and f">{variant}<" in product_page  # the variant attribute in the buyer's language
 
 
 # --- the online and click & collect history -------------------------------------------------
