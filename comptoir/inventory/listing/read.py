@@ -33,7 +33,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comptoir.common.geo import EARTH_RADIUS_KM, bounding_box, haversine_matrix_km
-from comptoir.common.money import minor_digits
 from comptoir.markets.models import City, Market, VatRate
 
 from comptoir.catalog import listing_cache, search
@@ -42,9 +41,17 @@ from comptoir.catalog.models import Category, ProductImage, ProductText
 from ..errors import InvalidListingQuery
 from ..models import ListingFacetSnapshot, LocationKind, OfferPoint, ProductListing
 from ..promise import DEFAULT_POLICY, PromisePolicy
+from .facets import (
+    CountryFacet,
+    PriceFacet,
+    aggregate_facets,
+    bucket_edges,
+    facets_from_data,
+    facets_from_groups,
+    facets_to_data,
+)
 
 MAX_PAGE_SIZE = 100
-PRICE_BUCKET_EDGES_MAJOR = (10, 20, 50, 100, 200, 500)
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 
 
@@ -69,19 +76,6 @@ class ListingItem:
     offer_count: int
     nearest_km: float | None  # None without a buyer city
     nearest_store_km: float | None = None  # the nearest store with units (None: none, or no buyer city)
-
-
-@dataclass(frozen=True, slots=True)
-class PriceFacet:
-    min_price: int  # gross minor units, inclusive
-    max_price: int | None  # exclusive; None = open-ended
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class CountryFacet:
-    country: str
-    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,7 +336,7 @@ def _facets(scope: _Scope, match, filters, facet_key, versions_key, category_id)
             ).values_list("data", flat=True).first()
         )
         if snap is not None:
-            facets = _facets_from_data(snap)
+            facets = facets_from_data(snap)
     search_rows = None
     if match is not None:
         # Search: the matched products are few (capped); one query reads them for both the
@@ -355,13 +349,13 @@ def _facets(scope: _Scope, match, filters, facet_key, versions_key, category_id)
             )
             search_rows = [(pid, int(g), offers, combo) for pid, g, offers, combo in cursor.fetchall()]
         if facets is None:
-            edges = _bucket_edges(scope.currency)
+            edges = bucket_edges(scope.currency)
             groups = Counter(
                 (bisect.bisect_right(edges, g), _in_price_range(g, filters), combo) for _pid, g, _o, combo in search_rows
             )
-            facets = _facets_from_groups(((b, r, c, n) for (b, r, c), n in groups.items()), edges, scope.countries)
+            facets = facets_from_groups(((b, r, c, n) for (b, r, c), n in groups.items()), edges, scope.countries)
     if facets is None:
-        facets = _aggregate_facets(
+        facets = aggregate_facets(
             scope.currency, scope.gross, scope.rate_params, scope.price_where, scope.price_params, scope.countries,
             scope.base_from, [], scope.where, scope.params,
         )
@@ -435,77 +429,12 @@ def _page_items(scope: _Scope, match, search_rows, filters, language, buyer_city
     )
 
 
-Facets = tuple[int, tuple[PriceFacet, ...], tuple[CountryFacet, ...]]
 
-
-def _aggregate_facets(
-    currency, gross, rate_params, price_where, price_params, countries, base_from, base_params, where, params
-) -> Facets:
-    """Total and both facets in one grouped query (each facet ignores its own filter)."""
-    edges = _bucket_edges(currency)
-    bucket_sql = "CASE " + " ".join(f"WHEN s.g < {e} THEN {i}" for i, e in enumerate(edges)) + f" ELSE {len(edges)} END"
-    in_range = " AND ".join(["1=1", *price_where])
-    agg_sql = (
-        f"SELECT {bucket_sql} AS b, s.r, s.c, COUNT(*) FROM ("
-        f"SELECT {gross} AS g, CASE WHEN {in_range} THEN 1 ELSE 0 END AS r, pl.seller_countries AS c "
-        f"{base_from} WHERE {' AND '.join(where)}) s GROUP BY 1, 2, 3"
-    )
-    agg_params = [*rate_params, *price_params, *base_params, *params]
-    with connection.cursor() as cursor:
-        cursor.execute(agg_sql, agg_params)
-        groups = cursor.fetchall()
-    return _facets_from_groups(groups, edges, countries)
-
-
-def _bucket_edges(currency: str) -> list[int]:
-    return [e * 10 ** minor_digits(currency) for e in PRICE_BUCKET_EDGES_MAJOR]
 
 
 def _in_price_range(gross: int, filters: ListingFilters) -> bool:
     return (filters.min_price is None or gross >= filters.min_price) and (
         filters.max_price is None or gross <= filters.max_price
-    )
-
-
-def _facets_from_groups(groups, edges: list[int], countries: tuple[str, ...]) -> Facets:
-    """groups: (price bucket, in the price filter 0/1, seller countries "DE,FR", count)."""
-    total = 0
-    bucket_counts = [0] * (len(edges) + 1)
-    country_counts: dict[str, int] = defaultdict(int)
-    for bucket, in_r, combo, count in groups:
-        combo_set = set(combo.split(",")) if combo else set()
-        matches_country = not countries or bool(combo_set.intersection(countries))
-        if matches_country:
-            bucket_counts[bucket] += count
-        if in_r:
-            for c in combo_set:
-                country_counts[c] += count
-            if matches_country:
-                total += count
-    lows = [0, *edges]
-    price_facets = tuple(
-        PriceFacet(lows[i], edges[i] if i < len(edges) else None, n) for i, n in enumerate(bucket_counts) if n
-    )
-    country_facets = tuple(
-        CountryFacet(c, n) for c, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    )
-    return total, price_facets, country_facets
-
-
-def _facets_to_data(facets: Facets) -> dict:
-    total, prices, countries = facets
-    return {
-        "total": total,
-        "price": [[f.min_price, f.max_price, f.count] for f in prices],
-        "country": [[f.country, f.count] for f in countries],
-    }
-
-
-def _facets_from_data(data: dict) -> Facets:
-    return (
-        int(data["total"]),
-        tuple(PriceFacet(int(lo), None if hi is None else int(hi), int(n)) for lo, hi, n in data["price"]),
-        tuple(CountryFacet(c, int(n)) for c, n in data["country"]),
     )
 
 
@@ -530,10 +459,10 @@ def category_facets_compute(*, market: Market, category: Category, today: date |
         f"pl.tax_class IN ({', '.join(['%s'] * len(rates))})",
     ]
     params = [market.currency, *at, *at, *ids, *rates.keys()]
-    facets = _aggregate_facets(
+    facets = aggregate_facets(
         market.currency, gross, list(rates.keys()), [], [], (), f"FROM {ProductListing._meta.db_table} pl", [], where, params
     )
-    return rates_key(rates), tree.versions_key(ids, now=now), _facets_to_data(facets)
+    return rates_key(rates), tree.versions_key(ids, now=now), facets_to_data(facets)
 
 
 def _values_sql(rows: list[tuple], names: tuple[str, ...]) -> str:
