@@ -33,7 +33,7 @@ def canonical(payload: dict) -> str:
 
 def journal_append(*, session: TillSession, kind: str, reference: str, payload: dict, at=None) -> SalesJournalEntry:
     """Append one entry to the chain of the session's till. The caller holds the session's row
-    lock (``_open_session`` or ``till_close``) in its transaction: one session of a till is open
+    lock (``till._lock_session`` or ``till_close``) in its transaction: one session of a till is open
     at a time, so the entries of a till get consecutive sequences and each hashes the one
     before; the unique (store, till, sequence) constraint backs it."""
     store = session.store

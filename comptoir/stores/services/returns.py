@@ -29,8 +29,8 @@ from ..errors import AmountInvalid, CardDeclined, RefundExceedsSale, ReturnWindo
 from ..models import JournalKind, PaymentMethod, PosSale, PosSaleLine, SaleKind, TillSession
 from . import till_ledger
 from .journal import journal_append
-from .till import _amount, _open_session, receipt_payload
-from .till import receipt_number as next_receipt_number
+from .till import _amount, _lock_session, receipt_payload
+from .till import receipt_number as next_receipt_number  # sale_return's argument is a receipt number
 
 RETURN_DAYS = 30
 
@@ -65,7 +65,7 @@ def sale_return(
             raise CardDeclined(_("The card refund was refused (%(code)s).") % {"code": answer.decline_code}, field="amount")
         reference = answer.reference
     with transaction.atomic():
-        session = _open_session(session)
+        receipts = _lock_session(session, count_receipts=True)
         PosSale.objects.select_for_update().filter(pk=sale.pk).first()
         if amount > sale_refundable(sale):  # re-checked under the sale's lock
             raise RefundExceedsSale(_("A refund larger than what remains of the sale."), field="amount")
@@ -75,7 +75,7 @@ def sale_return(
             if line is None or qty < 0 or line.returned_quantity + qty > line.quantity:
                 raise AmountInvalid(_("More units returned than were sold on this line."), field="units")
         refund = PosSale.objects.create(
-            store=session.store, session=session, number=next_receipt_number(session), kind=SaleKind.RETURN, clerk=user, created_at=at,
+            store=session.store, session=session, number=next_receipt_number(session, receipts), kind=SaleKind.RETURN, clerk=user, created_at=at,
             currency=sale.currency, total_net=0, total_vat=0, total_gross=amount, method=sale.method, terminal_reference=reference,
             returned_sale=sale,
         )
@@ -152,8 +152,7 @@ def order_return(*, session: TillSession, user, seller_order_number: str, amount
     _amount(amount, "amount", minimum=1)
     at = at or timezone.now()
     with transaction.atomic():
-        session = _open_session(session)
-        number = next_receipt_number(session)
+        number = next_receipt_number(session, _lock_session(session, count_receipts=True))
         try:
             part = seller_order_refund_in_store(number=seller_order_number, amount=amount, reference=f"pos_return:{number}", now=at)
         except DomainError as exc:

@@ -108,13 +108,6 @@ def _lock_session(session: TillSession, *, count_receipts: bool = False) -> int:
     return row[1] if count_receipts else 0
 
 
-def _open_session(session: TillSession) -> TillSession:
-    """The session, locked for this transaction (``_lock_session``). Its store, market and
-    partner are the caller's (``sales_selectors.open_till_session`` reads them with it)."""
-    _lock_session(session)
-    return session
-
-
 @dataclass(frozen=True, slots=True)
 class SessionTotals:
     sales: int
@@ -208,7 +201,7 @@ def basket_add_gtin(*, session: TillSession, gtin: str, quantity: int = 1) -> Ho
     most free units) goes into the basket."""
     code = normalise_gtin(gtin)
     with transaction.atomic():
-        session = _open_session(session)
+        _lock_session(session)
         levels = list(StockLevel.objects.filter(location_id=session.store.location_id, offer__product__gtin=code, on_hand__gt=0)
                       .order_by("pk"))
         if not levels:
@@ -222,7 +215,7 @@ def basket_add_gtin(*, session: TillSession, gtin: str, quantity: int = 1) -> Ho
 def basket_add_level(*, session: TillSession, stock_level_id: int, quantity: int = 1) -> Hold:
     """A unit chosen from a search of the shelf; a unit of another store is refused."""
     with transaction.atomic():
-        session = _open_session(session)
+        _lock_session(session)
         level = StockLevel.objects.filter(pk=stock_level_id).first()
         if level is None or level.location_id != session.store.location_id:
             raise NotOnThisShelf(_("This unit is not on this store's shelf."), field="stock_level")
@@ -233,7 +226,7 @@ def basket_add_reservation(*, session: TillSession, reservation_id: int, now=Non
     """A buyer came for their reservation: its unit moves into the basket (the try hold is
     released and a basket hold taken in one transaction, under the level's lock)."""
     with transaction.atomic():
-        session = _open_session(session)
+        _lock_session(session)
         reservation = TryReservation.objects.select_for_update().filter(pk=reservation_id, store=session.store).first()
         now = now or timezone.now()
         if reservation is None or not reservation.is_live(now):
@@ -322,13 +315,11 @@ def basket_priced(session: TillSession, holds: list[Hold] | None = None) -> list
     return lines
 
 
-def receipt_number(session: TillSession, count: int | None = None) -> str:
-    """The next receipt number of a session (store-session-count): counted under the session's
-    row lock, so it is per till, never a store-wide lock. ``count``: the receipts the session
-    has, when the lock already counted them."""
-    if count is None:
-        count = PosSale.objects.filter(session_id=session.pk).count()
-    return f"{session.store_id}-{session.number}-{count + 1:04d}"
+def receipt_number(session: TillSession, receipts: int) -> str:
+    """The next receipt number of a session (store-session-count), from the number of receipts
+    the session has, counted under its row lock (``_lock_session``): per till, never a
+    store-wide lock."""
+    return f"{session.store_id}-{session.number}-{receipts + 1:04d}"
 
 
 def sale_pay(
