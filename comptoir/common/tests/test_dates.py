@@ -61,11 +61,16 @@ def test_an_unknown_width_is_refused():
         format_day(THURSDAY, "medium", "fr")
 
 
+def nbsp(day: str) -> str:
+    return day.replace(" ", "\xa0")
+
+
 @pytest.mark.parametrize("language", LONG)
-def test_the_template_filters_follow_the_active_language(language):
+def test_the_template_filters_follow_the_active_language_and_never_break_a_day(language):
     template = Template('{% load days %}{{ d|day_long }} / {{ d|day_short }} / {{ none|day_short }}.')
     with translation.override(language):
-        assert template.render(Context({"d": THURSDAY, "none": None})) == f"{LONG[language]} / {SHORT[language]} / ."
+        rendered = template.render(Context({"d": THURSDAY, "none": None}))
+    assert rendered == f"{nbsp(LONG[language])} / {nbsp(SHORT[language])} / ."
 
 
 def test_a_datetime_is_its_day_in_the_current_time_zone():
@@ -73,6 +78,6 @@ def test_a_datetime_is_its_day_in_the_current_time_zone():
     late = dt.datetime(2026, 12, 9, 23, 30, tzinfo=dt.UTC)
     template = Template('{% load days %}{{ at|day_short }} {{ at|time:"H:i" }}')
     with translation.override("es"), timezone.override(ZoneInfo("Europe/Madrid")):
-        assert template.render(Context({"at": late})) == "jue, 10 dic 00:30"
+        assert template.render(Context({"at": late})) == "jue,\xa010\xa0dic 00:30"
     with translation.override("es"), timezone.override(ZoneInfo("America/New_York")):
-        assert template.render(Context({"at": late})) == "mié, 9 dic 18:30"
+        assert template.render(Context({"at": late})) == "mié,\xa09\xa0dic 18:30"
