@@ -1,8 +1,10 @@
 """Category, search and product pages on real rows (catalog factories + listing refresh)."""
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.core.cache import cache
@@ -319,3 +321,36 @@ def test_a_search_matching_more_than_it_reads_says_so(client, shop, monkeypatch)
     cache.clear()  # the page cache does not know the limit
     page = client.get("/search", {"q": "shoes"}).content.decode()
     assert re.search(r'id="result-count">([^<]*)<', page).group(1) == "2 products"
+
+
+def test_product_page_writes_promise_days_in_each_languages_conventions(client, shop):
+    # Monday 7 December 2026, 9:00 in Seville; Tuesday 8 December is a Spanish holiday.
+    url = f"/p/{shop['red'].pk}/"
+    seen = {}
+    with time_machine.travel(datetime.datetime(2026, 12, 7, 9, tzinfo=ZoneInfo("Europe/Madrid")), tick=False):
+        for language in ("fr", "es", "en", "de", "it", "pt", "nl"):
+            client.cookies["django_language"] = language
+            text = client.get(url).text
+            fastest = re.search(r'<div class="product-best">.*?</div>\s*<p>\s*(.*?)\s*</p>', text, re.S)
+            cells = re.findall(r'<td class="promise">([^<]*)</td>', text)
+            assert "\xa0" in cells[0]  # a day never breaks across lines
+            # days are written with no-break spaces: compared here with plain ones
+            seen[language] = (fastest.group(1).replace("\xa0", " "), [c.replace("\xa0", " ") for c in cells])
+    # Calzados Triana (13 km, 1 handling day) and Madrid Running: Thursday 10 – Friday 11;
+    # Atelier Lyon (France to Spain): Monday 14 – Wednesday 16. Long days in the sentence, short in the table.
+    assert seen == {
+        "fr": ("Le plus rapide : Calzados Triana, livraison entre le jeudi 10 décembre et le vendredi 11 décembre.",
+               ["jeu. 10 déc. – ven. 11 déc.", "jeu. 10 déc. – ven. 11 déc.", "lun. 14 déc. – mer. 16 déc."]),
+        "es": ("Lo más rápido: Calzados Triana, entrega entre el jueves, 10 de diciembre y el viernes, 11 de diciembre.",
+               ["jue, 10 dic – vie, 11 dic", "jue, 10 dic – vie, 11 dic", "lun, 14 dic – mié, 16 dic"]),
+        "en": ("Fastest: Calzados Triana, delivered between Thursday 10 December and Friday 11 December.",
+               ["Thu 10 Dec – Fri 11 Dec", "Thu 10 Dec – Fri 11 Dec", "Mon 14 Dec – Wed 16 Dec"]),
+        "de": ("Am schnellsten: Calzados Triana, Lieferung zwischen Donnerstag, 10. Dezember und Freitag, 11. Dezember.",
+               ["Do., 10. Dez. – Fr., 11. Dez.", "Do., 10. Dez. – Fr., 11. Dez.", "Mo., 14. Dez. – Mi., 16. Dez."]),
+        "it": ("Il più rapido: Calzados Triana, consegna tra il giovedì 10 dicembre e il venerdì 11 dicembre.",
+               ["gio 10 dic – ven 11 dic", "gio 10 dic – ven 11 dic", "lun 14 dic – mer 16 dic"]),
+        "pt": ("Mais rápido: Calzados Triana, entregue entre quinta-feira, 10 de dezembro e sexta-feira, 11 de dezembro.",
+               ["quinta, 10/12 – sexta, 11/12", "quinta, 10/12 – sexta, 11/12", "segunda, 14/12 – quarta, 16/12"]),
+        "nl": ("Snelst: Calzados Triana, bezorgd tussen donderdag 10 december en vrijdag 11 december.",
+               ["do 10 dec – vr 11 dec", "do 10 dec – vr 11 dec", "ma 14 dec – wo 16 dec"]),
+    }
