@@ -30,7 +30,7 @@
     focus.type = "hidden";
     focus.name = "focus";
     form.appendChild(focus);
-    var keying = false;
+    var keying = false, keyTimer;
 
     function controls(el) {  /* the select, or every radio of the group */
       return el.type === "radio" ? form.querySelectorAll("input[type=radio][name='" + el.name + "']") : [el];
@@ -48,11 +48,15 @@
 
     each("#checkout-form input[type=radio], #checkout-form select[name=country]", function (el) {
       el.addEventListener("keydown", function (event) {
-        if (event.key === "Enter") {
-          if (changed(el)) { event.preventDefault(); commit(el.name); }
+        if (event.key === "Enter") {  /* on a radio, Enter submits the form anyway: keep the place */
+          if (el.type === "radio" || changed(el)) { event.preventDefault(); commit(el.name); }
           return;
         }
+        /* the change that the key makes comes before the key is released (Chromium dispatches it
+           while handling the keydown); the timer ends a key press whose keyup went to an open list */
         keying = true;
+        clearTimeout(keyTimer);
+        keyTimer = setTimeout(function () { keying = false; }, 1000);
       });
       el.addEventListener("keyup", function () { setTimeout(function () { keying = false; }, 0); });
       el.addEventListener("change", function () { if (!keying) { commit(el.name); } });
