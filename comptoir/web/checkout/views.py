@@ -115,7 +115,7 @@ def checkout(request):
     initial = {"idempotency_key": uuid.uuid4().hex, "country": _market(request).code, "full_name": request.user.get_full_name()}
     if data is not None and data.get("action") != "pay":
         # "Update totals" (or a changed delivery/country): redisplay, no validation errors yet.
-        form = CheckoutForm(initial={**initial, **{k: v for k, v in data.items() if k not in {"csrfmiddlewaretoken", "action"}}})
+        form = CheckoutForm(initial={**initial, **{k: v for k, v in data.items() if k not in {"csrfmiddlewaretoken", "action", "focus"}}})
     else:
         form = CheckoutForm(data, initial=initial)
     country = (data or {}).get("country") or initial["country"]
@@ -151,7 +151,23 @@ def checkout(request):
         form.data["expected_total"] = str(total)
     else:
         form.initial["expected_total"] = total
-    return render(request, "checkout/checkout.html", {"form": form, "view": view, "market": market, "choices": choices})
+    return render(request, "checkout/checkout.html", {
+        "form": form, "view": view, "market": market, "choices": choices, "focus_group": _refocus(form, data),
+    })
+
+
+def _refocus(form, data) -> str:
+    """The field that has the focus after "Update totals" when comptoir.js pressed it for a country
+    or a delivery choice ("focus" posted): the keyboard user keeps their place (WCAG 3.2.2). A form
+    field gets autofocus here; for "delivery_<group>" the group's key is returned and the template
+    puts autofocus on the group's chosen option."""
+    if data is None or data.get("action") != "update":
+        return ""
+    name = data.get("focus", "")
+    if name in form.fields and not form.fields[name].widget.is_hidden:
+        form.fields[name].widget.attrs["autofocus"] = True
+        return name
+    return name[len("delivery_"):] if name.startswith("delivery_") else ""
 
 
 @login_required

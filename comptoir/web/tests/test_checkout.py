@@ -143,3 +143,27 @@ def test_seller_page_moves_own_orders_and_refuses_others():
     part.refresh_from_db()
     assert (part.state, part.tracking_number) == ("shipped", "6A1")
     assert signed_in(f.user("nobody@example.com")).get("/seller/orders/").status_code == 404
+
+
+@pytest.mark.parametrize(("focus", "action", "autofocused"), [
+    ("country", "update", ["country"]),
+    ("phone", "update", ["phone"]),
+    ("delivery", "update", ["delivery express"]),  # the group's chosen option
+    ("idempotency_key", "update", []),  # a hidden field: nothing to focus
+    ("nonsense", "update", []),
+    ("country", "pay", []),  # only after "Update totals"
+])
+def test_update_totals_puts_the_focus_back_on_the_field_that_asked_for_it(focus, action, autofocused):
+    """comptoir.js posts "focus" (the country select, the field the keyboard user tabbed to, or a
+    delivery group) with "Update totals": the redisplayed page has autofocus there (WCAG 3.2.2)."""
+    buyer, _s1, _s2, a, _b = shop()
+    c = signed_in(buyer)
+    c.post("/cart/add/", {"offer_id": a.pk, "quantity": 1})
+    group = re.search(r'name="delivery_([^"]+)"', c.get("/checkout/").content.decode()).group(1)
+    name = f"delivery_{group}" if focus == "delivery" else focus
+    html = c.post("/checkout/", {**checkout_form(c), **ADDRESS, "country": "ES", f"delivery_{group}": "express",
+                                 "action": action, "focus": name}).content.decode()
+    tags = [t for t in re.findall(r"<(?:input|select)[^>]*>", html) if re.search(r"\sautofocus[\s>]", t)]
+    names = [re.search(r'name="([^"]+)"', t).group(1) for t in tags]
+    values = [re.search(r'value="([^"]*)"', t).group(1) if "type=\"radio\"" in t else "" for t in tags]
+    assert [f"delivery {v}" if n.startswith("delivery_") else n for n, v in zip(names, values, strict=True)] == autofocused
