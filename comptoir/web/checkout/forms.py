@@ -28,7 +28,8 @@ class CheckoutForm(forms.Form):
         # Translators: placeholder of the card expiry field (two-digit month / two-digit year), as in its label.
         self.fields["card_expiry"].widget.attrs.update(autocomplete="cc-exp", placeholder=_("MM/YY"))
         self.fields["card_cvc"].widget.attrs.update(autocomplete="cc-csc", inputmode="numeric")
-        self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
+        self.fields["phone"].widget.input_type = "tel"  # a phone keypad on mobiles
+        self.fields["phone"].widget.attrs.update(autocomplete="tel")
         self.fields["postcode"].widget.attrs.update(autocomplete="postal-code")
 
 

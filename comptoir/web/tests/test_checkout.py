@@ -167,3 +167,12 @@ def test_update_totals_puts_the_focus_back_on_the_field_that_asked_for_it(focus,
     names = [re.search(r'name="([^"]+)"', t).group(1) for t in tags]
     values = [re.search(r'value="([^"]*)"', t).group(1) if "type=\"radio\"" in t else "" for t in tags]
     assert [f"delivery {v}" if n.startswith("delivery_") else n for n, v in zip(names, values, strict=True)] == autofocused
+
+
+@pytest.mark.django_db
+def test_the_phone_field_is_a_telephone_input_with_one_type():
+    from comptoir.web.checkout.forms import CheckoutForm
+
+    html = str(CheckoutForm()["phone"])
+    assert re.findall(r'type="[^"]*"', html) == ['type="tel"']
+    assert 'autocomplete="tel"' in html
