@@ -38,7 +38,7 @@ def test_checkout_options_show_the_promised_days_for_a_lyon_address():
     ("de", ["Lieferung zwischen Mi., 15. Juli und Do., 16. Juli", "Lieferung am Mi., 15. Juli",
             "Lieferung zwischen Do., 16. Juli und Fr., 17. Juli", "Lieferung zwischen Mi., 15. Juli und Do., 16. Juli"]),
     # CLDR pt_PT writes a short day with a numeric month: "quarta, 15/07"
-    ("pt", ["entregue entre quarta, 15/07 e quinta, 16/07", "entregue a quarta, 15/07",
+    ("pt", ["entregue entre quarta, 15/07 e quinta, 16/07", "entregue na quarta, 15/07",
             "entregue entre quinta, 16/07 e sexta, 17/07", "entregue entre quarta, 15/07 e quinta, 16/07"]),
 ])
 def test_checkout_options_write_the_days_in_the_buyers_language(language, days):
