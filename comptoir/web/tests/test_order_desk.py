@@ -75,13 +75,14 @@ def test_support_lead_finds_the_order_by_email_refunds_one_line_and_everyone_see
     assert (p1.state, p1.captured_amount, p1.refunded_amount) == (S.SHIPPED, 2988, 1200)
     payment = Payment.objects.get(pk=order.payment_id)
     assert (payment.captured_amount, payment.refunded_amount, payment.status) == (2988, 1200, "partially_refunded")
-    # The ledger: the refund reverses 12.00 in proportion to what remains: 11.04 seller, 0.96 commission.
+    # The ledger: the refund reverses what the lamp was captured with: 1.20 commission (12 % of its
+    # 10.00 net), the seller (liable for the VAT, a French seller) the rest, 10.80.
     entry_lines = {
         ln.account.kind: ln.amount
         for ln in JournalLine.objects.filter(entry__kind=EntryKind.REFUND, entry__reference=f"seller_order:{p1.pk}:refund").select_related("account")
     }
-    assert entry_lines == {AccountKind.BUYER_CLEARING: -1200, AccountKind.SELLER_PAYABLE: 1104, AccountKind.COMMISSION_REVENUE: 96}
-    assert seller_balance(seller_id=s1.pk, currency="EUR") == 2748 - 1104
+    assert entry_lines == {AccountKind.BUYER_CLEARING: -1200, AccountKind.SELLER_PAYABLE: 1080, AccountKind.COMMISSION_REVENUE: 120}
+    assert seller_balance(seller_id=s1.pk, currency="EUR") == 2748 - 1080
     # The audit log keeps who, what, why, before and after.
     entry = AuditEntry.objects.get()
     assert (entry.actor, entry.action, entry.object_key, entry.subject_key, entry.reason) == (
