@@ -100,7 +100,7 @@ def test_support_lead_finds_the_order_by_email_refunds_one_line_and_everyone_see
     assert "Refunded to you: €12.00" in buyer_page.content.decode()
     member = f.user("atelier@example.com")
     SellerMember.objects.create(user=member, seller=s1)
-    assert "€16.44" in signed_in(member).get("/seller/").content.decode()
+    assert "€16.68" in signed_in(member).get("/seller/").content.decode()  # 27.48 − 10.80
 
 
 def test_two_refunds_from_the_desk_each_email_the_buyer_that_refunds_amount_in_their_language(shipped, django_capture_on_commit_callbacks):
