@@ -4,12 +4,19 @@ the whole order, on the buyer's behalf, with a reason that is kept.
 Every choice is checked for every part first, under the parts' row locks, and the pending
 refunds are recorded in one transaction: bad input writes nothing. Then, per part and outside
 any transaction, the provider refunds (keyed by the refund: asking again after a crash refunds
-once); then the ledger reverses the amount (split over seller share, commission and VAT in
-proportion to what remains, see ``ledger_post_refund``), the part's refunded amount grows, the
-refund is marked done and the action is written to the audit log, together.
+once); then the ledger reverses the amount, the part's refunded amount grows, the refund is
+marked done and the action is written to the audit log, together.
 
-A line's units are refunded at their share of the line's gross, rounded so that refunding every
-unit in any number of steps gives back the line's gross exactly.
+The ledger reverses what the refunded units and delivery were captured with, not the part's
+blend of rates: the units' VAT where the marketplace is liable for it (the part's liable party,
+as at capture), their commission at the rate the capture kept on the line
+(``OrderLine.commission_bp``), no commission on the delivery, the seller's share the rest. A
+line's units are refunded at their share of the line's gross, VAT and commission, each rounded
+so that refunding every unit in any number of steps gives back the line's gross, VAT and
+commission exactly; the refund line records its VAT and commission. When those parts no longer
+fit what remains (an in-store return refunded an amount earlier, split in proportion) or a
+line's rate is unknown (captured before rates were kept), the refund is split in proportion to
+what remains (``ledger_post_refund``).
 """
 from __future__ import annotations
 
