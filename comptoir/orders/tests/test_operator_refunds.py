@@ -9,7 +9,7 @@ from comptoir.ledger.selectors import seller_balance
 from comptoir.ledger.tests.helpers import assert_ledger_balanced
 from comptoir.orders.errors import InvalidTransition, ReasonRequired, RefundInvalid
 from comptoir.orders.address import Address
-from comptoir.orders.models import LiableParty, Order, Refund, SellerOrderState as S, SentEmail
+from comptoir.orders.models import LiableParty, Order, OrderLine, Refund, SellerOrderState as S, SentEmail
 from comptoir.orders.services import order_refund, seller_order_accept, seller_order_cancel, seller_order_ship
 from comptoir.orders.services.instore import seller_order_refund_in_store
 
@@ -239,3 +239,20 @@ def test_after_a_refund_split_in_proportion_a_refund_that_no_longer_fits_is_spli
     assert _entry_of(last)[BUYER] == -2600 and _entry_of(last)[seller] < 2300
     assert _left_of(part) == {BUYER: 0, VAT_ES: 0, COMMISSION: 0, seller: 0}
     assert_ledger_balanced()
+
+
+def test_the_migration_backfills_a_captured_lines_rate_only_where_its_capture_entry_confirms_it():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module("comptoir.orders.migrations.0005_line_commission_and_refund_split").backfill_commission_bp
+    cn = f.seller("Shenzhen Gadgets", country="CN", city_name="Shenzhen")
+    _order, part, lamp, book = _mixed_es_order(cn)
+    buyer, s1, _s2, a, _b = shop()
+    other = place(buyer, [(a, 1)]).parts.get()
+    seller_order_accept(seller_order_id=other.pk, seller=s1)
+    OrderLine.objects.update(commission_bp=None)  # as before the migration
+    Category.objects.filter(pk=a.product.category_id).update(commission_bp=1500)  # the rate changed since
+    backfill(apps, None)
+    assert dict(OrderLine.objects.values_list("pk", "commission_bp")) == {lamp.pk: 1200, book.pk: 800, other.lines.get().pk: None}
