@@ -7,6 +7,7 @@ Postings for one seller order ``ref`` (e.g. "seller_order:45"):
 * ``ledger_post_capture``      reference "<ref>:capture"       Dr buyer clearing, Cr seller payable,
                                                               Cr commission revenue, Cr VAT payable/market
 * ``ledger_post_refund``       reference "<ref>:refund"        the mirror, for part or all of what remains
+                                                              (split as given, or in proportion)
 * ``ledger_post_cancellation`` reference "<ref>:cancellation"  reverses everything that remains
 
 Payments post the money side: ``ledger_post_payment_capture`` (Dr cash at provider, Cr buyer
@@ -283,9 +284,26 @@ def allocate_proportionally(amount: int, parts: list[int]) -> list[int]:
     return shares
 
 
+def _fits(explicit: tuple[int, int, int, dict[str, int]], remaining: dict[int, int], accounts: dict[int, Account]) -> bool:
+    """Whether explicit parts are each within what remains of their account."""
+    share, commission, _vat_total, vat = explicit
+    left = {AccountKind.SELLER_PAYABLE: 0, AccountKind.COMMISSION_REVENUE: 0}
+    left_vat: dict[str, int] = {}
+    for pk, value in remaining.items():
+        kind = accounts[pk].kind
+        if kind == AccountKind.VAT_PAYABLE:
+            left_vat[accounts[pk].owner_id] = value
+        elif kind in left:
+            left[kind] = value
+    return (
+        share <= left[AccountKind.SELLER_PAYABLE] and commission <= left[AccountKind.COMMISSION_REVENUE]
+        and all(v <= left_vat.get(m, 0) for m, v in vat.items())
+    )
+
+
 def _post_reversal(
     *, kind: str, seller_order_ref: str, currency: str, amount: int | None, unique_key: str, memo: str,
-    explicit: tuple[int, int, int, dict[str, int]] | None = None,
+    explicit: tuple[int, int, int, dict[str, int]] | None = None, fallback_proportional: bool = False,
 ) -> JournalEntry | None:
     existing = _existing(unique_key, kind, f"{seller_order_ref}:{kind}") if unique_key else None
     if existing is not None:
@@ -311,10 +329,13 @@ def _post_reversal(
             return None
         raise errors.InvalidAmount("A refund must be greater than 0")
     order = sorted(remaining, key=lambda pk: (_PART_ORDER.get(accounts[pk].kind, 9), accounts[pk].owner_id, pk))
+    if explicit is not None and fallback_proportional and not _fits(explicit, remaining, accounts):
+        explicit = None
     if explicit is None:
         shares = dict(zip(order, allocate_proportionally(amount, [remaining[pk] for pk in order])))
     else:
         share, commission, _vat_total, vat = explicit
+        vat = dict(vat)
         shares = {}
         for pk in order:
             account = accounts[pk]
@@ -354,6 +375,7 @@ def ledger_post_refund(
     seller_net_share: int | None = None,
     commission: int | None = None,
     vat_by_market_marketplace_liable: Mapping[str, int] | None = None,
+    fallback_proportional: bool = False,
     memo: str = "",
 ) -> JournalEntry:
     """Reverse ``refund_gross`` of a seller order's captures: Cr buyer clearing, Dr the parts.
@@ -361,8 +383,11 @@ def ledger_post_refund(
     Without parts, the refund is split in proportion to what remains of each part (seller share
     first, rounded half up; see ``allocate_proportionally``), so that refunds adding up to the
     capture reverse it exactly. With parts (seller_net_share, commission and the VAT dict all
-    given), they must sum to ``refund_gross`` and none may exceed what remains. A refund beyond
-    what remains captured raises ``RefundExceedsCapture``. Idempotent on ``unique_key``.
+    given: what the refunded units were captured with), they must sum to ``refund_gross`` and
+    none may exceed what remains (``RefundExceedsCapture``), unless ``fallback_proportional``:
+    then parts that no longer fit (an earlier refund of the order was split in proportion) give
+    way to the split in proportion. A refund beyond what remains captured raises
+    ``RefundExceedsCapture``. Idempotent on ``unique_key``.
     """
     _check_currency(currency)
     _check_int(refund_gross, "refund_gross", minimum=1)
@@ -384,7 +409,7 @@ def ledger_post_refund(
             raise errors.LedgerError(f"{seller_order_ref} was not captured for seller {seller_id}", code="ledger_wrong_seller")
     return _post_reversal(
         kind=EntryKind.REFUND, seller_order_ref=seller_order_ref, currency=currency, amount=refund_gross,
-        unique_key=unique_key, memo=memo, explicit=explicit,
+        unique_key=unique_key, memo=memo, explicit=explicit, fallback_proportional=fallback_proportional,
     )
 
 

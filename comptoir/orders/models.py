@@ -184,6 +184,9 @@ class OrderLine(models.Model):
     line_gross = models.BigIntegerField()
     liable_party = models.CharField(max_length=12, choices=LiableParty.choices)
     hold = models.OneToOneField(Hold, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_line")
+    # The commission rate the capture used (the seller's override or the category's, then); null
+    # until captured, or for a line captured before the rate was kept whose rate could not be known.
+    commission_bp = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -288,6 +291,10 @@ class RefundLine(models.Model):
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="refund_lines")
     quantity = models.PositiveIntegerField()
     amount = models.BigIntegerField()  # gross
+    # What of ``amount`` reverses the marketplace-liable VAT and the commission the units were
+    # captured with (the seller's share is the rest); null for refunds recorded before they were kept.
+    vat = models.BigIntegerField(null=True, blank=True)
+    commission = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

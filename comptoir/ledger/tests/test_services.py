@@ -228,6 +228,26 @@ def test_refund_with_explicit_parts_beyond_a_part_is_refused():
         )
 
 
+def test_refund_with_parts_that_no_longer_fit_falls_back_to_the_split_in_proportion_when_asked():
+    _capture()
+    ledger_post_refund(
+        seller_order_ref="seller_order:45", currency="EUR", refund_gross=2100, unique_key="r1", fallback_proportional=True,
+        seller_net_share=0, commission=0, vat_by_market_marketplace_liable={"FR": 2100},
+    )
+    # 21.00 over 88.00 / 12.00 / 20.00: 15.40 seller, 2.10 commission, 3.50 VAT.
+    assert seller_balance(seller_id=3, currency="EUR") == 8800 - 1540
+    assert _balance(AccountKind.COMMISSION_REVENUE) == -(1200 - 210)
+    assert _balance(AccountKind.VAT_PAYABLE, "market", "FR") == -(2000 - 350)
+    # Parts that fit are posted as given.
+    ledger_post_refund(
+        seller_order_ref="seller_order:45", currency="EUR", refund_gross=1000, unique_key="r2", fallback_proportional=True,
+        seller_net_share=900, commission=100, vat_by_market_marketplace_liable={},
+    )
+    assert seller_balance(seller_id=3, currency="EUR") == 8800 - 1540 - 900
+    assert _balance(AccountKind.COMMISSION_REVENUE) == -(1200 - 210 - 100)
+    assert_ledger_balanced()
+
+
 def test_refund_for_the_wrong_seller_is_refused():
     _capture()
     with pytest.raises(errors.LedgerError) as exc:

@@ -88,10 +88,14 @@ def _hold_ids(part: SellerOrder) -> list[int]:
 
 
 def _capture_parts(part: SellerOrder) -> tuple[int, int, dict[str, int]]:
-    """(seller net share, commission, marketplace-liable VAT by market) of the seller order's gross."""
+    """(seller net share, commission, marketplace-liable VAT by market) of the seller order's gross.
+    Each line keeps the commission rate used: its refunds reverse its commission at that rate."""
     commission = 0
-    for line in part.lines.select_related("product__category"):
-        commission += commission_amount(line.line_net, commission_bp_for(category=line.product.category, seller=part.seller))
+    lines = list(part.lines.select_related("product__category"))
+    for line in lines:
+        line.commission_bp = commission_bp_for(category=line.product.category, seller=part.seller)
+        commission += commission_amount(line.line_net, line.commission_bp)
+    OrderLine.objects.bulk_update(lines, ["commission_bp"])
     vat: dict[str, int] = defaultdict(int)
     if part.liable_party == LiableParty.MARKETPLACE:
         vat[part.order.market.code] += part.vat_total

@@ -4,12 +4,19 @@ the whole order, on the buyer's behalf, with a reason that is kept.
 Every choice is checked for every part first, under the parts' row locks, and the pending
 refunds are recorded in one transaction: bad input writes nothing. Then, per part and outside
 any transaction, the provider refunds (keyed by the refund: asking again after a crash refunds
-once); then the ledger reverses the amount (split over seller share, commission and VAT in
-proportion to what remains, see ``ledger_post_refund``), the part's refunded amount grows, the
-refund is marked done and the action is written to the audit log, together.
+once); then the ledger reverses the amount, the part's refunded amount grows, the refund is
+marked done and the action is written to the audit log, together.
 
-A line's units are refunded at their share of the line's gross, rounded so that refunding every
-unit in any number of steps gives back the line's gross exactly.
+The ledger reverses what the refunded units and delivery were captured with, not the part's
+blend of rates: the units' VAT where the marketplace is liable for it (the part's liable party,
+as at capture), their commission at the rate the capture kept on the line
+(``OrderLine.commission_bp``), no commission on the delivery, the seller's share the rest. A
+line's units are refunded at their share of the line's gross, VAT and commission, each rounded
+so that refunding every unit in any number of steps gives back the line's gross, VAT and
+commission exactly; the refund line records its VAT and commission. When those parts no longer
+fit what remains (an in-store return refunded an amount earlier, split in proportion) or a
+line's rate is unknown (captured before rates were kept), the refund is split in proportion to
+what remains (``ledger_post_refund``).
 """
 from __future__ import annotations
 
@@ -24,11 +31,11 @@ from django.utils.translation import ngettext
 
 from comptoir.audit.services import audit_record
 from comptoir.common.errors import DomainError
-from comptoir.ledger.services import ledger_post_refund
+from comptoir.ledger.services import commission_amount, ledger_post_refund
 from comptoir.payments.services import payment_refund
 
 from ..errors import InvalidTransition, NotFound, RefundInvalid
-from ..models import Order, OrderLine, Refund, RefundLine, RefundState, SellerOrder, SellerOrderState as S
+from ..models import LiableParty, Order, OrderLine, Refund, RefundLine, RefundState, SellerOrder, SellerOrderState as S
 from ..selectors import REFUNDABLE_STATES, LineRefunded, delivery_refunded, refunded_by_line
 from ..tasks import notify_refunded
 from .lifecycle import _enqueue, _payment, ledger_ref, reason_required
@@ -46,9 +53,15 @@ def delivery_field(seller_order_id: int) -> str:
     return f"delivery_{seller_order_id}"
 
 
-def _units_gross(line_gross: int, quantity: int, units: int) -> int:
-    """Gross of the first ``units`` of a line (rounded half up)."""
-    return (2 * line_gross * units + quantity) // (2 * quantity)
+def _units_share(line_amount: int, quantity: int, units: int) -> int:
+    """The first ``units``' share of a line's amount (gross, VAT or commission), rounded half up."""
+    return (2 * line_amount * units + quantity) // (2 * quantity)
+
+
+def _units_slice(line_amount: int, quantity: int, before: int, units: int) -> int:
+    """The share of ``units`` more after ``before`` already refunded: the steps of a line sum to
+    ``line_amount`` exactly, whatever their sizes."""
+    return _units_share(line_amount, quantity, before + units) - _units_share(line_amount, quantity, before)
 
 
 def _pending_amount(part: SellerOrder) -> int:
@@ -56,14 +69,36 @@ def _pending_amount(part: SellerOrder) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class _LinePlan:
+    line: OrderLine
+    units: int
+    gross: int
+    vat: int | None  # marketplace-liable VAT (0 where the seller is liable); None: rate unknown
+    commission: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class _PartPlan:
     part: SellerOrder
-    lines: tuple[tuple[OrderLine, int, int], ...]  # (line, units, gross)
+    lines: tuple[_LinePlan, ...]
     delivery_amount: int
 
     @property
     def amount(self) -> int:
-        return sum(gross for _l, _u, gross in self.lines) + self.delivery_amount
+        return sum(lp.gross for lp in self.lines) + self.delivery_amount
+
+
+def _line_plan(part: SellerOrder, line: OrderLine, before: int, units: int, gross: int) -> _LinePlan:
+    """What ``units`` more of a line reverse: the units' VAT where the marketplace was liable for
+    it and their commission at the rate the capture used, each its step of the line's amount."""
+    if line.commission_bp is None:
+        return _LinePlan(line, units, gross, None, None)
+    line_vat = line.line_vat if part.liable_party == LiableParty.MARKETPLACE else 0
+    line_commission = commission_amount(line.line_net, line.commission_bp)
+    return _LinePlan(
+        line, units, gross, _units_slice(line_vat, line.quantity, before, units),
+        _units_slice(line_commission, line.quantity, before, units),
+    )
 
 
 def _plan_part(part: SellerOrder, quantities: Mapping[int, int], with_delivery: bool) -> _PartPlan | None:
@@ -96,8 +131,8 @@ def _plan_part(part: SellerOrder, quantities: Mapping[int, int], with_delivery: 
                 % {"left": left, "title": line.title},
                 code="refund_quantity_exceeded", field=quantity_field(line.pk),
             )
-        gross = _units_gross(line.line_gross, line.quantity, before.quantity + units) - before.amount
-        planned.append((line, units, gross))
+        gross = _units_share(line.line_gross, line.quantity, before.quantity + units) - before.amount
+        planned.append(_line_plan(part, line, before.quantity, units, gross))
     delivery = 0
     if with_delivery:
         delivery = part.delivery_net + part.delivery_vat
@@ -158,12 +193,31 @@ def order_refund(
                 seller_order=plan.part, amount=plan.amount, delivery_amount=plan.delivery_amount, reason=reason, created_by=operator,
             )
             RefundLine.objects.bulk_create(
-                RefundLine(refund=refund, order_line=line, quantity=units, amount=gross) for line, units, gross in plan.lines
+                RefundLine(refund=refund, order_line=lp.line, quantity=lp.units, amount=lp.gross, vat=lp.vat, commission=lp.commission)
+                for lp in plan.lines
             )
             refunds.append(refund)
     for refund in refunds:
         _refund_execute(refund, operator=operator)
     return refunds
+
+
+def _refund_parts(refund: Refund, part: SellerOrder, lines: list[RefundLine]) -> dict:
+    """The ledger parts a refund reverses: its lines' VAT and commission as recorded, the
+    delivery's VAT where the marketplace was liable (no commission is taken on delivery), the
+    seller's share the rest. Empty (split in proportion) when a line's split is unknown."""
+    if any(rl.vat is None or rl.commission is None for rl in lines):
+        return {}
+    vat = sum(rl.vat for rl in lines)
+    if refund.delivery_amount and part.liable_party == LiableParty.MARKETPLACE:
+        vat += part.delivery_vat
+    commission = sum(rl.commission for rl in lines)
+    if refund.amount - vat - commission < 0:  # a commission near 100 % of a unit: rounding could overshoot
+        return {}
+    return {
+        "seller_net_share": refund.amount - vat - commission, "commission": commission,
+        "vat_by_market_marketplace_liable": {part.order.market.code: vat} if vat else {},
+    }
 
 
 def _refund_execute(refund: Refund, *, operator) -> None:
@@ -175,10 +229,11 @@ def _refund_execute(refund: Refund, *, operator) -> None:
         Refund.objects.filter(pk=refund.pk, state=RefundState.PENDING).update(state=RefundState.FAILED)
         raise
     with transaction.atomic():
-        part = SellerOrder.objects.select_for_update(of=("self",)).select_related("order").get(pk=part.pk)
+        part = SellerOrder.objects.select_for_update(of=("self",)).select_related("order__market").get(pk=part.pk)
+        refund_lines = list(refund.lines.all())
         ledger_post_refund(
             seller_order_ref=ledger_ref(part), currency=part.order.currency, refund_gross=refund.amount, unique_key=key,
-            memo=refund.reason[:200],
+            memo=refund.reason[:200], fallback_proportional=True, **_refund_parts(refund, part, refund_lines),
         )
         before = {"state": part.state, "refunded_amount": part.refunded_amount}
         part.refunded_amount += refund.amount
@@ -189,7 +244,7 @@ def _refund_execute(refund: Refund, *, operator) -> None:
         part.save(update_fields=fields)
         refund.state, refund.done_at = RefundState.DONE, timezone.now()
         refund.save(update_fields=["state", "done_at"])
-        lines = {str(rl.order_line_id): rl.quantity for rl in refund.lines.all()}
+        lines = {str(rl.order_line_id): rl.quantity for rl in refund_lines}
         audit_record(
             actor=operator, action="seller_order.refund", object_type="orders.sellerorder", object_key=part.number,
             subject_type="orders.order", subject_key=part.order.reference, reason=refund.reason,

@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comptoir.audit.models import AuditEntry
+from comptoir.catalog.models import Category
 from comptoir.ledger.models import AccountKind, EntryKind, JournalLine
 from comptoir.ledger.selectors import seller_balance
+from comptoir.orders.address import Address
 from comptoir.orders.models import Order, Refund, SellerOrderState as S, SentEmail
 from comptoir.orders.services import seller_order_accept, seller_order_ship
 from comptoir.orders.tests import factories as f
@@ -75,13 +77,14 @@ def test_support_lead_finds_the_order_by_email_refunds_one_line_and_everyone_see
     assert (p1.state, p1.captured_amount, p1.refunded_amount) == (S.SHIPPED, 2988, 1200)
     payment = Payment.objects.get(pk=order.payment_id)
     assert (payment.captured_amount, payment.refunded_amount, payment.status) == (2988, 1200, "partially_refunded")
-    # The ledger: the refund reverses 12.00 in proportion to what remains: 11.04 seller, 0.96 commission.
+    # The ledger: the refund reverses what the lamp was captured with: 1.20 commission (12 % of its
+    # 10.00 net), the seller (liable for the VAT, a French seller) the rest, 10.80.
     entry_lines = {
         ln.account.kind: ln.amount
         for ln in JournalLine.objects.filter(entry__kind=EntryKind.REFUND, entry__reference=f"seller_order:{p1.pk}:refund").select_related("account")
     }
-    assert entry_lines == {AccountKind.BUYER_CLEARING: -1200, AccountKind.SELLER_PAYABLE: 1104, AccountKind.COMMISSION_REVENUE: 96}
-    assert seller_balance(seller_id=s1.pk, currency="EUR") == 2748 - 1104
+    assert entry_lines == {AccountKind.BUYER_CLEARING: -1200, AccountKind.SELLER_PAYABLE: 1080, AccountKind.COMMISSION_REVENUE: 120}
+    assert seller_balance(seller_id=s1.pk, currency="EUR") == 2748 - 1080
     # The audit log keeps who, what, why, before and after.
     entry = AuditEntry.objects.get()
     assert (entry.actor, entry.action, entry.object_key, entry.subject_key, entry.reason) == (
@@ -99,7 +102,7 @@ def test_support_lead_finds_the_order_by_email_refunds_one_line_and_everyone_see
     assert "Refunded to you: €12.00" in buyer_page.content.decode()
     member = f.user("atelier@example.com")
     SellerMember.objects.create(user=member, seller=s1)
-    assert "€16.44" in signed_in(member).get("/seller/").content.decode()
+    assert "€16.68" in signed_in(member).get("/seller/").content.decode()  # 27.48 − 10.80
 
 
 def test_two_refunds_from_the_desk_each_email_the_buyer_that_refunds_amount_in_their_language(shipped, django_capture_on_commit_callbacks):
@@ -281,3 +284,34 @@ def test_admin_lists_orders_read_only_with_a_link_to_the_desk(shipped, admin_cli
     assert admin_client.get("/admin/orders/order/add/").status_code == 403
     audit = admin_client.get("/admin/audit/auditentry/")
     assert audit.status_code == 200
+
+
+def test_refunding_a_book_of_a_mixed_es_order_from_the_desk_reverses_its_own_vat_and_commission(django_capture_on_commit_callbacks):
+    """A non-EU seller's ES order (the marketplace liable for VAT): a lamp at 21 % VAT and 12 %
+    commission, a book at 4 % and 8 %. The book's refund reverses 4 % and 8 %, not the blend."""
+    sevilla = Address(full_name="Ana Ruiz", line1="Calle Sierpes 1", postcode="41001", city="Sevilla", country="ES", phone="+34954590900")
+    f.market("FR")
+    f.market("ES")
+    cn = f.seller("Shenzhen Gadgets", country="CN", city_name="Shenzhen")
+    lamp = f.offer(cn, net_price=4000, stock=5, title="Lamp")
+    book = f.offer(cn, net_price=2500, stock=5, title="Book", tax_class="books")
+    Category.objects.filter(pk=book.product.category_id).update(commission_bp=800)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(f.user(), [(lamp, 1), (book, 1)], address=sevilla)
+    part = order.parts.get()
+    seller_order_accept(seller_order_id=part.pk, seller=cn)
+    seller_order_ship(seller_order_id=part.pk, seller=cn, carrier="SEUR", tracking_number="1")
+    book_line = part.lines.get(offer=book)
+    desk = signed_in(staff("lead@comptoir.example", "Support lead"))
+    with django_capture_on_commit_callbacks(execute=True):
+        done = desk.post(f"/operator/orders/{order.reference}/refund/", {f"qty_{book_line.pk}": "1", "reason": "Book damaged"})
+    assert done.status_code == 302
+    entry_lines = {
+        (ln.account.kind, ln.account.owner_id): ln.amount
+        for ln in JournalLine.objects.filter(entry__kind=EntryKind.REFUND, entry__reference=f"seller_order:{part.pk}:refund").select_related("account")
+    }
+    # 25.00 net + 1.00 VAT (4 %) paid back; 2.00 commission (8 %); the seller 23.00.
+    assert entry_lines == {
+        (AccountKind.BUYER_CLEARING, ""): -2600, (AccountKind.VAT_PAYABLE, "ES"): 100,
+        (AccountKind.COMMISSION_REVENUE, ""): 200, (AccountKind.SELLER_PAYABLE, str(cn.pk)): 2300,
+    }
