@@ -14,7 +14,6 @@ from django.shortcuts import render
 from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.encoding import escape_uri_path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from comptoir.common.errors import NotFound
 from comptoir.inventory.promise import LOCAL_KM
 from comptoir.stores.directory import store_slugs
+from comptoir.web.context_processors import FOCUS_PARAM, path_without_focus
 from comptoir.web.middleware import buyer_location_remember
 
 from . import formatting, reads
@@ -174,7 +174,7 @@ def _page_cache_key(request, category_slug) -> str | None:
     city = _buyer_city(request)
     return listing_cache.cache_key(
         "page-html", versions, _language(), request.market.code, city.pk if city else None,
-        _listing_path(request), timezone.localdate().isoformat(),
+        path_without_focus(request), timezone.localdate().isoformat(),
     )
 
 
@@ -187,7 +187,6 @@ def _with_csrf(request, content: bytes) -> bytes:
 # tabbing to) so that the reloaded page has the focus there (WCAG 3.2.2: the keyboard user keeps
 # their place). The parameter is a one-time hint: the page cache key, the pagination and per-page
 # links leave it out, and the cached HTML has no autofocus; it is added per response.
-FOCUS_PARAM = "focus"
 _FOCUS_KEY = re.compile(r"[a-z_]{1,20}(?:-[A-Z]{2})?")
 
 
@@ -201,14 +200,6 @@ def _listing_query(request):
     query = request.GET.copy()
     query.pop(FOCUS_PARAM, None)
     return query
-
-
-def _listing_path(request) -> str:
-    """The full path that names the page (cache key): without the focus hint."""
-    if FOCUS_PARAM not in request.GET:
-        return request.get_full_path()
-    query = _listing_query(request).urlencode()
-    return escape_uri_path(request.path) + ("?" + query if query else "")
 
 
 def _with_autofocus(content: bytes, key: str) -> bytes:
