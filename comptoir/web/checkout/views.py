@@ -259,7 +259,9 @@ def seller_orders(request):
         rows += list(qs[:200])
     return render(request, "sellerorders/list.html", {
         "sellers": sellers, "parts": rows, "not_trading": {s.pk for s in sellers if not seller_may_trade(s)},
-        "owner_of": {s.pk for s in sellers if member_of(user=request.user, seller_id=s.pk).role == SellerRole.OWNER}, "states": SellerOrderState.choices, "state": state, "ship_form": ShipForm(), "S": SellerOrderState,
+        "owner_of": {s.pk for s in sellers if member_of(user=request.user, seller_id=s.pk).role == SellerRole.OWNER}, "states": SellerOrderState.choices, "state": state,
+        "focus_state": request.GET.get("focus") == "state",  # the state select reloaded the page (comptoir.js)
+        "ship_form": ShipForm(), "S": SellerOrderState,
     })
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,6 +66,8 @@ def switch(request, seller_id: int):
         return redirect_to_login(reverse("seller:dashboard"))
     membership = member_for_switch(request, seller_id)
     request.session[SESSION_KEY] = membership.seller_id
+    if request.POST.get("focus") == "switch":  # comptoir.js: the keyboard user goes on from the switch
+        return HttpResponseRedirect(reverse("seller:dashboard") + "?focus=switch")
     return redirect("seller:dashboard")
 
 

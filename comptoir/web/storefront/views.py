@@ -5,6 +5,8 @@ nothing here filters or ranks.
 """
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from comptoir.common.errors import NotFound
 from comptoir.inventory.promise import LOCAL_KM
 from comptoir.stores.directory import store_slugs
+from comptoir.web.context_processors import FOCUS_PARAM, path_without_focus
 from comptoir.web.middleware import buyer_location_remember
 
 from . import formatting, reads
@@ -171,7 +174,7 @@ def _page_cache_key(request, category_slug) -> str | None:
     city = _buyer_city(request)
     return listing_cache.cache_key(
         "page-html", versions, _language(), request.market.code, city.pk if city else None,
-        request.get_full_path(), timezone.localdate().isoformat(),
+        path_without_focus(request), timezone.localdate().isoformat(),
     )
 
 
@@ -179,14 +182,44 @@ def _with_csrf(request, content: bytes) -> bytes:
     return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
 
 
+# The filters and the sort order reload the page on input; comptoir.js adds "focus" (the
+# data-refocus key of the control that triggered the reload, or of the one the keyboard user was
+# tabbing to) so that the reloaded page has the focus there (WCAG 3.2.2: the keyboard user keeps
+# their place). The parameter is a one-time hint: the page cache key, the pagination and per-page
+# links leave it out, and the cached HTML has no autofocus; it is added per response.
+_FOCUS_KEY = re.compile(r"[a-z_]{1,20}(?:-[A-Z]{2})?")
+
+
+def _focus_key(request) -> str:
+    key = request.GET.get(FOCUS_PARAM, "")
+    return key if _FOCUS_KEY.fullmatch(key) else ""
+
+
+def _listing_query(request):
+    """The page's query parameters without the focus hint (for the links the page makes)."""
+    query = request.GET.copy()
+    query.pop(FOCUS_PARAM, None)
+    return query
+
+
+def _with_autofocus(content: bytes, key: str) -> bytes:
+    """autofocus on the first control rendered with data-refocus="<key>" (none: unchanged)."""
+    if not key:
+        return content
+    marker = f'data-refocus="{key}"'.encode()
+    return content.replace(marker, marker + b" autofocus", 1)
+
+
 def _listing(request, *, category_slug, heading, query, template):
     market = _market_or_404(request)
     key = _page_cache_key(request, category_slug)
+    focus = _focus_key(request)
     if key is not None:
         hit = cache.get(key)
         if hit is not None:
             status, content = hit
-            return HttpResponse(_with_csrf(request, content), status=status, content_type="text/html; charset=utf-8")
+            content = _with_autofocus(_with_csrf(request, content), focus)
+            return HttpResponse(content, status=status, content_type="text/html; charset=utf-8")
     category, extra = heading()
     response = _render_listing(request, market, category=category, query=query, template=template, extra=extra,
                                csrf_placeholder=key is not None)
@@ -195,9 +228,14 @@ def _listing(request, *, category_slug, heading, query, template):
             from comptoir.catalog.listing_cache import cache_seconds
 
             cache.set(key, (rendered.status_code, rendered.content), cache_seconds())
-            rendered.content = _with_csrf(request, rendered.content)
+            rendered.content = _with_autofocus(_with_csrf(request, rendered.content), focus)
 
         response.add_post_render_callback(store)
+    elif focus:
+        def refocus(rendered):
+            rendered.content = _with_autofocus(rendered.content, focus)
+
+        response.add_post_render_callback(refocus)
     return response
 
 
@@ -232,6 +270,7 @@ def _render_listing(request, market, *, category, query, template, extra, csrf_p
     locale = _locale(request)
     context = {
         "search_query": query or "",
+        "listing_query": _listing_query(request),
         "listing": listing,
         "cards": _cards(request, listing.items),
         "filter_form": form,

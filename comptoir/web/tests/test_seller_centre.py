@@ -79,6 +79,29 @@ def test_switching_to_a_seller_one_is_not_member_of_is_404(two_sellers):
     assert d["a"].display_name in c.get("/seller/").content.decode()
 
 
+def test_the_keyboard_switch_comes_back_with_the_focus_on_the_switch(two_sellers):
+    """comptoir.js posts focus=switch when the keyboard commits the seller switch (WCAG 3.2.2):
+    the dashboard of the new seller has autofocus on the switch; a plain switch has none."""
+    d = two_sellers
+    SellerMember.objects.create(user=d["owner_a"], seller=d["b"], role="staff")
+    c = signed_in(d["owner_a"])
+    response = c.post(f"/seller/switch/{d['b'].pk}/", {"focus": "switch"})
+    assert (response.status_code, response["Location"]) == (302, "/seller/?focus=switch")
+    html = c.get(response["Location"]).content.decode()
+    assert '<select id="switch-select" data-switch-action autofocus>' in html
+    assert '<div class="sc-seller">Boutique Paris</div>' in html
+    assert 'name="next" value="/seller/"' in html  # the language switch does not carry the hint
+    response = c.post(f"/seller/switch/{d['a'].pk}/")
+    assert (response.status_code, response["Location"]) == (302, "/seller/")
+    assert '<select id="switch-select" data-switch-action>' in c.get("/seller/").content.decode()
+
+
+def test_the_order_state_select_gets_the_focus_back_after_its_reload(two_sellers):
+    c = signed_in(two_sellers["owner_a"])
+    assert '<select name="state" data-autosubmit autofocus>' in c.get("/seller/orders/", {"state": "placed", "focus": "state"}).content.decode()
+    assert '<select name="state" data-autosubmit>' in c.get("/seller/orders/", {"state": "placed"}).content.decode()
+
+
 @pytest.mark.parametrize("url", ["/seller/bank/", "/seller/api-keys/"])
 def test_staff_cannot_open_owner_pages(two_sellers, url):
     assert signed_in(two_sellers["staff_a"]).get(url).status_code == 403

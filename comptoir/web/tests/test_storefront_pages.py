@@ -354,3 +354,56 @@ def test_product_page_writes_promise_days_in_each_languages_conventions(client, 
         "nl": ("Snelst: Calzados Triana, bezorgd tussen donderdag 10 december en vrijdag 11 december.",
                ["do 10 dec – vr 11 dec", "do 10 dec – vr 11 dec", "ma 14 dec – wo 16 dec"]),
     }
+
+
+# The focus hint of comptoir.js ("focus": the control to focus after a reload, WCAG 3.2.2) ----------
+
+
+def _autofocused(content: bytes) -> list[str]:
+    return [m.decode() for m in re.findall(rb"<(?:input|select|button)[^>]* autofocus[^>]*>", content)]
+
+
+def test_the_focus_hint_puts_autofocus_on_its_control_only(client, shop):
+    response = client.get("/c/shoes/", {"sort": "price_asc", "focus": "sort"})
+    assert response.status_code == 200
+    assert _autofocused(response.content) == ['<select name="sort" form="filters" data-autosubmit data-refocus="sort" autofocus>']
+    # a radio group: its checked radio; a checkbox: the one named
+    radio = client.get("/c/shoes/", {"local_km": "30", "focus": "local_km"})
+    assert _autofocused(radio.content) == ['<input type="radio" name="local_km" value="30" checked data-refocus="local_km" autofocus>']
+    box = client.get("/c/shoes/", {"country": "FR", "focus": "country-FR"})
+    assert _autofocused(box.content) == ['<input type="checkbox" name="country" value="FR" checked data-refocus="country-FR" autofocus>']
+    # without a hint, with an unknown or malformed one: no autofocus at all
+    for params in ({}, {"focus": "nothing"}, {"focus": 'sort" onfocus="x'}, {"focus": ""}):
+        assert _autofocused(client.get("/c/shoes/", params).content) == [], params
+
+
+def test_the_focus_hint_shares_the_page_cache_entry_and_the_cached_page_has_no_autofocus(client, shop):
+    cold, first = _count_queries(client, "/c/shoes/", {"sort": "price_asc", "focus": "sort"})
+    assert cold == 9  # as many as the page without the hint
+    assert len(_autofocused(first.content)) == 1
+    warm, plain = _count_queries(client, "/c/shoes/", {"sort": "price_asc"}, cold=False)
+    assert (warm, plain.context) == (0, None)  # the same cache entry as the hinted request
+    assert _autofocused(plain.content) == []
+    warm, hinted = _count_queries(client, "/c/shoes/", {"sort": "price_asc", "focus": "local_km"}, cold=False)
+    assert (warm, hinted.context) == (0, None)
+    assert _autofocused(hinted.content) == ['<input type="radio" name="local_km" value="" checked data-refocus="local_km" autofocus>']
+    assert _without_csrf(hinted.content).replace(b" autofocus", b"") == _without_csrf(plain.content)
+
+
+def test_the_focus_hint_stays_out_of_the_pagination_and_per_page_links(client, shop):
+    shoes, french, loc = shop["shoes"], shop["french"], shop["fr_loc"]
+    extra = [make_product(category=shoes, texts={"es": (f"Zapatillas modelo {i}", "")}) for i in range(12)]
+    for product in extra:
+        make_offer(french, product, loc, net_price=2000, stock=1)
+    listing_refresh([p.pk for p in extra])
+    response = client.get("/c/shoes/", {"country": "FR", "focus": "country-FR", "per_page": "12"})
+    assert 'href="?country=FR&amp;per_page=12&amp;page=2"' in response.text
+    assert 'href="?country=FR&amp;per_page=24"' in response.text
+    assert re.findall(r"(?:\?|&amp;)focus=", response.text) == []  # nor in the language switch's and sign-in's "next"
+    assert 'name="next" value="/c/shoes/?country=FR&amp;per_page=12"' in response.text
+
+
+def test_a_signed_in_buyer_s_page_gets_the_autofocus_too(client, shop, django_user_model):
+    client.force_login(django_user_model.objects.create_user("b@example.com", "b@example.com", "pw"))
+    response = client.get("/search", {"q": "zapatillas", "focus": "store_km"})
+    assert _autofocused(response.content) == ['<input type="radio" name="store_km" value="" checked data-refocus="store_km" autofocus>']
