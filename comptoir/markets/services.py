@@ -132,24 +132,7 @@ def cities_load(
     Every code is checked before anything is written; an unknown one raises ``UnknownCountry``.
     Each country is written in its own transaction. Markets are seeded first (idempotent).
     """
-    codes: list[str] = []
-    unknown: list[str] = []
-    known = _geonames_countries()
-    for raw in countries:
-        try:
-            code = country_normalise(raw)
-        except UnknownCountry:
-            unknown.append(str(raw))
-            continue
-        if code not in known:
-            unknown.append(str(raw))
-        elif code not in codes:
-            codes.append(code)
-    if unknown:
-        raise UnknownCountry(f"Unknown country code(s): {', '.join(unknown)} (use ISO 3166-1 alpha-2, e.g. FR ES)", field="countries")
-    if not codes:
-        raise UnknownCountry("No country given (e.g. FR ES)", field="countries")
-
+    codes = _country_codes(countries)
     markets_seed()
     market_languages = dict(Market.objects.filter(code__in=codes).values_list("code", "languages"))
     wanted = set(codes)
@@ -161,37 +144,7 @@ def cities_load(
     per_country: dict[str, int] = {}
     with_postcode: dict[str, int] = {}
     for code in codes:
-        places = by_country[code]
-        folded = [search_fold(p["name"])[:200] for p in places]
-        name_counts = Counter(folded)
-        postcodes = postcodes_by_name(code)
-        han = _writes_han(code, market_languages.get(code) or ())
-        objs = []
-        keys_by_id: dict[int, tuple[set[str], set[str]]] = {}  # geonames id → (own names, alternate names)
-        for place, key in zip(places, folded):
-            postcode = postcodes.get(key, "") if name_counts[key] == 1 else ""
-            geonames_id = int(place["geonameid"])
-            known = CITY_NAMES.get(geonames_id, {})
-            local_name = (known.get(LOCAL) or place["name"])[:200]
-            names = {lang: known[lang][:200] for lang in UI_LANGUAGES if lang in known}
-            own = {search_fold(n)[:200] for n in (local_name, *names.values())} - {key}
-            keys_by_id[geonames_id] = (own, city_alternate_keys(place, han=han) - own - {key})
-            objs.append(
-                City(
-                    geonames_id=geonames_id,
-                    country=code,
-                    name=place["name"][:200],
-                    local_name=local_name,
-                    names=names,
-                    ascii_name=ascii_fold(place["name"])[:200],
-                    search_name=key,
-                    admin1=(place.get("admin1code") or "")[:20],
-                    latitude=float(place["latitude"]),
-                    longitude=float(place["longitude"]),
-                    population=int(place.get("population") or 0),
-                    postcode=postcode[:12],
-                )
-            )
+        objs, keys_by_id = _city_rows(code, by_country[code], han=_writes_han(code, market_languages.get(code) or ()))
         with transaction.atomic():
             for start in range(0, len(objs), batch_size):
                 City.objects.bulk_create(
@@ -209,6 +162,65 @@ def cities_load(
                 f"{name_rows} other names"
             )
     return CitiesLoadResult(per_country, with_postcode)
+
+
+def _country_codes(countries: Iterable[str]) -> list[str]:
+    """The ISO alpha-2 codes asked for, normalised and deduplicated in order; ``UnknownCountry``
+    names every code GeoNames does not know (or says that none was given)."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    known = _geonames_countries()
+    for raw in countries:
+        try:
+            code = country_normalise(raw)
+        except UnknownCountry:
+            unknown.append(str(raw))
+            continue
+        if code not in known:
+            unknown.append(str(raw))
+        elif code not in codes:
+            codes.append(code)
+    if unknown:
+        raise UnknownCountry(f"Unknown country code(s): {', '.join(unknown)} (use ISO 3166-1 alpha-2, e.g. FR ES)", field="countries")
+    if not codes:
+        raise UnknownCountry("No country given (e.g. FR ES)", field="countries")
+    return codes
+
+
+def _city_rows(code: str, places: list[dict], *, han: bool) -> tuple[list[City], dict[int, tuple[set[str], set[str]]]]:
+    """The City rows of a country's GeoNames places, and per geonames id the search keys of its
+    own names (local and UI-language names) and of its alternate names. A postcode is kept only
+    where the place's name is unique in the country (postcodes are matched by name)."""
+    folded = [search_fold(p["name"])[:200] for p in places]
+    name_counts = Counter(folded)
+    postcodes = postcodes_by_name(code)
+    objs = []
+    keys_by_id: dict[int, tuple[set[str], set[str]]] = {}
+    for place, key in zip(places, folded):
+        postcode = postcodes.get(key, "") if name_counts[key] == 1 else ""
+        geonames_id = int(place["geonameid"])
+        known = CITY_NAMES.get(geonames_id, {})
+        local_name = (known.get(LOCAL) or place["name"])[:200]
+        names = {lang: known[lang][:200] for lang in UI_LANGUAGES if lang in known}
+        own = {search_fold(n)[:200] for n in (local_name, *names.values())} - {key}
+        keys_by_id[geonames_id] = (own, city_alternate_keys(place, han=han) - own - {key})
+        objs.append(
+            City(
+                geonames_id=geonames_id,
+                country=code,
+                name=place["name"][:200],
+                local_name=local_name,
+                names=names,
+                ascii_name=ascii_fold(place["name"])[:200],
+                search_name=key,
+                admin1=(place.get("admin1code") or "")[:20],
+                latitude=float(place["latitude"]),
+                longitude=float(place["longitude"]),
+                population=int(place.get("population") or 0),
+                postcode=postcode[:12],
+            )
+        )
+    return objs, keys_by_id
 
 
 def _city_names_replace(country: str, keys_by_geonames_id: dict[int, tuple[set[str], set[str]]], *, batch_size: int) -> int:
