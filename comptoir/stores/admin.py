@@ -167,10 +167,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ConsignmentLineInline(admin.TabularInline):
-    model = ConsignmentLine
-    fields = ("offer", "quantity", "quantity_received", "difference_reason")
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that shows rows and changes nothing."""
+
     extra = 0
 
     def has_add_permission(self, request, obj=None):
@@ -181,6 +180,12 @@ class ConsignmentLineInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ConsignmentLineInline(ReadOnlyInline):
+    model = ConsignmentLine
+    fields = ("offer", "quantity", "quantity_received", "difference_reason")
+    readonly_fields = fields
 
 
 @admin.register(Consignment)
@@ -262,19 +267,6 @@ class PickupAdmin(ReadOnlyAdmin):
 
 
 # --- the till, read-only ---------------------------------------------------------------------
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TillSession)
